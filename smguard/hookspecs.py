@@ -1,0 +1,108 @@
+"""smguard's plugin hooks (pluggy marker ``"smguard"``).
+
+Registration hooks are called once when a :class:`~smguard.engine.Guard` or the CLI starts; they
+hand the plugin a ``register`` callable, and the core owns what gets registered. Flow hooks are
+called for every post or event.
+
+Rules are deliberately *not* run through a hook: pluggy stops a hook call at the first exception,
+so the engine loops over registered rules itself and turns a crash into an ``integrity`` finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from smguard.config import Config
+    from smguard.policy import PolicySettings
+    from smguard.rule import Rule
+    from smguard.types import Finding, Post
+
+hookspec = pluggy.HookspecMarker("smguard")
+
+
+@hookspec
+def register_rules(register: Callable[[Rule], None], config: Config) -> None:
+    """Register code rules: call ``register(rule)`` for each :class:`~smguard.rule.Rule`.
+
+    :param register: adds one rule to the guard; a duplicate rule id is an error.
+    :param config: the loaded configuration; read your options with ``config.plugin(name)``.
+    """
+
+
+@hookspec
+def register_rule_packs(register: Callable[[str], None]) -> None:
+    """Register rule packs: call ``register(path)`` with a YAML file or a folder of them.
+
+    :param register: adds a pack file or folder; packs are validated when the guard starts.
+    """
+
+
+@hookspec
+def register_connectors(register: Callable[[Any], None]) -> None:
+    """Register account-activity connectors (Mastodon API, platform exports, feeds).
+
+    :param register: adds one connector object.
+    """
+
+
+@hookspec
+def register_detectors(register: Callable[[Any], None]) -> None:
+    """Register detectors that turn account activity into incidents.
+
+    :param register: adds one detector object.
+    """
+
+
+@hookspec
+def register_alert_sinks(register: Callable[[Any], None]) -> None:
+    """Register alert sinks (webhooks, chat tools) that incidents are delivered to.
+
+    :param register: adds one alert sink object.
+    """
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add commands or command groups to the ``smguard`` CLI.
+
+    :param cli: the root click group; call ``cli.add_command(...)``.
+    """
+
+
+@hookspec
+def prepare_post(post: Post, config: Config) -> Mapping[str, Any] | None:
+    """Enrich a post before it is checked; return field updates (e.g. ``{"links": (...)}``).
+
+    Every implementation sees the post as submitted; updates are merged in hook-call order.
+
+    :param post: the post as submitted.
+    :param config: the loaded configuration.
+    :return: a mapping of :class:`~smguard.types.Post` field names to new values, or ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def decide(post: Post, findings: Sequence[Finding], policy: PolicySettings) -> str | None:
+    """Turn findings into ``"allow"``, ``"review"`` or ``"block"`` (first non-None result wins).
+
+    The built-in policy plugin is ``trylast``, so a plugin of yours can decide first and return
+    ``None`` to leave the decision to the default.
+
+    :param post: the checked post.
+    :param findings: every finding of every rule, integrity findings included.
+    :param policy: the effective policy for the post's account.
+    """
+
+
+@hookspec
+def on_event(event: Any) -> None:
+    """Observe every audit event smguard records (read-only; exceptions are logged, not raised).
+
+    :param event: the audit event.
+    """

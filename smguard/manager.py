@@ -1,0 +1,104 @@
+"""The plugin manager: built-in plugins, third-party ones from the ``smguard`` entry-point group.
+
+Which plugins load:
+
+* ``DEFAULT_PLUGINS`` (modules under ``smguard.plugins``) and every distribution that declares
+  ``[project.entry-points.smguard]``;
+* minus those named in ``[plugins] disable = [...]`` or ``SMGUARD_DISABLE_PLUGINS=a,b``;
+* ``SMGUARD_LOAD_PLUGINS=a,b`` loads *only* the named plugins (built-in short names or entry-point
+  names); an empty value loads none, which tests and locked-down deployments use.
+
+``SMGUARD_TRACE_PLUGINS=1`` prints every hook call to stderr.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from types import ModuleType
+
+import pluggy
+
+from smguard import __version__, hookspecs
+from smguard.errors import PluginError
+
+__all__ = ["DEFAULT_PLUGINS", "PluginInfo", "get_plugin_manager"]
+
+ENTRY_POINT_GROUP = "smguard"
+
+#: Built-in plugins, by short name, in registration order.
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "packs",
+    "links",
+    "pii",
+    "secrets",
+    "spam",
+    "tone",
+    "timing",
+    "toxicity",
+    "policy",
+)
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    version: str
+    builtin: bool
+    module: str
+
+
+def _wanted(name: str, only: set[str] | None, disabled: Iterable[str]) -> bool:
+    if name in set(disabled):
+        return False
+    return only is None or name in only
+
+
+def get_plugin_manager(disabled: Iterable[str] = ()) -> pluggy.PluginManager:
+    """Build a plugin manager with the built-ins and installed third-party plugins."""
+    disabled = set(disabled)
+    env_disabled = os.environ.get("SMGUARD_DISABLE_PLUGINS", "")
+    disabled |= {p.strip() for p in env_disabled.split(",") if p.strip()}
+    only: set[str] | None = None
+    if "SMGUARD_LOAD_PLUGINS" in os.environ:
+        only = {p.strip() for p in os.environ["SMGUARD_LOAD_PLUGINS"].split(",") if p.strip()}
+
+    pm = pluggy.PluginManager("smguard")
+    pm.add_hookspecs(hookspecs)
+    for name in DEFAULT_PLUGINS:
+        if not _wanted(name, only, disabled):
+            continue
+        module = importlib.import_module(f"smguard.plugins.{name}")
+        pm.register(module, name=name)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if not _wanted(ep.name, only, disabled) or pm.get_plugin(ep.name) is not None:
+            continue
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # a broken third-party plugin must say who it is
+            dist = ep.dist.name if ep.dist else ep.value
+            raise PluginError(f"plugin {ep.name!r} ({dist}) failed to load: {exc}") from exc
+        pm.register(plugin, name=ep.name)
+    if os.environ.get("SMGUARD_TRACE_PLUGINS"):
+        pm.trace.root.setwriter(lambda msg: sys.stderr.write(msg))
+        pm.enable_tracing()
+    return pm
+
+
+def plugin_infos(pm: pluggy.PluginManager) -> list[PluginInfo]:
+    """Name, version and origin of every registered plugin."""
+    dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
+    infos = []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            continue
+        dist = dists.get(id(plugin))
+        module = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__name__
+        builtin = module.startswith("smguard.plugins.")
+        version = __version__ if builtin else (dist.version if dist else "?")
+        infos.append(PluginInfo(name=name, version=version, builtin=builtin, module=module))
+    return infos

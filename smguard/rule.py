@@ -1,0 +1,194 @@
+"""What a rule is: metadata every rule carries, and the ``check`` the engine calls.
+
+Rules come from two places: rule packs (YAML, see :mod:`smguard.rulepack`) and plugins that
+register code rules through the ``register_rules`` hook. Both are :class:`Rule` objects, so the
+engine, ``smguard rules list/show`` and the example tests treat them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from smguard.errors import RulePackError
+from smguard.types import CATEGORIES, Finding, Post, Severity
+
+if TYPE_CHECKING:
+    from smguard.config import AccountSettings, Config
+    from smguard.normalize import NormalizedText
+
+__all__ = ["CheckContext", "Example", "Rule"]
+
+ANY_LANGUAGE = "*"
+
+
+@dataclass(frozen=True)
+class Example:
+    """A rule example: the post input (at least ``text``) and whether the rule must fire."""
+
+    post: Mapping[str, Any]
+    bad: bool
+
+    @property
+    def text(self) -> str:
+        return str(self.post.get("text", ""))
+
+    def to_post(self, rule: Rule) -> Post:
+        data = dict(self.post)
+        if "language" not in data and ANY_LANGUAGE not in rule.languages:
+            data["language"] = sorted(rule.languages)[0]
+        if "kind" not in data and rule.kinds and "post" not in rule.kinds:
+            data["kind"] = sorted(rule.kinds)[0]
+        return Post.from_dict(data)
+
+
+class CheckContext:
+    """Per-post state shared by every rule: normalised text, languages, account settings.
+
+    Normalisation is computed once, on first use, and shared by all rules that need it.
+    ``cache`` lets an engine memoise work across its rules for the same post.
+    """
+
+    def __init__(
+        self,
+        post: Post,
+        languages: frozenset[str],
+        config: Config,
+        account: AccountSettings,
+    ) -> None:
+        self.post = post
+        self.languages = languages
+        self.config = config
+        self.account = account
+        self.cache: dict[str, Any] = {}
+
+    @cached_property
+    def norm(self) -> NormalizedText:
+        from smguard.normalize import normalize
+
+        return normalize(self.post.text)
+
+    @cached_property
+    def reply_norm(self) -> NormalizedText | None:
+        from smguard.normalize import normalize
+
+        if self.post.in_reply_to is None:
+            return None
+        return normalize(self.post.in_reply_to.text)
+
+
+@dataclass(eq=False)
+class Rule:
+    """Base class of every rule. Subclasses implement :meth:`check` (and may batch).
+
+    ``languages`` holds language codes the rule applies to, or ``"*"`` for every language;
+    ``kinds`` limits the rule to some post kinds (``None``: all kinds). ``engine`` names the group
+    the rule's time and health are reported under in a verdict.
+    """
+
+    id: str
+    name: str
+    category: str
+    severity: Severity
+    engine: str
+    message: Mapping[str, str]
+    why: Mapping[str, str] = field(default_factory=dict)
+    suggestion: Mapping[str, str] | None = None
+    languages: frozenset[str] = frozenset({ANY_LANGUAGE})
+    kinds: frozenset[str] | None = None
+    examples: tuple[Example, ...] = ()
+    status: str = "stable"
+    false_positives: tuple[str, ...] = ()
+    source: str = ""
+    #: A batched rule gets :meth:`check_batch` with all applicable posts at once.
+    batch: bool = False
+
+    def __post_init__(self) -> None:
+        if self.category not in CATEGORIES:
+            raise RulePackError(
+                f"unknown category {self.category!r} (one of {', '.join(CATEGORIES)})",
+                file=self.source or None,
+                rule=self.id,
+            )
+        if "en" not in self.message:
+            raise RulePackError("message needs at least an 'en' text", rule=self.id)
+
+    def applies_to(self, post: Post, languages: frozenset[str]) -> bool:
+        if self.kinds is not None and post.kind not in self.kinds:
+            return False
+        return ANY_LANGUAGE in self.languages or not self.languages.isdisjoint(languages)
+
+    def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
+        """Return the findings of this rule for one post (empty when it does not fire)."""
+        raise NotImplementedError
+
+    def check_batch(self, items: Sequence[tuple[Post, CheckContext]]) -> list[list[Finding]]:
+        """Check many posts at once; the default calls :meth:`check` for each."""
+        return [list(self.check(post, ctx)) for post, ctx in items]
+
+    def finding(
+        self,
+        *,
+        span: tuple[int, int] | None = None,
+        evidence: str | None = None,
+        score: float | None = None,
+        severity: Severity | None = None,
+        message: Mapping[str, str] | None = None,
+        suggestion: Mapping[str, str] | None = None,
+        category: str | None = None,
+    ) -> Finding:
+        """Build a finding carrying this rule's id, category, severity, message and suggestion."""
+        return Finding(
+            rule=self.id,
+            category=category or self.category,
+            severity=self.severity if severity is None else severity,
+            message=self.message if message is None else message,
+            engine=self.engine,
+            span=span,
+            evidence=evidence,
+            suggestion=self.suggestion if suggestion is None else suggestion,
+            score=score,
+        )
+
+    @property
+    def bad_examples(self) -> list[Example]:
+        return [e for e in self.examples if e.bad]
+
+    @property
+    def good_examples(self) -> list[Example]:
+        return [e for e in self.examples if not e.bad]
+
+
+def examples_from(spec: Mapping[str, Any] | None, *, rule: str = "", file: str = "") -> tuple[
+    Example, ...
+]:
+    """Parse ``{"bad": [...], "good": [...]}`` where each item is a text or a post object."""
+    if not spec:
+        return ()
+    if not isinstance(spec, Mapping):
+        raise RulePackError("'examples' must be a mapping with 'bad' and/or 'good' lists",
+                            file=file or None, rule=rule or None)  # fmt: skip
+    out: list[Example] = []
+    for key in ("bad", "good"):
+        items = spec.get(key) or []
+        if not isinstance(items, list):
+            raise RulePackError(f"'examples.{key}' must be a list", file=file or None,
+                                rule=rule or None)  # fmt: skip
+        for item in items:
+            if isinstance(item, str):
+                out.append(Example({"text": item}, bad=key == "bad"))
+            elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
+                out.append(Example(dict(item), bad=key == "bad"))
+            else:
+                raise RulePackError(
+                    f"'examples.{key}' items must be texts or objects with a 'text'",
+                    file=file or None,
+                    rule=rule or None,
+                )
+    extra = sorted(set(spec) - {"bad", "good"})
+    if extra:
+        raise RulePackError(f"unknown key(s) in examples: {', '.join(extra)}", file=file or None,
+                            rule=rule or None)  # fmt: skip
+    return tuple(out)
