@@ -1,0 +1,1 @@
+"""smguard's built-in plugins."""
