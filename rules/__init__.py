@@ -1,0 +1,1 @@
+"""smguard's built-in rule packs (YAML files in common/, en/ and id/)."""

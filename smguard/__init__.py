@@ -1,9 +1,9 @@
 """smguard: a security and moderation guard for organisations' social-media accounts.
 
-    from smguard import Guard
-    guard = Guard.from_config()
-    verdict = guard.check("Terima kasih, Kak!")
-    verdict.decision  # "allow" | "review" | "block"
+from smguard import Guard
+guard = Guard.from_config()
+verdict = guard.check("Terima kasih, Kak!")
+verdict.decision  # "allow" | "review" | "block"
 """
 
 from __future__ import annotations

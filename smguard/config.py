@@ -38,7 +38,7 @@ class GuardSettings:
     #: Language of messages and suggestions shown to people.
     ui_language: str = "en"
     #: Below this detection confidence both the English and Indonesian packs run.
-    language_confidence: float = 0.8
+    language_confidence: float = 0.95
     #: Longer texts are checked up to this many characters and get an integrity finding.
     max_chars: int = 20_000
     #: Time zone of accounts that do not name their own.
@@ -83,18 +83,14 @@ class Config:
     def account(self, name: str | None) -> AccountSettings:
         if name is not None and name in self.accounts:
             return self.accounts[name]
-        return AccountSettings(
-            name=name, timezone=self.guard.timezone, policy=self.policy
-        )
+        return AccountSettings(name=name, timezone=self.guard.timezone, policy=self.policy)
 
     @property
     def source(self) -> str:
         return str(self.path) if self.path else "configuration"
 
     @classmethod
-    def load(
-        cls, path: str | Path | None = None, env: Mapping[str, str] | None = None
-    ) -> Config:
+    def load(cls, path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
         """Find, read, override and validate the configuration."""
         env = os.environ if env is None else env
         file: Path | None = None
@@ -237,10 +233,12 @@ def _parse_account(
     if "quiet_hours" in table:
         raw = table["quiet_hours"]
         if not isinstance(raw, str) or raw.count("-") != 1:
-            raise ConfigError(f"{where}.quiet_hours: must look like \"00:00-05:00\"")
+            raise ConfigError(f'{where}.quiet_hours: must look like "00:00-05:00"')
         start, end = raw.split("-")
-        quiet = (_clock(start.strip(), f"{where}.quiet_hours"),
-                 _clock(end.strip(), f"{where}.quiet_hours"))  # fmt: skip
+        quiet = (
+            _clock(start.strip(), f"{where}.quiet_hours"),
+            _clock(end.strip(), f"{where}.quiet_hours"),
+        )
     prime = AccountSettings().prime_time
     if "prime_time" in table:
         prime = _str_list(table["prime_time"], f"{where}.prime_time")
@@ -256,8 +254,9 @@ def _parse_account(
         timezone=_timezone(table.get("timezone", guard.timezone), f"{where}.timezone"),
         quiet_hours=quiet,
         prime_time=prime,
-        own_domains=tuple(d.lower() for d in _str_list(table.get("own_domains", []),
-                                                       f"{where}.own_domains")),  # fmt: skip
+        own_domains=tuple(
+            d.lower() for d in _str_list(table.get("own_domains", []), f"{where}.own_domains")
+        ),
         language=None if language is None else _language(language, f"{where}.language", False),
         policy=parse_policy(table["policy"], f"{where}.policy", base=policy)
         if "policy" in table

@@ -63,12 +63,14 @@ class CheckContext:
         self.config = config
         self.account = account
         self.cache: dict[str, Any] = {}
+        #: Slang spellings → lexicon words, from the loaded rule packs (set by the engine).
+        self.slang: Mapping[str, str] = {}
 
     @cached_property
     def norm(self) -> NormalizedText:
         from smguard.normalize import normalize
 
-        return normalize(self.post.text)
+        return normalize(self.post.text, self.slang)
 
     @cached_property
     def reply_norm(self) -> NormalizedText | None:
@@ -76,7 +78,7 @@ class CheckContext:
 
         if self.post.in_reply_to is None:
             return None
-        return normalize(self.post.in_reply_to.text)
+        return normalize(self.post.in_reply_to.text, self.slang)
 
 
 @dataclass(eq=False)
@@ -161,21 +163,25 @@ class Rule:
         return [e for e in self.examples if not e.bad]
 
 
-def examples_from(spec: Mapping[str, Any] | None, *, rule: str = "", file: str = "") -> tuple[
-    Example, ...
-]:
+def examples_from(
+    spec: Mapping[str, Any] | None, *, rule: str = "", file: str = ""
+) -> tuple[Example, ...]:
     """Parse ``{"bad": [...], "good": [...]}`` where each item is a text or a post object."""
     if not spec:
         return ()
     if not isinstance(spec, Mapping):
-        raise RulePackError("'examples' must be a mapping with 'bad' and/or 'good' lists",
-                            file=file or None, rule=rule or None)  # fmt: skip
+        raise RulePackError(
+            "'examples' must be a mapping with 'bad' and/or 'good' lists",
+            file=file or None,
+            rule=rule or None,
+        )
     out: list[Example] = []
     for key in ("bad", "good"):
         items = spec.get(key) or []
         if not isinstance(items, list):
-            raise RulePackError(f"'examples.{key}' must be a list", file=file or None,
-                                rule=rule or None)  # fmt: skip
+            raise RulePackError(
+                f"'examples.{key}' must be a list", file=file or None, rule=rule or None
+            )
         for item in items:
             if isinstance(item, str):
                 out.append(Example({"text": item}, bad=key == "bad"))
@@ -189,6 +195,7 @@ def examples_from(spec: Mapping[str, Any] | None, *, rule: str = "", file: str =
                 )
     extra = sorted(set(spec) - {"bad", "good"})
     if extra:
-        raise RulePackError(f"unknown key(s) in examples: {', '.join(extra)}", file=file or None,
-                            rule=rule or None)  # fmt: skip
+        raise RulePackError(
+            f"unknown key(s) in examples: {', '.join(extra)}", file=file or None, rule=rule or None
+        )
     return tuple(out)

@@ -119,9 +119,7 @@ class Post:
         if self.kind not in POST_KINDS:
             raise InputError(f"'kind' must be one of {', '.join(POST_KINDS)}, not {self.kind!r}")
         if self.scheduled_at is not None and self.scheduled_at.tzinfo is None:
-            raise InputError(
-                "'scheduled_at' needs a time zone, e.g. 2026-06-01T07:00:00+07:00"
-            )
+            raise InputError("'scheduled_at' needs a time zone, e.g. 2026-06-01T07:00:00+07:00")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Post:
@@ -154,7 +152,7 @@ class Post:
             author = reply.get("author")
             in_reply_to = InReplyTo(text=reply_text, author=str(author) if author else None)
         elif reply is not None:
-            raise InputError("'in_reply_to' must be an object like {\"text\": \"...\"}")
+            raise InputError('\'in_reply_to\' must be an object like {"text": "..."}')
         scheduled: datetime | None = None
         raw_when = data.get("scheduled_at")
         if raw_when is not None:
@@ -163,12 +161,10 @@ class Post:
             try:
                 scheduled = datetime.fromisoformat(raw_when.replace("Z", "+00:00"))
             except ValueError:
-                raise InputError(
-                    f"'scheduled_at' is not an ISO 8601 time: {raw_when!r}"
-                ) from None
+                raise InputError(f"'scheduled_at' is not an ISO 8601 time: {raw_when!r}") from None
         language = data.get("language")
         if language is not None and not isinstance(language, str):
-            raise InputError("'language' must be a string such as \"id\" or \"en\"")
+            raise InputError('\'language\' must be a string such as "id" or "en"')
         kind = data.get("kind", "post")
         if not isinstance(kind, str):
             raise InputError(f"'kind' must be one of {', '.join(POST_KINDS)}")

@@ -1,0 +1,193 @@
+"""``smguard check``: may this post go out?
+
+Input: a text argument, ``-`` for standard input, or ``--file posts.jsonl`` (one JSON object per
+line; ``--file -`` reads JSON lines from standard input). Standard input that starts with ``{`` is
+read as JSON lines too. Output: readable text, or ``--format json`` (one verdict object per input
+line, same order). Exit code: the worst decision — 0 allow, 1 review, 2 block — or 3 when an input
+could not be checked.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import click
+
+from smguard.cli.main import EXIT_BAD_INPUT, Problem, State
+from smguard.cli.render import render_verdict
+from smguard.errors import InputError
+from smguard.types import Verdict
+
+_EXIT = {"allow": 0, "review": 1, "block": 2}
+_MAX_LINE_BYTES = 1 << 20
+
+
+def _jsonl(stream: BinaryIO, name: str) -> Iterator[dict[str, Any] | InputError]:
+    """Yield each line's object, or an ``InputError`` saying what is wrong with that line."""
+    for number, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        where = f"{name} line {number}"
+        if len(raw) > _MAX_LINE_BYTES:
+            yield InputError(f"{where}: longer than 1 MiB")
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield InputError(f"{where}: not valid UTF-8 (byte {exc.start + 1})")
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            yield InputError(f'{where}: expected a JSON object like {{"text": "..."}}')
+            continue
+        obj["_line"] = where
+        yield obj
+
+
+def _inputs(
+    text: str | None, file: str | None, overrides: dict[str, Any]
+) -> tuple[list[dict[str, Any] | InputError], bool]:
+    """Collect the inputs; the flag says whether they came as a batch (JSON lines)."""
+    if file is not None:
+        if text is not None:
+            raise Problem("give either TEXT or --file, not both")
+        if file == "-":
+            return list(_jsonl(sys.stdin.buffer, "stdin")), True
+        path = Path(file)
+        try:
+            with path.open("rb") as fh:
+                return list(_jsonl(fh, path.name)), True
+        except OSError as exc:
+            raise Problem(f"cannot read {path}: {exc.strerror}") from None
+    if text is None:
+        raise Problem("nothing to check: give a TEXT, '-' for standard input, or --file")
+    if text == "-":
+        data = sys.stdin.buffer.read()
+        if data.lstrip().startswith(b"{"):
+            import io
+
+            return list(_jsonl(io.BytesIO(data), "stdin")), True
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Problem(f"standard input is not valid UTF-8 (byte {exc.start + 1})") from None
+    return [{"text": text, **overrides}], False
+
+
+@click.command()
+@click.argument("text", required=False)
+@click.option("-f", "--file", "file", help="JSON lines file of posts ('-' for standard input).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--kind", type=click.Choice(["post", "reply", "comment", "dm"]), help="Post kind.")
+@click.option("--language", help="The post's language (en, id); detected when left out.")
+@click.option("--account", help="Account the post goes out on (per-account settings).")
+@click.option("--reply-to", "reply_to", help="The follower's message this reply answers.")
+@click.option("--scheduled-at", "scheduled_at", help="Publication time, ISO 8601 with zone.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing; only the exit code tells.")
+@click.pass_obj
+def check(
+    state: State,
+    text: str | None,
+    file: str | None,
+    fmt: str,
+    kind: str | None,
+    language: str | None,
+    account: str | None,
+    reply_to: str | None,
+    scheduled_at: str | None,
+    quiet: bool,
+) -> None:
+    """Check TEXT (or '-' / --file) and say whether it may go out.
+
+    \b
+    Examples:
+      smguard check "Terima kasih, Kak! Pesanan sudah kami kirim."
+      smguard check --kind reply --reply-to "Kok lama banget?!" "Salah sendiri"
+      smguard check --file examples/posts.jsonl --format json
+    """
+    overrides: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "kind": kind,
+            "language": language,
+            "account": account,
+            "scheduled_at": scheduled_at,
+            "in_reply_to": {"text": reply_to} if reply_to else None,
+        }.items()
+        if v is not None
+    }
+    if text is not None and _has_surrogates(text):
+        raise Problem("the text is not valid UTF-8")
+    inputs, batch = _inputs(text, file, overrides)
+    guard = state.guard()
+    lang = state.lang
+
+    def posts() -> Iterator[dict[str, Any] | InputError]:
+        yield from inputs
+
+    verdicts = _run(
+        guard, posts(), len(inputs), show_progress=batch and fmt == "text" and not quiet
+    )
+    worst = 0
+    for n, verdict in enumerate(verdicts):
+        if verdict.error is not None:
+            worst = max(worst, EXIT_BAD_INPUT)
+            if not batch:
+                raise Problem(verdict.error)
+        else:
+            worst = max(worst, _EXIT[verdict.decision])
+        if quiet:
+            continue
+        if fmt == "json":
+            click.echo(json.dumps(verdict.to_dict(lang), ensure_ascii=False))
+        else:
+            source = inputs[n]
+            text_in = source.get("text") if isinstance(source, dict) else None
+            click.echo(render_verdict(verdict, text_in if isinstance(text_in, str) else "", lang))
+    sys.exit(worst)
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def _run(
+    guard: Any, inputs: Iterator[dict[str, Any] | InputError], total: int, show_progress: bool
+) -> Iterator[Verdict]:
+    from smguard.engine import error_verdict
+
+    def checked() -> Iterator[Verdict]:
+        # Inputs that failed to parse keep their place in the output order.
+        pending: list[dict[str, Any] | InputError] = list(inputs)
+        good = [p for p in pending if not isinstance(p, InputError)]
+        results = iter(guard.iter_check(_strip_line(p) for p in good))
+        for p in pending:
+            if isinstance(p, InputError):
+                yield error_verdict(str(p))
+            else:
+                verdict: Verdict = next(results)
+                if verdict.error and "_line" in p:
+                    verdict = error_verdict(f"{p['_line']}: {verdict.error}", verdict.id)
+                yield verdict
+
+    if not show_progress or total < 50 or not sys.stderr.isatty():
+        yield from checked()
+        return
+    with click.progressbar(length=total, label="Checking", file=sys.stderr) as bar:
+        for verdict in checked():
+            bar.update(1)
+            yield verdict
+
+
+def _strip_line(obj: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in obj.items() if k != "_line"}

@@ -1,0 +1,89 @@
+"""Human-readable output: a verdict as a social-media admin would want to read it."""
+
+from __future__ import annotations
+
+import click
+
+from smguard.types import Finding, Verdict, localized
+
+_DECISION = {
+    "allow": ("OK", "green", {"en": "may go out", "id": "boleh terbit"}),
+    "review": ("REVIEW", "yellow", {"en": "needs a person to review it", "id": "perlu ditinjau"}),
+    "block": ("BLOCKED", "red", {"en": "must not go out", "id": "jangan diterbitkan"}),
+}
+_SEVERITY_COLOUR = {"info": "blue", "low": "cyan", "medium": "yellow", "high": "red",
+                    "critical": "magenta"}  # fmt: skip
+_LABELS = {
+    "suggestion": {"en": "Suggestion", "id": "Saran"},
+    "engine": {"en": "engine", "id": "mesin"},
+    "fix": {"en": "fix", "id": "perbaikan"},
+    "error": {"en": "Not checked", "id": "Tidak diperiksa"},
+}
+_CONTEXT = 30
+
+
+def excerpt(text: str, span: tuple[int, int]) -> tuple[str, int, int]:
+    """A one-line excerpt around ``span`` and the span's position inside it."""
+    start, end = span
+    lo = max(0, start - _CONTEXT)
+    hi = min(len(text), end + _CONTEXT)
+    prefix = "…" if lo > 0 else ""
+    suffix = "…" if hi < len(text) else ""
+    before = text[lo:start].replace("\n", " ")
+    middle = text[start:end].replace("\n", " ")
+    after = text[end:hi].replace("\n", " ")
+    line = prefix + before + middle + after + suffix
+    return line, len(prefix + before), len(prefix + before + middle)
+
+
+def render_finding(finding: Finding, text: str, lang: str) -> list[str]:
+    sev = finding.severity.label
+    head = (
+        "  "
+        + click.style(f"{sev.upper():<8}", fg=_SEVERITY_COLOUR.get(sev), bold=True)
+        + f" {finding.rule}  [{finding.category}]  "
+        + localized(finding.message, lang)
+    )
+    lines = [head]
+    if finding.span and text and finding.span[1] <= len(text):
+        line, s, e = excerpt(text, finding.span)
+        lines.append(
+            "      "
+            + line[:s]
+            + click.style(line[s:e], fg="red", bold=True, underline=True)
+            + line[e:]
+        )
+        lines.append("      " + " " * s + "^" * max(1, e - s))
+    elif finding.evidence:
+        lines.append(f"      {finding.evidence}")
+    if finding.score is not None:
+        lines.append(f"      score {finding.score:.2f} ({finding.engine})")
+    suggestion = localized(finding.suggestion, lang)
+    if suggestion:
+        lines.append(f"      {localized(_LABELS['suggestion'], lang)}: {suggestion}")
+    return lines
+
+
+def render_verdict(verdict: Verdict, text: str, lang: str) -> str:
+    who = f" {verdict.id}" if verdict.id else ""
+    if verdict.error:
+        label = click.style("ERROR", fg="red", bold=True)
+        return f"{label}{who}: {localized(_LABELS['error'], lang)} — {verdict.error}\n"
+    word, colour, meaning = _DECISION[verdict.decision]
+    head = click.style(f"{word:<7}", fg=colour, bold=True)
+    langs = "/".join(verdict.languages)
+    summary = f"{head}{who} — {localized(meaning, lang)}"
+    if langs:
+        summary += f"  ({langs}, {verdict.elapsed_ms:.1f} ms)"
+    lines = [summary]
+    for finding in verdict.findings:
+        lines.extend(render_finding(finding, text, lang))
+    for name, status in verdict.engines.items():
+        if status.status != "ok":
+            note = f"  {localized(_LABELS['engine'], lang)} {name}: {status.status}"
+            if status.reason:
+                note += f" — {status.reason}"
+            if status.fix:
+                note += f" ({localized(_LABELS['fix'], lang)}: {status.fix})"
+            lines.append(click.style(note, dim=True))
+    return "\n".join(lines) + "\n"

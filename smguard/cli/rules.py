@@ -1,0 +1,142 @@
+"""``smguard rules``: list, explain (like ``ruff rule``) and test rules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from smguard.cli.main import Problem, State
+from smguard.rule import Rule
+from smguard.types import localized
+
+_HEAD = {
+    "what": {"en": "What it does", "id": "Apa yang diperiksa"},
+    "why": {"en": "Why it matters", "id": "Mengapa penting"},
+    "instead": {"en": "Say it better", "id": "Sebaiknya"},
+    "bad": {"en": "Flagged", "id": "Ditandai"},
+    "good": {"en": "Not flagged", "id": "Tidak ditandai"},
+    "fp": {"en": "Known false positives", "id": "Salah tanda yang diketahui"},
+}
+
+
+@click.group()
+def rules() -> None:
+    """List, explain and test rules."""
+
+
+def _rule_row(rule: Rule, enabled: bool) -> dict[str, object]:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "category": rule.category,
+        "severity": rule.severity.label,
+        "languages": sorted(rule.languages),
+        "kinds": sorted(rule.kinds) if rule.kinds else None,
+        "engine": rule.engine,
+        "status": rule.status,
+        "enabled": enabled,
+        "source": rule.source,
+    }
+
+
+@rules.command("list")
+@click.option("--category", help="Only this category.")
+@click.option("--language", help="Only rules for this language (en, id).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_obj
+def list_rules(state: State, category: str | None, language: str | None, fmt: str) -> None:
+    """List every rule: id, severity, category, languages and name."""
+    guard = state.guard()
+    enabled = {r.id for r in guard.rules}
+    selected = [
+        r
+        for r in sorted(guard.all_rules, key=lambda r: r.id)
+        if (category is None or r.category == category)
+        and (language is None or language in r.languages or "*" in r.languages)
+    ]
+    if fmt == "json":
+        click.echo(json.dumps([_rule_row(r, r.id in enabled) for r in selected], indent=2))
+        return
+    width = max((len(r.id) for r in selected), default=10)
+    for r in selected:
+        langs = ",".join(sorted(r.languages))
+        off = "" if r.id in enabled else "  (disabled)"
+        click.echo(
+            f"{r.id:<{width}}  {r.severity.label:<8}  {r.category:<10}  {langs:<5}  {r.name}{off}"
+        )
+    click.echo(f"\n{len(selected)} rules", err=True)
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.pass_obj
+def show(state: State, rule_id: str) -> None:
+    """Explain one rule: what it does, why, how to say it better, examples."""
+    guard = state.guard()
+    rule = guard.rule(rule_id.upper())
+    if rule is None:
+        raise Problem(f"no rule {rule_id!r}; `smguard rules list` shows them all")
+    click.echo(render_rule(rule, state.lang))
+
+
+def render_rule(rule: Rule, lang: str) -> str:
+    out = [
+        click.style(f"{rule.id}: {rule.name}", bold=True),
+        f"{rule.category} · {rule.severity.label} · languages {', '.join(sorted(rule.languages))}"
+        + (f" · only {', '.join(sorted(rule.kinds))}" if rule.kinds else "")
+        + f" · {rule.status} · engine {rule.engine}",
+        "",
+        click.style(f"## {localized(_HEAD['what'], lang)}", bold=True),
+        localized(rule.message, lang),
+    ]
+    why = localized(rule.why, lang)
+    if why:
+        out += ["", click.style(f"## {localized(_HEAD['why'], lang)}", bold=True), why]
+    suggestion = localized(rule.suggestion, lang)
+    if suggestion:
+        out += ["", click.style(f"## {localized(_HEAD['instead'], lang)}", bold=True), suggestion]
+    for key, examples in (("bad", rule.bad_examples), ("good", rule.good_examples)):
+        if examples:
+            out += ["", click.style(f"## {localized(_HEAD[key], lang)}", bold=True)]
+            out += [("  ✗ " if key == "bad" else "  ✓ ") + e.text for e in examples]
+    if rule.false_positives:
+        out += ["", click.style(f"## {localized(_HEAD['fp'], lang)}", bold=True)]
+        out += [f"  - {fp}" for fp in rule.false_positives]
+    if rule.source:
+        out += ["", click.style(f"source: {rule.source}", dim=True)]
+    return "\n".join(out)
+
+
+@rules.command("test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.pass_obj
+def test(state: State, paths: tuple[Path, ...]) -> None:
+    """Validate rule pack file(s) or folder(s) and run each rule's examples.
+
+    Exit code 0 when every example behaves, 1 when one does not, 3 when a pack is broken.
+    """
+    from smguard.rulepack import load_packs
+    from smguard.ruletest import run_examples
+
+    resolved = tuple(p.resolve() for p in paths)
+    packs = load_packs(resolved)  # fails first, with file/rule/problem, if a pack is broken
+    guard = state.guard(extra_rule_paths=resolved)
+    failures = 0
+    total = 0
+    for pack_rule in packs.rules:
+        rule = guard.rule(pack_rule.id)
+        assert rule is not None
+        results = run_examples(guard, rule)
+        total += len(results)
+        bad = [r for r in results if not r.passed]
+        failures += len(bad)
+        mark = click.style("ok  ", fg="green") if not bad else click.style("FAIL", fg="red")
+        note = "" if results else "  (no examples)"
+        click.echo(f"{mark} {rule.id}  {len(results) - len(bad)}/{len(results)}{note}")
+        for r in bad:
+            click.echo(f"     {r.describe()}")
+    click.echo(f"\n{len(packs.rules)} rules, {total} examples, {failures} failed")
+    sys.exit(1 if failures else 0)

@@ -1,0 +1,208 @@
+"""Text normalisation that survives evasion, with spans that still point into the original.
+
+What a matcher sees, per post:
+
+* ``NormalizedText.text``: the text after Unicode NFKD with accents dropped, case folding,
+  zero-width and other invisible characters removed, and look-alike letters from other scripts
+  (Cyrillic ``а``, Greek ``ο``, fullwidth ``ａ`` …) mapped to Latin. ``offsets[i]`` is the index in
+  the original text of normalised character ``i``.
+* ``NormalizedText.tokens``: words, each with the *forms* a lexicon looks up: the word itself,
+  its leetspeak reading (``4nj1ng`` → ``anjing``), Indonesian slang spelled out
+  (``gw`` → ``gue``, from the packs' slang tables), and words spelled with separated letters
+  (``a n j i n g``, ``a.n.j.i.n.g``) joined into one token. Stretched letters
+  (``anjiiiing``) are handled by the lexicon through :func:`squeeze`.
+
+ASCII text — most posts — takes a fast path with identity offsets.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+__all__ = [
+    "NormalizedText",
+    "Token",
+    "deleet",
+    "fold",
+    "normalize",
+    "squeeze",
+]
+
+# Look-alike letters that NFKD does not map (the usual homograph suspects in Latin text).
+_CONFUSABLES: dict[str, str] = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
+    "ɡ": "g", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ь": "b", "п": "n", "г": "r", "з": "3",
+    # Greek
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s", "σ": "o", "μ": "u",
+    # Latin extensions and symbols used as letters
+    "ı": "i", "ȷ": "j", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ß": "ss", "æ": "ae", "œ": "oe",
+    "ɑ": "a", "ɩ": "i", "ʀ": "r", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ɢ": "g",
+    "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p",
+    "ʏ": "y", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
+}  # fmt: skip
+
+# Characters that stand for letters in leetspeak, read only inside words that also have letters.
+_LEET: dict[str, str] = {
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g",
+    "@": "a", "$": "s", "!": "i", "|": "l", "+": "t",
+}  # fmt: skip
+_LEET_TABLE = str.maketrans(_LEET)
+_LEET_ALT = str.maketrans({**_LEET, "1": "l", "!": "l", "|": "i"})
+_LEET_CHARS = frozenset(_LEET)
+
+# Words: letters or digits, with leet symbols allowed inside a word. `@` and `$` may lead a word
+# (`@njing`, `$hit`); `!`, `|` and `+` only between letters (`b!tch`), never at the edges.
+_TOKEN_RE = re.compile(r"[@$]*[^\W_](?:[^\W_]|[@$]|[!|+](?=[^\W_]))*")
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cc"})
+_SEPARATORS = frozenset(" .-_*/\\,·•~")
+
+_char_cache: dict[str, str] = {}
+_NO_SLANG: Mapping[str, str] = {}
+
+
+def _map_char(ch: str) -> str:
+    cached = _char_cache.get(ch)
+    if cached is not None:
+        return cached
+    out = []
+    for part in unicodedata.normalize("NFKD", ch):
+        if unicodedata.category(part) in _INVISIBLE_CATEGORIES and part not in "\n\t":
+            continue
+        for folded in part.casefold():
+            out.append(_CONFUSABLES.get(folded, folded))
+    mapped = "".join(out)
+    if ch in ("\u00a0", "\u2007", "\u202f", "\u3000"):
+        mapped = " "
+    _char_cache[ch] = mapped
+    return mapped
+
+
+def fold(text: str) -> str:
+    """Normalise a text the way posts are normalised (for building lexicons)."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_map_char(c) for c in text)
+
+
+_RUN_RE = re.compile(r"(.)\1+")
+
+
+def squeeze(word: str) -> str:
+    """Collapse runs of the same character: ``anjiiiing`` → ``anjing``."""
+    return _RUN_RE.sub(r"\1", word)
+
+
+def deleet(word: str) -> tuple[str, ...]:
+    """Leetspeak readings of a word that mixes letters with digits/symbols (else ``()``)."""
+    if not any(c in _LEET_CHARS for c in word) or not any(c.isalpha() for c in word):
+        return ()
+    first = word.translate(_LEET_TABLE)
+    alt = word.translate(_LEET_ALT)
+    return (first,) if alt == first else (first, alt)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the normalised text. ``start``/``end`` index the original text."""
+
+    text: str
+    start: int
+    end: int
+    forms: tuple[str, ...]
+    #: True for a word joined from separated letters (``a n j i n g``).
+    joined: bool = False
+
+
+def _forms(word: str, slang: Mapping[str, str]) -> tuple[str, ...]:
+    forms = [word]
+    forms.extend(deleet(word))
+    if slang:
+        for f in list(forms):
+            canon = slang.get(f)
+            if canon is not None and canon not in forms:
+                forms.append(canon)
+    return tuple(dict.fromkeys(forms))
+
+
+class NormalizedText:
+    """A post's text, normalised for matching, with a map back to original offsets."""
+
+    __slots__ = ("__dict__", "offsets", "original", "slang", "text")
+
+    def __init__(self, original: str, slang: Mapping[str, str] = _NO_SLANG) -> None:
+        self.original = original
+        self.slang = slang
+        if original.isascii():
+            self.text = original.lower()
+            self.offsets: list[int] | None = None
+            return
+        out: list[str] = []
+        offsets: list[int] = []
+        for i, ch in enumerate(original):
+            mapped = ch.lower() if ch.isascii() else _map_char(ch)
+            if mapped:
+                out.append(mapped)
+                offsets.extend([i] * len(mapped))
+        self.text = "".join(out)
+        self.offsets = offsets
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised ``[start, end)`` to the original text."""
+        if self.offsets is None:
+            return start, end
+        if start >= len(self.offsets):
+            return len(self.original), len(self.original)
+        return self.offsets[start], self.offsets[max(end - 1, start)] + 1
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        text = self.text
+        tokens: list[Token] = []
+        spans: list[tuple[int, int]] = []
+        for m in _TOKEN_RE.finditer(text):
+            s, e = m.span()
+            word = m.group()
+            os_, oe = self.span(s, e)
+            tokens.append(Token(word, os_, oe, _forms(word, self.slang)))
+            spans.append((s, e))
+        return _join_spelled_out(tokens, spans, text, self.slang)
+
+
+def _join_spelled_out(
+    tokens: list[Token], spans: list[tuple[int, int]], text: str, slang: Mapping[str, str]
+) -> list[Token]:
+    """Replace runs of 3+ single letters split by separators (``a.n.j.i.n.g``) by one word."""
+    if sum(1 for t in tokens if len(t.text) == 1) < 3:
+        return tokens
+    out: list[Token] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        j = i
+        if len(tokens[i].text) == 1:
+            while (
+                j + 1 < n
+                and len(tokens[j + 1].text) == 1
+                and 0 < spans[j + 1][0] - spans[j][1] <= 2
+                and all(c in _SEPARATORS for c in text[spans[j][1] : spans[j + 1][0]])
+            ):
+                j += 1
+        if j - i >= 2:
+            word = "".join(t.text for t in tokens[i : j + 1])
+            out.append(Token(word, tokens[i].start, tokens[j].end, _forms(word, slang), True))
+        else:
+            out.extend(tokens[i : j + 1])
+        i = j + 1
+    return out
+
+
+def normalize(text: str, slang: Mapping[str, str] = _NO_SLANG) -> NormalizedText:
+    """Normalise ``text``; ``slang`` maps slang spellings to the words lexicons use."""
+    return NormalizedText(text, slang)

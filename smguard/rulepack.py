@@ -1,0 +1,555 @@
+"""Rule packs: declarative YAML rules, validated at load, matched through one shared index.
+
+A pack file (see ``docs/rule-packs.md`` for the full reference)::
+
+    pack: smguard-id-profanity
+    languages: [id]              # default for the pack's rules
+    slang: {gw: gue, lo: lu}     # optional: slang spellings → the words the rules use
+    rules:
+      - id: SMG-ID-PROF-001
+        name: umpatan-kasar
+        category: profanity
+        severity: medium
+        message: {en: "...", id: "..."}
+        why: {en: "...", id: "..."}
+        suggestion: {en: "...", id: "..."}
+        match:
+          terms: [bangsat, bajingan]
+          near: {words: [dasar, lu], window: 2}
+        examples:
+          bad: ["dasar bangsat lu"]
+          good: ["bangsawan"]
+
+A malformed pack raises :class:`~smguard.errors.RulePackError` naming the file, the rule id and
+the problem; it is never skipped silently. Regexes use RE2 (linear time), so a user's pattern
+cannot hang the guard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import re2
+import yaml
+
+from smguard.errors import RulePackError
+from smguard.normalize import Token, fold, squeeze
+from smguard.rule import ANY_LANGUAGE, CheckContext, Rule, examples_from
+from smguard.types import CATEGORIES, LANGUAGES, POST_KINDS, Finding, Post, Severity
+
+__all__ = ["LexiconIndex", "PackRule", "PackSet", "load_packs"]
+
+_RULE_ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
+_WORD_RE = re.compile(r"^[@$]*[^\W_](?:[^\W_]|[@$])*$")
+_DOUBLE_RE = re.compile(r"(.)\1")
+_TRIPLE_RE = re.compile(r"(.)\1\1")
+_ID_SUFFIXES = ("nya", "lah", "kah", "pun", "mu", "ku")
+_WITH_CONDITIONS = ("link", "contact")
+_MAX_FINDINGS_PER_RULE = 10
+_MAX_REGEX_LEN = 2000
+_RULE_KEYS = {
+    "id", "name", "category", "severity", "languages", "kinds", "status", "message", "why",
+    "suggestion", "false_positives", "match", "examples",
+}  # fmt: skip
+_MATCH_KEYS = {
+    "terms", "phrases", "regex", "regex_on", "near", "not_near", "with", "min_distinct", "stem",
+}  # fmt: skip
+_STATUSES = ("stable", "test", "experimental", "deprecated")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Words that must (``near``) or must not (``not_near``) stand close to a match."""
+
+    words: frozenset[str]
+    window: int
+    side: str = "both"
+
+
+@dataclass(eq=False)
+class PackRule(Rule):
+    """A rule defined in a YAML pack; matched through the pack set's shared index."""
+
+    terms: tuple[tuple[str, ...], ...] = ()
+    regexes: tuple[Any, ...] = ()
+    regex_on: str = "normalized"
+    near: Context | None = None
+    not_near: Context | None = None
+    with_: tuple[str, ...] = ()
+    min_distinct: int = 1
+    stem: bool = False
+    index: LexiconIndex | None = field(default=None, repr=False)
+
+    def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
+        matches: list[tuple[int, int, str]] = []  # original start, end, matched key
+        if self.terms and self.index is not None:
+            hits = self.index.hits(ctx).get(self.id)
+            if hits:
+                tokens = ctx.norm.tokens
+                for i, j, key in hits:
+                    if self.near and not _context(tokens, i, j, self.near):
+                        continue
+                    if self.not_near and _context(tokens, i, j, self.not_near):
+                        continue
+                    matches.append((tokens[i].start, tokens[j].end, key))
+        for pattern in self.regexes:
+            if self.regex_on == "original":
+                for m in pattern.finditer(post.text):
+                    matches.append((m.start(), m.end(), m.group()))
+            else:
+                norm = ctx.norm
+                for m in pattern.finditer(norm.text):
+                    s, e = norm.span(m.start(), m.end())
+                    matches.append((s, e, m.group()))
+        if not matches:
+            return ()
+        if self.min_distinct > 1 and len({k for _, _, k in matches}) < self.min_distinct:
+            return ()
+        if self.with_ and not _has_required(self.with_, ctx):
+            return ()
+        matches.sort()
+        findings = []
+        last_end = -1
+        for s, e, _ in matches:
+            if s < last_end:  # overlapping matches of one rule are one finding
+                continue
+            last_end = e
+            findings.append(self.finding(span=(s, e), evidence=post.text[s:e]))
+            if len(findings) >= _MAX_FINDINGS_PER_RULE:
+                break
+        return findings
+
+
+def _context(tokens: Sequence[Token], i: int, j: int, ctx: Context) -> bool:
+    lo = i - ctx.window if ctx.side in ("both", "before") else i
+    hi = j + ctx.window if ctx.side in ("both", "after") else j
+    for k in range(max(lo, 0), min(hi, len(tokens) - 1) + 1):
+        if i <= k <= j:
+            continue
+        for form in tokens[k].forms:
+            if form in ctx.words:
+                return True
+    return False
+
+
+def _has_required(conditions: tuple[str, ...], ctx: CheckContext) -> bool:
+    from smguard import urls  # the links plugin's URL finder, loaded only when needed
+
+    for cond in conditions:
+        if cond == "link":
+            if ctx.post.links or urls.extract_urls(ctx.post.text):
+                return True
+        elif cond == "contact" and urls.find_contacts(ctx.post.text):
+            return True
+    return False
+
+
+# One index entry: (rule id, the phrase's tokens, the key reported as matched).
+_Entry = tuple[str, tuple[frozenset[str], ...], str]
+
+
+class LexiconIndex:
+    """Every term of every pack rule in two dictionaries, looked up once per word of a post."""
+
+    def __init__(self, rules: Iterable[PackRule], slang: Mapping[str, str]) -> None:
+        self.exact: dict[str, list[_Entry]] = {}
+        self.squeezed: dict[str, list[_Entry]] = {}
+        self.stemmed: set[str] = set()
+        self._cache_key = f"lexicon:{id(self)}"
+        for rule in rules:
+            if rule.stem:
+                self.stemmed.add(rule.id)
+            for term in rule.terms:
+                words = tuple(frozenset({w, slang.get(w, w)}) for w in term)
+                key = " ".join(term)
+                entry: _Entry = (rule.id, words[1:], key)
+                for first in words[0]:
+                    self.exact.setdefault(first, []).append(entry)
+                    if len(term) == 1:
+                        self.squeezed.setdefault(squeeze(first), []).append(entry)
+
+    def hits(self, ctx: CheckContext) -> dict[str, list[tuple[int, int, str]]]:
+        """Rule id → matched token ranges ``(first, last, key)`` for this post (memoised)."""
+        cached: dict[str, list[tuple[int, int, str]]] | None = ctx.cache.get(self._cache_key)
+        if cached is not None:
+            return cached
+        found: dict[str, list[tuple[int, int, str]]] = {}
+        tokens = ctx.norm.tokens
+        exact = self.exact
+        squeezed = self.squeezed
+        for i, tok in enumerate(tokens):
+            seen: set[str] = set()
+            for form in tok.forms:
+                entries = exact.get(form)
+                if entries:
+                    self._add(found, entries, tokens, i, seen)
+                if _DOUBLE_RE.search(form):
+                    sq = squeeze(form)
+                    entries = squeezed.get(sq)
+                    if entries and (len(sq) >= 4 or _TRIPLE_RE.search(form)):
+                        self._add(found, entries, tokens, i, seen)
+                if len(form) > 6 and form.endswith(_ID_SUFFIXES):
+                    for suffix in _ID_SUFFIXES:
+                        if form.endswith(suffix):
+                            entries = exact.get(form[: -len(suffix)])
+                            if entries:
+                                self._add(
+                                    found,
+                                    [e for e in entries if e[0] in self.stemmed],
+                                    tokens,
+                                    i,
+                                    seen,
+                                )
+        ctx.cache[self._cache_key] = found
+        return found
+
+    @staticmethod
+    def _add(
+        found: dict[str, list[tuple[int, int, str]]],
+        entries: list[_Entry],
+        tokens: Sequence[Token],
+        i: int,
+        seen: set[str],
+    ) -> None:
+        for rule_id, rest, key in entries:
+            if (rule_id + key) in seen:
+                continue
+            j = i
+            for words in rest:
+                j += 1
+                if j >= len(tokens) or words.isdisjoint(tokens[j].forms):
+                    break
+            else:
+                seen.add(rule_id + key)
+                found.setdefault(rule_id, []).append((i, j, key))
+
+
+@dataclass
+class PackSet:
+    """The rules and slang table of every loaded pack."""
+
+    rules: list[PackRule]
+    slang: dict[str, str]
+    files: list[Path]
+
+    def build_index(self, enabled: Iterable[PackRule] | None = None) -> LexiconIndex:
+        rules = list(self.rules if enabled is None else enabled)
+        index = LexiconIndex(rules, self.slang)
+        for rule in rules:
+            rule.index = index
+        return index
+
+
+def _pack_files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+        elif path.is_file():
+            yield path
+        else:
+            raise RulePackError("rule pack not found", file=str(path))
+
+
+def load_packs(paths: Iterable[str | Path]) -> PackSet:
+    """Load and validate every pack file under ``paths`` (files or folders)."""
+    rules: list[PackRule] = []
+    slang: dict[str, str] = {}
+    files: list[Path] = []
+    where: dict[str, Path] = {}
+    for file in _pack_files(Path(p) for p in paths):
+        pack_rules, pack_slang = load_pack_file(file)
+        files.append(file)
+        for rule in pack_rules:
+            if rule.id in where:
+                raise RulePackError(
+                    f"duplicate rule id (also defined in {where[rule.id]})",
+                    file=str(file),
+                    rule=rule.id,
+                )
+            where[rule.id] = file
+            rules.append(rule)
+        slang.update(pack_slang)
+    return PackSet(rules=rules, slang=slang, files=files)
+
+
+def load_pack_file(file: Path) -> tuple[list[PackRule], dict[str, str]]:
+    name = str(file)
+    try:
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RulePackError(f"not valid YAML{at}: {problem}", file=name) from None
+    except UnicodeDecodeError:
+        raise RulePackError("not valid UTF-8 text", file=name) from None
+    except OSError as exc:
+        raise RulePackError(f"cannot read: {exc.strerror}", file=name) from None
+    if data is None:
+        return [], {}
+    if not isinstance(data, Mapping):
+        raise RulePackError("a pack must be a mapping with 'rules' (and/or 'slang')", file=name)
+    unknown = sorted(set(data) - {"pack", "description", "languages", "version", "rules", "slang"})
+    if unknown:
+        raise RulePackError(f"unknown top-level key(s): {', '.join(unknown)}", file=name)
+    default_langs = _languages(data.get("languages"), name, None, default=(ANY_LANGUAGE,))
+    slang_spec = data.get("slang") or {}
+    if not isinstance(slang_spec, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in slang_spec.items()
+    ):
+        raise RulePackError("'slang' must map slang words to words (text: text)", file=name)
+    slang = {fold(k): fold(v) for k, v in slang_spec.items()}
+    raw_rules = data.get("rules") or []
+    if not isinstance(raw_rules, list):
+        raise RulePackError("'rules' must be a list", file=name)
+    rules = [_parse_rule(raw, name, default_langs, n) for n, raw in enumerate(raw_rules, 1)]
+    return rules, slang
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that also refuses duplicate keys (a classic silent pack bug)."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _languages(
+    value: Any, file: str, rule: str | None, default: tuple[str, ...]
+) -> tuple[str, ...]:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise RulePackError(
+            "'languages' must be a list such as [id] or [en, id]", file=file, rule=rule
+        )
+    for lang in value:
+        if lang != ANY_LANGUAGE and lang not in LANGUAGES:
+            raise RulePackError(
+                f"unknown language {lang!r} (one of {', '.join(LANGUAGES)} or '*')",
+                file=file,
+                rule=rule,
+            )
+    return tuple(value)
+
+
+def _texts(value: Any, key: str, file: str, rule: str, required: bool) -> dict[str, str]:
+    if value is None:
+        if required:
+            raise RulePackError(f"missing '{key}'", file=file, rule=rule)
+        return {}
+    if isinstance(value, str):
+        return {"en": value}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise RulePackError(f"'{key}' must be a text or {{en: ..., id: ...}}", file=file, rule=rule)
+    if required and "en" not in value:
+        raise RulePackError(f"'{key}' needs an 'en' text", file=file, rule=rule)
+    return {k: v.strip() for k, v in value.items()}
+
+
+def _context_spec(value: Any, key: str, file: str, rule: str) -> Context | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = {"words": value}
+    if not isinstance(value, Mapping) or not isinstance(value.get("words"), list):
+        raise RulePackError(
+            f"'match.{key}' must be a list of words or {{words: [...], window: N}}",
+            file=file,
+            rule=rule,
+        )
+    extra = sorted(set(value) - {"words", "window", "side"})
+    if extra:
+        raise RulePackError(
+            f"unknown key(s) in match.{key}: {', '.join(extra)}", file=file, rule=rule
+        )
+    window = value.get("window", 3)
+    if not isinstance(window, int) or not 1 <= window <= 20:
+        raise RulePackError(
+            f"'match.{key}.window' must be a whole number from 1 to 20", file=file, rule=rule
+        )
+    side = value.get("side", "both")
+    if side not in ("both", "before", "after"):
+        raise RulePackError(
+            f"'match.{key}.side' must be both, before or after", file=file, rule=rule
+        )
+    words = value["words"]
+    if not all(isinstance(w, str) and w.strip() for w in words):
+        raise RulePackError(f"'match.{key}.words' must be words", file=file, rule=rule)
+    return Context(words=frozenset(fold(w.strip()) for w in words), window=window, side=side)
+
+
+def _compile_regex(pattern: Any, file: str, rule: str) -> Any:
+    if not isinstance(pattern, str) or not pattern:
+        raise RulePackError("'match.regex' items must be non-empty texts", file=file, rule=rule)
+    if len(pattern) > _MAX_REGEX_LEN:
+        raise RulePackError(f"regex longer than {_MAX_REGEX_LEN} characters", file=file, rule=rule)
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 8 << 20
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        raise RulePackError(
+            f"regex {pattern!r} is not valid RE2 syntax ({exc}); RE2 has no backreferences "
+            "or lookaround, which keeps matching linear-time",
+            file=file,
+            rule=rule,
+        ) from None
+
+
+def _terms(values: Any, key: str, file: str, rule: str) -> list[tuple[str, ...]]:
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise RulePackError(f"'match.{key}' must be a list", file=file, rule=rule)
+    out = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise RulePackError(
+                f"'match.{key}' items must be non-empty texts", file=file, rule=rule
+            )
+        words = tuple(fold(value).split())
+        bad = [w for w in words if not _WORD_RE.match(w)]
+        if bad:
+            raise RulePackError(
+                f"{key[:-1]} {value!r}: {bad[0]!r} is not a word (use match.regex for symbols)",
+                file=file,
+                rule=rule,
+            )
+        if key == "terms" and len(words) != 1:
+            raise RulePackError(
+                f"term {value!r} has several words: put it under match.phrases",
+                file=file,
+                rule=rule,
+            )
+        out.append(words)
+    return out
+
+
+def _parse_rule(raw: Any, file: str, default_langs: tuple[str, ...], n: int) -> PackRule:
+    if not isinstance(raw, Mapping):
+        raise RulePackError(f"rule #{n} must be a mapping", file=file)
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not _RULE_ID_RE.match(rule_id):
+        raise RulePackError(
+            f"rule #{n}: 'id' must look like SMG-ID-SARA-003 (capitals, digits, dashes), "
+            f"got {rule_id!r}",
+            file=file,
+        )
+    unknown = sorted(set(raw) - _RULE_KEYS)
+    if unknown:
+        raise RulePackError(f"unknown key(s): {', '.join(unknown)}", file=file, rule=rule_id)
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise RulePackError("missing 'name'", file=file, rule=rule_id)
+    category = raw.get("category")
+    if category not in CATEGORIES:
+        raise RulePackError(
+            f"'category' must be one of {', '.join(CATEGORIES)}, got {category!r}",
+            file=file,
+            rule=rule_id,
+        )
+    try:
+        severity = Severity.parse(raw.get("severity", ""))
+    except ValueError as exc:
+        raise RulePackError(f"'severity': {exc}", file=file, rule=rule_id) from None
+    kinds = raw.get("kinds")
+    if kinds is not None and (
+        not isinstance(kinds, list) or not kinds or any(k not in POST_KINDS for k in kinds)
+    ):
+        raise RulePackError(
+            f"'kinds' must be a list of {', '.join(POST_KINDS)}", file=file, rule=rule_id
+        )
+    status = raw.get("status", "stable")
+    if status not in _STATUSES:
+        raise RulePackError(
+            f"'status' must be one of {', '.join(_STATUSES)}", file=file, rule=rule_id
+        )
+    fps = raw.get("false_positives", [])
+    if not isinstance(fps, list) or not all(isinstance(f, str) for f in fps):
+        raise RulePackError("'false_positives' must be a list of texts", file=file, rule=rule_id)
+    languages = _languages(raw.get("languages"), file, rule_id, default=default_langs)
+
+    match = raw.get("match")
+    if not isinstance(match, Mapping):
+        raise RulePackError(
+            "missing 'match' (terms, phrases and/or regex)", file=file, rule=rule_id
+        )
+    extra = sorted(set(match) - _MATCH_KEYS)
+    if extra:
+        raise RulePackError(f"unknown key(s) in match: {', '.join(extra)}", file=file, rule=rule_id)
+    terms = _terms(match.get("terms"), "terms", file, rule_id)
+    terms += _terms(match.get("phrases"), "phrases", file, rule_id)
+    regex_spec = match.get("regex") or []
+    if isinstance(regex_spec, str):
+        regex_spec = [regex_spec]
+    if not isinstance(regex_spec, list):
+        raise RulePackError("'match.regex' must be a list of patterns", file=file, rule=rule_id)
+    regexes = tuple(_compile_regex(p, file, rule_id) for p in regex_spec)
+    if not terms and not regexes:
+        raise RulePackError("'match' needs terms, phrases or regex", file=file, rule=rule_id)
+    regex_on = match.get("regex_on", "normalized")
+    if regex_on not in ("normalized", "original"):
+        raise RulePackError(
+            "'match.regex_on' must be normalized or original", file=file, rule=rule_id
+        )
+    with_spec = match.get("with") or []
+    if isinstance(with_spec, str):
+        with_spec = [with_spec]
+    if not isinstance(with_spec, list) or any(w not in _WITH_CONDITIONS for w in with_spec):
+        raise RulePackError(
+            f"'match.with' must list {' and/or '.join(_WITH_CONDITIONS)}", file=file, rule=rule_id
+        )
+    min_distinct = match.get("min_distinct", 1)
+    if not isinstance(min_distinct, int) or min_distinct < 1:
+        raise RulePackError(
+            "'match.min_distinct' must be a whole number ≥ 1", file=file, rule=rule_id
+        )
+    stem = match.get("stem", "id" in languages)
+    if not isinstance(stem, bool):
+        raise RulePackError("'match.stem' must be true or false", file=file, rule=rule_id)
+
+    return PackRule(
+        id=rule_id,
+        name=name.strip(),
+        category=category,
+        severity=severity,
+        engine="lexicon",
+        message=_texts(raw.get("message"), "message", file, rule_id, True),
+        why=_texts(raw.get("why"), "why", file, rule_id, True),
+        suggestion=_texts(raw.get("suggestion"), "suggestion", file, rule_id, False) or None,
+        languages=frozenset(languages),
+        kinds=frozenset(kinds) if kinds else None,
+        examples=examples_from(raw.get("examples"), rule=rule_id, file=file),
+        status=status,
+        false_positives=tuple(fps),
+        source=file,
+        terms=tuple(dict.fromkeys(terms)),
+        regexes=regexes,
+        regex_on=regex_on,
+        near=_context_spec(match.get("near"), "near", file, rule_id),
+        not_near=_context_spec(match.get("not_near"), "not_near", file, rule_id),
+        with_=tuple(with_spec),
+        min_distinct=min_distinct,
+        stem=stem,
+    )
