@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from smguard.errors import RulePackError
 from smguard.types import CATEGORIES, Finding, Post, Severity
@@ -104,8 +104,11 @@ class Rule:
     status: str = "stable"
     false_positives: tuple[str, ...] = ()
     source: str = ""
-    #: A batched rule gets :meth:`check_batch` with all applicable posts at once.
-    batch: bool = False
+    #: A batched rule gets :meth:`check_batch` with all applicable posts at once (a class
+    #: attribute, so a subclass just says ``batch = True``).
+    batch: ClassVar[bool] = False
+    #: A required rule that cannot run (``ModelUnavailable``) adds an integrity finding.
+    required: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:

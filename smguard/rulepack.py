@@ -525,7 +525,7 @@ def _parse_rule(raw: Any, file: str, default_langs: tuple[str, ...], n: int) -> 
         raise RulePackError(
             "'match.min_distinct' must be a whole number ≥ 1", file=file, rule=rule_id
         )
-    stem = match.get("stem", "id" in languages)
+    stem = match.get("stem", languages != ("en",))
     if not isinstance(stem, bool):
         raise RulePackError("'match.stem' must be true or false", file=file, rule=rule_id)
 
