@@ -130,7 +130,7 @@ def test_env_overrides_file(tmp_path: Path) -> None:
 
 
 def test_bad_env_override_names_the_key() -> None:
-    with pytest.raises(ConfigError, match="policy.block_at"):
+    with pytest.raises(ConfigError, match=r"policy\.block_at"):
         Config.load(env={"SMGUARD_POLICY__BLOCK_AT": "nope"})
 
 

@@ -199,7 +199,7 @@ def test_duplicate_rule_ids_are_an_error() -> None:
 def test_disabling_an_unknown_rule_names_it() -> None:
     from smguard.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="rules.disable: unknown rule id T-NOPE"):
+    with pytest.raises(ConfigError, match=r"rules\.disable: unknown rule id T-NOPE"):
         make_guard([rules_plugin(WordRule("T-1", "a"))], config={"rules": {"disable": ["T-NOPE"]}})
 
 
