@@ -1,0 +1,115 @@
+"""A tiny random BERT saved as a real detoxify checkpoint, for tests and benchmarks.
+
+No internet is needed: the vocabulary, tokenizer, Hugging Face config and weights are all made
+here (about 200 KB, well under a second). The checkpoint has detoxify's layout
+(``config.arch.args``, ``config.dataset.args.classes``, ``state_dict``) and its ``model_type``
+points at the local tokenizer/config folder, so ``detoxify`` and smguard load it offline.
+
+A random model scores everything near 0.5. ``biases`` makes outputs deterministic: the classifier
+weights are zeroed, so label ``i`` scores ``sigmoid(bias_i)`` on every text (``+10`` -> 0.99995,
+``-10`` -> 0.00005); labels not named get ``-10``. Pass ``biases=None`` for the raw random model.
+
+Used by ``tests/test_toxicity.py`` and ``benchmarks/bench_detoxify_overhead.py`` (which puts
+``tests/`` on ``sys.path``). Needs torch and transformers (the ``smguard[detoxify]`` extra).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+#: Label names as the ``original`` detoxify checkpoint spells them (detoxify renames them).
+ORIGINAL_CLASSES: tuple[str, ...] = (
+    "toxic",
+    "severe_toxic",
+    "obscene",
+    "threat",
+    "insult",
+    "identity_hate",
+)
+#: Label names as the ``unbiased`` and ``multilingual`` checkpoints spell them (first 7 + ids).
+UNBIASED_CLASSES: tuple[str, ...] = (
+    "toxicity",
+    "severe_toxicity",
+    "obscene",
+    "identity_attack",
+    "insult",
+    "threat",
+    "sexual_explicit",
+    "male",
+    "female",
+    "muslim",
+)
+
+_SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+_WORDS = (
+    "the a an and or of to in on for with is are was be this that it you we they i my your our "
+    "thank thanks please hello hi good bad great help service update team news office post "
+    "terima kasih kak selamat pagi siang malam mohon maaf info layanan kami anda dan yang di ke "
+    "idiot stupid hate kill bodoh goblok anjing"
+).split()
+_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def build_tiny_model(
+    folder: Path,
+    *,
+    classes: Sequence[str] = ORIGINAL_CLASSES,
+    biases: Mapping[str, float] | None = None,
+    name: str = "tiny",
+    seed: int = 0,
+    hidden: int = 32,
+    layers: int = 2,
+) -> Path:
+    """Write ``<folder>/<name>.ckpt`` and ``<folder>/<name>-hf/``; return the checkpoint path."""
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    hf = folder / f"{name}-hf"
+    hf.mkdir(exist_ok=True)
+    vocab = _SPECIAL + _WORDS + list(_LETTERS) + [f"##{c}" for c in _LETTERS]
+    (hf / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    # BertTokenizer(vocab_file=...) ignores the file on transformers 5: load from the folder.
+    tokenizer = BertTokenizer.from_pretrained(str(hf), model_max_length=512)
+    tokenizer.save_pretrained(str(hf))
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=2,
+        intermediate_size=hidden * 2,
+        max_position_embeddings=512,
+        num_labels=len(classes),
+    )
+    config.save_pretrained(str(hf))
+    torch.manual_seed(seed)
+    model = BertForSequenceClassification(config)
+    state = model.state_dict()
+    if biases is not None:
+        unknown = set(biases) - set(classes)
+        if unknown:
+            raise ValueError(f"biases for labels not in classes: {sorted(unknown)}")
+        with torch.no_grad():
+            state["classifier.weight"].zero_()
+            for i, label in enumerate(classes):
+                state["classifier.bias"][i] = float(biases.get(label, -10.0))
+    checkpoint = folder / f"{name}.ckpt"
+    torch.save(
+        {
+            "config": {
+                "arch": {
+                    "args": {
+                        "model_type": str(hf),
+                        "model_name": "BertForSequenceClassification",
+                        "tokenizer_name": "BertTokenizer",
+                        "num_classes": len(classes),
+                    }
+                },
+                "dataset": {"args": {"classes": list(classes)}},
+            },
+            "state_dict": state,
+        },
+        checkpoint,
+    )
+    return checkpoint
