@@ -81,7 +81,7 @@ def test_json_output_for_a_batch_keeps_order_and_ids(run, tmp_path: Path) -> Non
                     "text": "ini terlarang",
                     "kind": "reply",
                     "in_reply_to": {"text": "halo"},
-                },  # fmt: skip
+                },
                 {"id": "c", "text": "saya ragu", "language": "id"},
             ]
         )
