@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from smguard import hookimpl, modelstore
 from smguard.errors import ConfigError, ModelUnavailable
@@ -252,12 +252,12 @@ def parse_settings(options: Mapping[str, Any]) -> ToxicitySettings:
         high_at=_number(options.get("high_at", defaults.high_at), "high_at", 0.01, 1.0),
         batch_size=_positive_int(
             options.get("batch_size", defaults.batch_size), "batch_size", 4096
-        ),  # fmt: skip
+        ),
         device=device,
         model_dir=model_dir,
         chunk_chars=_positive_int(
             options.get("chunk_chars", defaults.chunk_chars), "chunk_chars", 100_000
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -311,9 +311,7 @@ class ToxicityRule(Rule):
     settings: ToxicitySettings = field(default_factory=ToxicitySettings)
     #: Where installed models live (see :func:`smguard.modelstore.model_root`).
     root: Path = field(default_factory=lambda: modelstore.model_root())
-    batch: bool = True
-    #: Read by the engine: a missing model becomes an integrity finding, not just "skipped".
-    required: bool = False
+    batch: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -324,8 +324,14 @@ def official_match(sha256: str) -> KnownModel | None:
     return None
 
 
-def read_checkpoint(path: Path, *, trusted: bool = False) -> dict[str, Any]:
-    """Unpickle a checkpoint safely; raise :class:`ModelInvalid` with one clear line."""
+def read_checkpoint(
+    path: Path, *, trusted: bool = False, where: str | None = None
+) -> dict[str, Any]:
+    """Unpickle a checkpoint safely; raise :class:`ModelInvalid` with one clear line.
+
+    ``where`` names the file in messages (the user's file rather than a staging copy).
+    """
+    where = where or str(path)
     try:
         import torch
     except ImportError:
@@ -338,18 +344,18 @@ def read_checkpoint(path: Path, *, trusted: bool = False) -> dict[str, Any]:
         loaded = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
         if "Unsupported global" not in str(exc):
-            raise ModelInvalid(f"{path}: {_corrupt_reason(exc)}") from None
+            raise ModelInvalid(f"{where}: {_corrupt_reason(exc)}") from None
         if not trusted:
             raise ModelInvalid(
-                f"{path}: besides weights, the file holds Python objects that could run code "
+                f"{where}: besides weights, the file holds Python objects that could run code "
                 "when loaded; if you trust where it came from, import it with --trust"
             ) from None
         try:
             loaded = torch.load(path, map_location="cpu", weights_only=False)
         except Exception as exc2:
-            raise ModelInvalid(f"{path}: {_corrupt_reason(exc2)}") from None
+            raise ModelInvalid(f"{where}: {_corrupt_reason(exc2)}") from None
     if not isinstance(loaded, dict):
-        raise ModelInvalid(f"{path}: not a detoxify checkpoint (no config and weights inside)")
+        raise ModelInvalid(f"{where}: not a detoxify checkpoint (no config and weights inside)")
     return loaded
 
 
@@ -455,6 +461,7 @@ def load_detoxify(
     *,
     device: str = "cpu",
     trusted: bool = False,
+    where: str | None = None,
 ) -> DetoxifyModel:
     """Load a checkpoint into a real ``detoxify.Detoxify`` (its ``predict`` is used unchanged).
 
@@ -467,14 +474,15 @@ def load_detoxify(
     import detoxify
     import transformers
 
-    loaded = read_checkpoint(checkpoint, trusted=trusted)
-    info = inspect_checkpoint(loaded, str(checkpoint))
+    where = where or str(checkpoint)
+    loaded = read_checkpoint(checkpoint, trusted=trusted, where=where)
+    info = inspect_checkpoint(loaded, where)
     source = str(config_dir) if config_dir is not None else info.model_type
     model_class = getattr(transformers, info.model_name, None)
     tokenizer_class = getattr(transformers, info.tokenizer_name, None)
     if model_class is None or tokenizer_class is None:
         missing = info.model_name if model_class is None else info.tokenizer_name
-        raise ModelInvalid(f"{checkpoint}: this transformers version has no {missing}")
+        raise ModelInvalid(f"{where}: this transformers version has no {missing}")
     with _load_lock, _quiet_transformers():
         try:
             hf_config = model_class.config_class.from_pretrained(
@@ -483,7 +491,7 @@ def load_detoxify(
             tokenizer = tokenizer_class.from_pretrained(source)
         except OSError:
             raise ModelStoreError(
-                f"{checkpoint}: the tokenizer and config for {info.model_type} are not "
+                f"{where}: the tokenizer and config for {info.model_type} are not "
                 f"available offline{f' in {config_dir}' if config_dir else ''}"
             ) from None
         try:
@@ -495,12 +503,12 @@ def load_detoxify(
             )
         except (RuntimeError, ValueError) as exc:
             raise ModelInvalid(
-                f"{checkpoint}: the weights do not fit {info.model_name}: {str(exc)[:200]}"
+                f"{where}: the weights do not fit {info.model_name}: {str(exc)[:200]}"
             ) from None
     absent = sorted(report.get("missing_keys") or ())
     if absent:
         raise ModelInvalid(
-            f"{checkpoint}: the weights do not fit {info.model_name} "
+            f"{where}: the weights do not fit {info.model_name} "
             f"({len(absent)} missing, e.g. {absent[0]})"
         )
     obj: Any = detoxify.Detoxify.__new__(detoxify.Detoxify)
@@ -585,14 +593,14 @@ def _finish_install(
     trusted: bool,
 ) -> InstalledModel:
     checkpoint = staging / CHECKPOINT
-    loaded = read_checkpoint(checkpoint, trusted=trusted)
+    loaded = read_checkpoint(checkpoint, trusted=trusted, where=source)
     info = inspect_checkpoint(loaded, source)
     del loaded
     hf = staging / HF_FOLDER
     hf.mkdir()
     _build_hf_folder(info, config_source or info.model_type, hf)
     # Prove it loads and predicts from the staged files alone before it replaces anything.
-    model = load_detoxify(checkpoint, hf, trusted=trusted)
+    model = load_detoxify(checkpoint, hf, trusted=trusted, where=source)
     scores = model.predict(["smguard self-test"])
     if not scores:
         raise ModelInvalid(f"{source}: the model loads but predicts nothing")

@@ -42,12 +42,13 @@ UNBIASED_CLASSES: tuple[str, ...] = (
 )
 
 _SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+#: Whole words the tokenizer knows (anything else is spelled out letter by letter).
 _WORDS = (
     "the a an and or of to in on for with is are was be this that it you we they i my your our "
     "thank thanks please hello hi good bad great help service update team news office post "
     "terima kasih kak selamat pagi siang malam mohon maaf info layanan kami anda dan yang di ke "
     "idiot stupid hate kill bodoh goblok anjing"
-).split()
+)
 _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -68,7 +69,7 @@ def build_tiny_model(
     folder.mkdir(parents=True, exist_ok=True)
     hf = folder / f"{name}-hf"
     hf.mkdir(exist_ok=True)
-    vocab = _SPECIAL + _WORDS + list(_LETTERS) + [f"##{c}" for c in _LETTERS]
+    vocab = _SPECIAL + _WORDS.split() + list(_LETTERS) + [f"##{c}" for c in _LETTERS]
     (hf / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
     # BertTokenizer(vocab_file=...) ignores the file on transformers 5: load from the folder.
     tokenizer = BertTokenizer.from_pretrained(str(hf), model_max_length=512)
