@@ -5,7 +5,8 @@
     ├── InputError          a post (or a line of a batch) is malformed
     ├── RulePackError       a rule pack cannot be loaded (names file, rule id and problem)
     ├── PluginError         a plugin failed to load or registered something invalid
-    └── ModelUnavailable    an engine's model is not installed (carries the command that fixes it)
+    ├── ModelUnavailable    an engine's model is not installed (carries the command that fixes it)
+    └── StorageError        the database cannot be reached or used
 
 Every message is one line written for the person who has to fix the problem.
 """
@@ -19,6 +20,7 @@ __all__ = [
     "PluginError",
     "RulePackError",
     "SmguardError",
+    "StorageError",
 ]
 
 
@@ -56,3 +58,7 @@ class ModelUnavailable(SmguardError):
         self.reason = reason
         self.fix = fix
         super().__init__(reason if not fix else f"{reason} (fix: {fix})")
+
+
+class StorageError(SmguardError):
+    """The database cannot be reached or used (says where, password hidden, and why)."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of smguard's database (applied by ``smguard db upgrade`` and on first use)."""

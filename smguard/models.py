@@ -1,0 +1,237 @@
+"""Stored records (SQLAlchemy 2.x typed models). Plugins never see these rows.
+
+The schema itself is created and changed only by the Alembic migrations in
+``smguard/migrations``; these classes must match the latest revision (a test checks).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "CheckRecord",
+    "Clarification",
+    "ClarificationVersion",
+    "Incident",
+    "IncidentNote",
+    "LedgerEntry",
+    "OutboxAlert",
+    "utcnow",
+]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores naive text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware UTC time")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class CheckRecord(Base):
+    """One recorded verdict (``smguard check --record``): fingerprint always, text if allowed."""
+
+    __tablename__ = "checks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    post_id: Mapped[str | None] = mapped_column(String(200))
+    account: Mapped[str | None] = mapped_column(String(200), index=True)
+    platform: Mapped[str | None] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(20))
+    author: Mapped[str | None] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(10))
+    findings: Mapped[list[Any]] = mapped_column(JSON)
+    languages: Mapped[list[Any]] = mapped_column(JSON)
+    elapsed_ms: Mapped[float] = mapped_column(Float)
+    scheduled_at: Mapped[datetime | None]
+
+
+class LedgerEntry(Base):
+    """A post that was approved and published: what live posts are compared against."""
+
+    __tablename__ = "ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account: Mapped[str] = mapped_column(String(200), index=True)
+    platform: Mapped[str | None] = mapped_column(String(50))
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    check_id: Mapped[str | None] = mapped_column(ForeignKey("checks.id"))
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None]
+    published_at: Mapped[datetime] = mapped_column(index=True)
+    platform_post_id: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(Text)
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(50), index=True)
+    severity: Mapped[str] = mapped_column(String(10), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    account: Mapped[str | None] = mapped_column(String(200), index=True)
+    category: Mapped[str | None] = mapped_column(String(30))
+    dedupe_key: Mapped[str] = mapped_column(String(300), index=True)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sightings: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    last_seen_at: Mapped[datetime]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+    notes: Mapped[list[IncidentNote]] = relationship(
+        back_populates="incident", order_by="IncidentNote.id", cascade="all, delete-orphan"
+    )
+
+
+class IncidentNote(Base):
+    """The incident's timeline: opened, sightings, notes, acknowledgement, resolution."""
+
+    __tablename__ = "incident_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    incident: Mapped[Incident] = relationship(back_populates="notes")
+
+
+class Clarification(Base):
+    __tablename__ = "clarifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    language: Mapped[str] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None]
+    published_platform: Mapped[str | None] = mapped_column(String(50))
+    published_ref: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+
+    versions: Mapped[list[ClarificationVersion]] = relationship(
+        back_populates="clarification",
+        order_by="ClarificationVersion.version",
+        cascade="all, delete-orphan",
+    )
+
+
+class ClarificationVersion(Base):
+    __tablename__ = "clarification_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    clarification_id: Mapped[int] = mapped_column(ForeignKey("clarifications.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    decision: Mapped[str] = mapped_column(String(10))
+    verdict: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    clarification: Mapped[Clarification] = relationship(back_populates="versions")
+
+
+class AuditEvent(Base):
+    """One entry of the append-only, hash-chained audit log."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                     primary_key=True, autoincrement=False)  # fmt: skip
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(100), index=True)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """A single row holding the chain's last sequence number and hash.
+
+    Writers lock it (``SELECT … FOR UPDATE``) so appends from many processes stay one chain, and
+    ``audit verify`` compares it with the last event, so a deleted tail is noticed too.
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxAlert(Base):
+    """An alert waiting for (or done with) delivery to one sink."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    sink: Mapped[str] = mapped_column(String(100))
+    event: Mapped[str] = mapped_column(String(50))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    locked_until: Mapped[datetime | None]
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -1,0 +1,71 @@
+"""Storage on SQLite and PostgreSQL: migrations, the schema, connection errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from smguard.db import Database, database_url
+from smguard.errors import StorageError
+from smguard.models import Base
+
+
+def test_migrations_from_empty_create_every_table(db_url: str) -> None:
+    db = Database(db_url)
+    tables = set(db.tables())
+    assert set(Base.metadata.tables) <= tables
+    assert db.current_revision() == "0001"
+    Database(db_url).upgrade()  # idempotent, a second process finds nothing to do
+    db.dispose()
+
+
+def test_models_match_the_migrations(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    db = Database(db_url)
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+    db.dispose()
+
+
+def test_downgrade_to_empty_and_up_again(db_url: str) -> None:
+    db = Database(db_url)
+    db.downgrade("base")
+    assert set(db.tables()) <= {"alembic_version"}
+    db.upgrade()
+    assert set(Base.metadata.tables) <= set(db.tables())
+    db.dispose()
+
+
+def test_sqlite_uses_wal(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'deep' / 'folder' / 'smguard.db'}")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    db.dispose()
+
+
+def test_url_resolution(tmp_path: Path) -> None:
+    assert database_url({"url": "sqlite:///x.db"}, env={}) == "sqlite:///x.db"
+    env = {"SMGUARD_DATABASE_URL": "postgresql+psycopg://u@h/d"}
+    assert database_url({"url": "sqlite:///x.db"}, env=env) == env["SMGUARD_DATABASE_URL"]
+    assert database_url({}, env={}).endswith("smguard.db")
+
+
+def test_unreachable_database_is_one_clear_line() -> None:
+    url = "postgresql+psycopg://smg:secret-pw@127.0.0.1:1/nowhere"
+    with pytest.raises(StorageError) as info:
+        Database(url)
+    message = str(info.value)
+    assert "cannot upgrade the schema of the database" in message
+    assert "127.0.0.1:1/nowhere" in message
+    assert "secret-pw" not in message
+    assert "\n" not in message
+
+
+def test_not_a_url() -> None:
+    with pytest.raises(StorageError, match="not a database URL"):
+        Database("not a url at all")
