@@ -94,9 +94,9 @@ def append_event(
     """
     # Store exactly what is hashed: JSON round-trip (tuples → lists, keys → text, …).
     clean: dict[str, Any] = json.loads(json.dumps(dict(details or {}), default=str))
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+    locked_head = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    head = session.execute(locked_head).scalar_one()
     seq = head.seq + 1
-    # Whole microseconds in UTC, so the stored time hashes the same after a round-trip.
     at = utcnow()
     digest = event_hash(seq, at, actor, action, subject, clean, head.hash)
     session.add(
