@@ -28,7 +28,9 @@ __all__ = ["AccountSettings", "Config", "GuardSettings"]
 
 CONFIG_FILE = "smguard.toml"
 ENV_PREFIX = "SMGUARD_"
-_SECTIONS = ("guard", "plugins", "rules", "policy", "accounts", "storage")
+_SECTIONS = (
+    "guard", "plugins", "rules", "policy", "accounts", "storage", "incidents", "alerts", "clarify",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ class Config:
     policy: PolicySettings = field(default_factory=PolicySettings)
     accounts: Mapping[str, AccountSettings] = field(default_factory=dict)
     storage: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[incidents]``, ``[alerts]`` and ``[clarify]`` tables, validated by their own modules.
+    incidents: Mapping[str, Any] = field(default_factory=dict)
+    alerts: Mapping[str, Any] = field(default_factory=dict)
+    clarify: Mapping[str, Any] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def plugin(self, name: str) -> Mapping[str, Any]:
@@ -306,5 +312,8 @@ def _parse(data: Mapping[str, Any], path: Path | None) -> Config:
         policy=policy,
         accounts=accounts,
         storage=_table(data, "storage"),
+        incidents=_table(data, "incidents"),
+        alerts=_table(data, "alerts"),
+        clarify=_table(data, "clarify"),
         raw=data,
     )
