@@ -188,9 +188,7 @@ def test_example_decision(run: dict[str, Any], post_id: str) -> None:
     assert verdict["decision"] == decision, _describe(verdict)
     if categories:
         got = {f["category"] for f in verdict["findings"]}
-        assert got & categories, (
-            f"expected a finding in {sorted(categories)}; {_describe(verdict)}"
-        )
+        assert got & categories, f"expected a finding in {sorted(categories)}; {_describe(verdict)}"
 
 
 def test_held_posts_explain_themselves(run: dict[str, Any]) -> None:
