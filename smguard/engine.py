@@ -127,6 +127,7 @@ class Guard:
             r for r in self.packs.rules if r.id not in self.config.disabled_rules
         )
         # Grouped by engine so that each engine's time is measured with few clock reads.
+        self._forms_cache: dict[str, tuple[str, ...]] = {}
         self._single = sorted((r for r in self.rules if not r.batch), key=lambda r: r.engine)
         self._batched = [r for r in self.rules if r.batch]
 
@@ -183,6 +184,7 @@ class Guard:
         account = self.config.account(post.account)
         ctx = CheckContext(post, self._languages(post, account.language), self.config, account)
         ctx.slang = self.packs.slang
+        ctx.forms_cache = self._forms_cache
         return _Item(post, ctx, findings, {}, started)
 
     def _coerce(self, raw: PostInput) -> Post:

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 __all__ = [
     "NormalizedText",
@@ -108,8 +108,7 @@ def deleet(word: str) -> tuple[str, ...]:
     return (first,) if alt == first else (first, alt)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A word of the normalised text. ``start``/``end`` index the original text."""
 
     text: str
@@ -120,7 +119,18 @@ class Token:
     joined: bool = False
 
 
-def _forms(word: str, slang: Mapping[str, str]) -> tuple[str, ...]:
+_MAX_CACHE = 200_000
+
+
+def _forms(
+    word: str, slang: Mapping[str, str], cache: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The forms a lexicon looks up for ``word``; memoised, since posts reuse words a lot."""
+    cached = cache.get(word)
+    if cached is not None:
+        return cached
+    if len(cache) >= _MAX_CACHE:
+        cache.clear()
     forms = [word]
     forms.extend(deleet(word))
     if slang:
@@ -128,17 +138,25 @@ def _forms(word: str, slang: Mapping[str, str]) -> tuple[str, ...]:
             canon = slang.get(f)
             if canon is not None and canon not in forms:
                 forms.append(canon)
-    return tuple(dict.fromkeys(forms))
+    result = tuple(dict.fromkeys(forms))
+    cache[word] = result
+    return result
 
 
 class NormalizedText:
     """A post's text, normalised for matching, with a map back to original offsets."""
 
-    __slots__ = ("__dict__", "offsets", "original", "slang", "text")
+    __slots__ = ("__dict__", "_cache", "offsets", "original", "slang", "text")
 
-    def __init__(self, original: str, slang: Mapping[str, str] = _NO_SLANG) -> None:
+    def __init__(
+        self,
+        original: str,
+        slang: Mapping[str, str] = _NO_SLANG,
+        cache: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.original = original
         self.slang = slang
+        self._cache = {} if cache is None else cache
         if original.isascii():
             self.text = original.lower()
             self.offsets: list[int] | None = None
@@ -166,17 +184,25 @@ class NormalizedText:
         text = self.text
         tokens: list[Token] = []
         spans: list[tuple[int, int]] = []
+        slang, cache, offsets = self.slang, self._cache, self.offsets
         for m in _TOKEN_RE.finditer(text):
             s, e = m.span()
             word = m.group()
-            os_, oe = self.span(s, e)
-            tokens.append(Token(word, os_, oe, _forms(word, self.slang)))
+            forms = cache.get(word) or _forms(word, slang, cache)
+            if offsets is None:
+                tokens.append(Token(word, s, e, forms))
+            else:
+                tokens.append(Token(word, offsets[s], offsets[e - 1] + 1, forms))
             spans.append((s, e))
-        return _join_spelled_out(tokens, spans, text, self.slang)
+        return _join_spelled_out(tokens, spans, text, slang, cache)
 
 
 def _join_spelled_out(
-    tokens: list[Token], spans: list[tuple[int, int]], text: str, slang: Mapping[str, str]
+    tokens: list[Token],
+    spans: list[tuple[int, int]],
+    text: str,
+    slang: Mapping[str, str],
+    cache: dict[str, tuple[str, ...]],
 ) -> list[Token]:
     """Replace runs of 3+ single letters split by separators (``a.n.j.i.n.g``) by one word."""
     if sum(1 for t in tokens if len(t.text) == 1) < 3:
@@ -196,13 +222,22 @@ def _join_spelled_out(
                 j += 1
         if j - i >= 2:
             word = "".join(t.text for t in tokens[i : j + 1])
-            out.append(Token(word, tokens[i].start, tokens[j].end, _forms(word, slang), True))
+            out.append(
+                Token(word, tokens[i].start, tokens[j].end, _forms(word, slang, cache), True)
+            )
         else:
             out.extend(tokens[i : j + 1])
         i = j + 1
     return out
 
 
-def normalize(text: str, slang: Mapping[str, str] = _NO_SLANG) -> NormalizedText:
-    """Normalise ``text``; ``slang`` maps slang spellings to the words lexicons use."""
-    return NormalizedText(text, slang)
+def normalize(
+    text: str,
+    slang: Mapping[str, str] = _NO_SLANG,
+    cache: dict[str, tuple[str, ...]] | None = None,
+) -> NormalizedText:
+    """Normalise ``text``; ``slang`` maps slang spellings to the words lexicons use.
+
+    ``cache`` memoises word forms across posts; it must belong to one slang table.
+    """
+    return NormalizedText(text, slang, cache)

@@ -65,12 +65,14 @@ class CheckContext:
         self.cache: dict[str, Any] = {}
         #: Slang spellings → lexicon words, from the loaded rule packs (set by the engine).
         self.slang: Mapping[str, str] = {}
+        #: Word → lexicon forms, shared by the posts of one guard (set by the engine).
+        self.forms_cache: dict[str, tuple[str, ...]] | None = None
 
     @cached_property
     def norm(self) -> NormalizedText:
         from smguard.normalize import normalize
 
-        return normalize(self.post.text, self.slang)
+        return normalize(self.post.text, self.slang, self.forms_cache)
 
     @cached_property
     def reply_norm(self) -> NormalizedText | None:
@@ -78,7 +80,7 @@ class CheckContext:
 
         if self.post.in_reply_to is None:
             return None
-        return normalize(self.post.in_reply_to.text, self.slang)
+        return normalize(self.post.in_reply_to.text, self.slang, self.forms_cache)
 
 
 @dataclass(eq=False)
