@@ -1,4 +1,4 @@
-"""The documentation keeps up with the code: hooks, the rule catalogue, the plugin example, links."""
+"""The docs keep up with the code: hooks, the rule catalogue, the plugin example, links."""
 
 from __future__ import annotations
 
