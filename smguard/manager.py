@@ -72,7 +72,12 @@ def get_plugin_manager(disabled: Iterable[str] = ()) -> pluggy.PluginManager:
     for name in DEFAULT_PLUGINS:
         if not _wanted(name, only, disabled):
             continue
-        module = importlib.import_module(f"smguard.plugins.{name}")
+        try:
+            module = importlib.import_module(f"smguard.plugins.{name}")
+        except ImportError as exc:
+            raise PluginError(
+                f"built-in plugin {name!r} failed to load: {exc} (is smguard fully installed?)"
+            ) from exc
         pm.register(module, name=name)
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if not _wanted(ep.name, only, disabled) or pm.get_plugin(ep.name) is not None:
