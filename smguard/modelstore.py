@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from smguard import __version__
-from smguard.errors import SmguardError
+from smguard.errors import ModelUnavailable, SmguardError
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -485,14 +485,17 @@ def load_detoxify(
         raise ModelInvalid(f"{where}: this transformers version has no {missing}")
     with _load_lock, _quiet_transformers():
         try:
+            # Never download while checking posts: local folders and the HF cache only.
             hf_config = model_class.config_class.from_pretrained(
-                source, num_labels=info.num_classes
+                source, num_labels=info.num_classes, local_files_only=True
             )
-            tokenizer = tokenizer_class.from_pretrained(source)
+            tokenizer = tokenizer_class.from_pretrained(source, local_files_only=True)
         except OSError:
-            raise ModelStoreError(
-                f"{where}: the tokenizer and config for {info.model_type} are not "
-                f"available offline{f' in {config_dir}' if config_dir else ''}"
+            raise ModelUnavailable(
+                f"{where}: the tokenizer and config for {info.model_type} are not on this "
+                f"machine{f' (looked in {config_dir})' if config_dir else ''}",
+                fix="set [plugins.toxicity] config_path to the model's tokenizer/config folder, "
+                "or install it with 'smguard models import PATH --config-path FOLDER'",
             ) from None
         try:
             model, report = model_class.from_pretrained(
@@ -555,8 +558,12 @@ def _copy_hashing(src: Path, dest: Path, progress: ProgressCallback | None = Non
     return digest.hexdigest()
 
 
-def _build_hf_folder(info: CheckpointInfo, source: str, dest: Path) -> None:
-    """Save the tokenizer and config (with the right number of labels) into ``dest``."""
+def _build_hf_folder(info: CheckpointInfo, source: str, dest: Path, *, download: bool) -> None:
+    """Save the tokenizer and config (with the right number of labels) into ``dest``.
+
+    ``download``: may fetch ``source`` from the Hugging Face Hub (``pull``); otherwise only a
+    local folder or the HF cache will do (``import`` is for machines without internet).
+    """
     try:
         import transformers
     except ImportError:
@@ -568,15 +575,22 @@ def _build_hf_folder(info: CheckpointInfo, source: str, dest: Path) -> None:
     if model_class is None or tokenizer_class is None:
         missing = info.model_name if model_class is None else info.tokenizer_name
         raise ModelInvalid(f"the checkpoint needs {missing}, which transformers does not have")
+    local = not download
     with _quiet_transformers():
         try:
-            config = model_class.config_class.from_pretrained(source, num_labels=info.num_classes)
-            tokenizer = tokenizer_class.from_pretrained(source)
+            config = model_class.config_class.from_pretrained(
+                source, num_labels=info.num_classes, local_files_only=local
+            )
+            tokenizer = tokenizer_class.from_pretrained(source, local_files_only=local)
         except OSError:
+            if download:
+                raise DownloadError(
+                    f"cannot download the tokenizer and config of {info.model_type} from the "
+                    "Hugging Face Hub; check the internet connection"
+                ) from None
             raise ModelStoreError(
-                f"cannot find the tokenizer and config for {info.model_type}: without internet, "
-                "give the folder with --config-path (the 'hf' folder of a model pulled "
-                "elsewhere)"
+                f"the tokenizer and config for {info.model_type} are not on this machine: give "
+                "their folder with --config-path (the 'hf' folder of a model pulled elsewhere)"
             ) from None
         config.save_pretrained(dest)
         tokenizer.save_pretrained(dest)
@@ -588,6 +602,7 @@ def _finish_install(
     staging: Path,
     *,
     config_source: str | None,
+    download: bool,
     sha256: str,
     source: str,
     trusted: bool,
@@ -598,7 +613,7 @@ def _finish_install(
     del loaded
     hf = staging / HF_FOLDER
     hf.mkdir()
-    _build_hf_folder(info, config_source or info.model_type, hf)
+    _build_hf_folder(info, config_source or info.model_type, hf, download=download)
     # Prove it loads and predicts from the staged files alone before it replaces anything.
     model = load_detoxify(checkpoint, hf, trusted=trusted, where=source)
     scores = model.predict(["smguard self-test"])
@@ -685,6 +700,7 @@ def import_model(
             final,
             staging,
             config_source=config_source,
+            download=False,
             sha256=sha256,
             source=str(Path(path).expanduser().resolve()),
             trusted=trust,
@@ -772,6 +788,7 @@ def pull_model(
             spec.name,
             staging,
             config_source=None,
+            download=True,
             sha256=sha256,
             source=url,
             trusted=trust or (prefix is not None and base == DEFAULT_BASE_URL),
