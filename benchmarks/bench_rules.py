@@ -1,0 +1,280 @@
+"""Rules-only throughput and latency of the guard, in process, on generated en/id posts.
+
+    python benchmarks/bench_rules.py                  # 10,000 posts, 5 runs, pinned to CPU 0
+    python benchmarks/bench_rules.py --runs 3 --posts 2000 --profile
+
+Posts are ~280 characters, built (seeded) from fragments a social-media desk writes: announcements,
+promos with links, prices and dates, replies with slang, hashtags and emoji, plus a small share of
+bad content (judi online, insults, porn bait, leaked numbers) so that rules fire as they would in
+production. The toxicity engine is disabled: this measures the rules.
+
+Each run checks a freshly generated set of posts (same seed sequence every time the script runs),
+so per-text caches cannot make later runs look faster than production. Figures are medians over
+the runs:
+
+* throughput: ``guard.check_many`` over all posts (in batches of ``--batch``), posts per second;
+* per-post latency: ``guard.check`` on each post of a ``--sample``, timed from outside, p50/p99;
+* where the time goes: the sum of ``verdict.engines[name].elapsed_ms`` per engine, and the rest
+  (input parsing, language detection, ``prepare_post``, policy) as "outside engines".
+
+Both with language detection (no ``language`` field) and with the language given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import platform
+import pstats
+import random
+import statistics
+import sys
+import time
+from typing import Any
+
+from smguard import __version__
+from smguard.config import Config
+from smguard.engine import Guard
+
+POST_CHARS = 280
+
+EN_CLEAN = [
+    "Free measles-rubella vaccination for children at every community health centre this month.",
+    "Bring your child's health book and arrive before 11:00.",
+    "Our customer service team is available every day from 08:00 to 20:00 WIB.",
+    "Thank you for your patience while we upgrade the mobile app tonight.",
+    "The new branch in Surabaya opens on Monday, 3 August, with free coffee for early visitors.",
+    "We're sorry to hear about the delay, please DM us your order number so we can check.",
+    "Tickets for the batik festival are on sale now, starting from Rp75.000.",
+    "Heavy rain is expected in Jakarta this afternoon; plan your trip and stay safe.",
+    "Read the full statement from the minister on our website.",
+    "Congratulations to the 120 students who received scholarships this year!",
+    "Water supply in parts of South Jakarta will be interrupted from 22:00 to 04:00.",
+    "Our flash sale ends at midnight, don't miss 50% off selected items.",
+    "Join the free webinar on digital marketing for small businesses next Thursday.",
+    "Please keep your PIN and OTP to yourself; we will never ask for them.",
+]
+ID_CLEAN = [
+    "Ayo lengkapi imunisasi anak di posyandu terdekat setiap Sabtu pukul 08.00–12.00 WIB.",
+    "Terima kasih sudah menghubungi kami, Kak. Boleh DM nomor pesanannya?",
+    "Mohon maaf atas ketidaknyamanannya, tim kami sedang melakukan pemeliharaan sistem.",
+    "Pendaftaran beasiswa dibuka sampai 30 Juni, syarat lengkap ada di laman resmi kami.",
+    "Selamat Hari Lahir Pancasila, mari jaga persatuan dalam keberagaman.",
+    "Nikmati cashback 20% hingga Rp50.000 untuk pembayaran QRIS sampai akhir bulan.",
+    "Gempa M5,6 guncang selatan Jawa Barat, BMKG: tidak berpotensi tsunami.",
+    "Warga diimbau tetap tenang dan mengikuti arahan petugas di lapangan.",
+    "Pesanan Kakak sudah kami kirim hari ini, estimasi tiba 2–3 hari kerja ya.",
+    "Layanan pengaduan buka setiap hari kerja pukul 08.00 sampai 16.00 WIB.",
+    "Jangan lupa lapor SPT Tahunan sebelum 31 Maret melalui DJP Online.",
+    "Kantor kami tutup sementara pada hari libur nasional dan buka kembali hari Senin.",
+    "Vaksinasi rabies gratis untuk anjing dan kucing peliharaan di puskeswan kota.",
+    "Waspada penipuan, kami tidak pernah meminta kode OTP atau PIN melalui telepon.",
+]
+EN_SLANG = ["lol", "tbh this is so good", "omg!!", "can't wait 🔥", "thx guys 🙏", "see u there"]
+ID_SLANG = [
+    "mantul bgt kak", "makasih ya gan 🙏", "gaskeun!", "sabar ya kak, lagi rame bgt",
+    "btw yg kemarin udah beres kok", "wkwkwk siap min", "otw kak 😆", "gpp kak, santuy aja",
+]  # fmt: skip
+LINKS = [
+    "https://www.kemkes.go.id/article/view/imunisasi",
+    "https://www.bankmandiri.co.id/promo",
+    "https://www.antaranews.com/berita/4123456",
+    "https://tokobatik.co.id/koleksi/batik-tulis",
+    "bit.ly/kelas-umkm-2026",
+    "https://s.id/beasiswa2026",
+    "www.bi.go.id",
+]
+HASHTAGS = ["#AyoImunisasi", "#HariLahirPancasila", "#PromoJuni", "#InfoGempa", "#UMKMNaikKelas"]
+NUMBERS = [
+    "Rp150.000", "10.30 WIB", "1–30 June 2026", "14000", "50%", "3 x 24", "No. 5", "2.500",
+]  # fmt: skip
+BAD_ID = [
+    "SLOT GACOR HARI INI MAXWIN, deposit 10rb bonus new member 100%, link alternatif bit.ly/gcr88",
+    "dasar goblok lu, baca dulu baru nanya!",
+    "a n j i n g lu, gak usah komplain di sini",
+    "nonton bokep viral full durasi di https://tinyurl.com/viral-hd",
+    "Transfer dulu biaya admin Rp500.000 ke rekening panitia undian, konfirmasi WA 0857-1234-5678",
+    "Data pemohon NIK 3174015506900003 mohon diverifikasi",
+    "SUDAH KAMI BILANG, BACA PENGUMUMANNYA!!!",
+]
+BAD_EN = [
+    "Refund sent to card 4539 1488 0343 6467, exp 09/27",
+    "Verify your account now at https://klikbca-verifikasi.com/login",
+    "Are you stupid or what? Shut up, idiot.",
+    "Best online slots, claim your 200% welcome bonus at https://luckyspin-casino.bet",
+    "Hot girls near you, watch free porn videos: https://bit.ly/hot-xxx-cam",
+]
+BAD_SHARE = 0.05
+
+
+def _fill(rng: random.Random, parts: list[str], sources: list[list[str]]) -> str:
+    text = " ".join(parts)
+    while len(text) < POST_CHARS - 20:
+        text += " " + rng.choice(rng.choice(sources))
+    if len(text) > POST_CHARS:
+        text = text[:POST_CHARS].rsplit(" ", 1)[0]
+    return text
+
+
+def generate(n: int, seed: int) -> list[dict[str, Any]]:
+    """``n`` posts of ~280 characters: 55% Indonesian, 45% English, 5% with bad content."""
+    rng = random.Random(seed)
+    posts: list[dict[str, Any]] = []
+    for i in range(n):
+        lang = "id" if rng.random() < 0.55 else "en"
+        clean, slang, bad = (
+            (ID_CLEAN, ID_SLANG, BAD_ID) if lang == "id" else (EN_CLEAN, EN_SLANG, BAD_EN)
+        )
+        # Weighted: mostly plain sentences, then slang, links, numbers and hashtags.
+        sources = [clean, clean, clean, slang, LINKS, NUMBERS, HASHTAGS]
+        parts = [rng.choice(clean)]
+        if rng.random() < BAD_SHARE:
+            parts.insert(rng.randrange(2), rng.choice(bad))
+        post: dict[str, Any] = {"id": f"p{i}", "text": _fill(rng, parts, sources), "lang": lang}
+        if rng.random() < 0.3:
+            post["kind"] = "reply"
+            post["in_reply_to"] = {"text": rng.choice(slang) + " " + rng.choice(clean)}
+        posts.append(post)
+    return posts
+
+
+def as_input(posts: list[dict[str, Any]], with_language: bool) -> list[dict[str, Any]]:
+    out = []
+    for p in posts:
+        q = {k: v for k, v in p.items() if k != "lang"}
+        if with_language:
+            q["language"] = p["lang"]
+        out.append(q)
+    return out
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def one_run(guard: Guard, posts: list[dict[str, Any]], sample: int, batch: int) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    verdicts = guard.check_many(posts, batch_size=batch)
+    wall = time.perf_counter() - t0
+    errors = [v.error for v in verdicts if v.error]
+    if errors:
+        raise SystemExit(f"generated posts were rejected: {errors[0]}")
+    engines: dict[str, float] = {}
+    for v in verdicts:
+        for name, st in v.engines.items():
+            engines[name] = engines.get(name, 0.0) + st.elapsed_ms
+    decisions = {
+        d: sum(1 for v in verdicts if v.decision == d) for d in ("allow", "review", "block")
+    }
+    latencies = []
+    for post in posts[:sample]:
+        s = time.perf_counter()
+        guard.check(post)
+        latencies.append((time.perf_counter() - s) * 1000)
+    return {
+        "posts_per_s": len(posts) / wall,
+        "wall_ms": wall * 1000,
+        "p50_ms": percentile(latencies, 50),
+        "p99_ms": percentile(latencies, 99),
+        "engines_ms": engines,
+        "decisions": decisions,
+    }
+
+
+def summarise(label: str, runs: list[dict[str, Any]], n: int) -> None:
+    med = statistics.median
+    rates = [r["posts_per_s"] for r in runs]
+    print(f"\n== {label}")
+    print(
+        f"throughput  {med(rates):,.0f} posts/s (median of {len(runs)} runs; "
+        f"min {min(rates):,.0f}, max {max(rates):,.0f})"
+    )
+    print(
+        f"latency     p50 {med(r['p50_ms'] for r in runs):.3f} ms   "
+        f"p99 {med(r['p99_ms'] for r in runs):.3f} ms   (guard.check, one post at a time)"
+    )
+    d = runs[-1]["decisions"]
+    print(f"decisions   allow {d['allow']}  review {d['review']}  block {d['block']} (last run)")
+    wall = med(r["wall_ms"] for r in runs)
+    names = sorted({name for r in runs for name in r["engines_ms"]})
+    per_engine = {name: med(r["engines_ms"].get(name, 0.0) for r in runs) for name in names}
+    outside = wall - sum(per_engine.values())
+    print(f"{'where the time goes':<22}{'µs/post':>10}{'share':>8}")
+    rows = sorted(per_engine.items(), key=lambda kv: -kv[1])
+    rows.append(("(outside engines)", outside))
+    for name, ms in rows:
+        print(f"  {name:<20}{ms * 1000 / n:>10.1f}{ms / wall:>8.1%}")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, smguard {__version__}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sample", type=int, default=2_000, help="posts timed one by one")
+    parser.add_argument("--batch", type=int, default=64, help="check_many batch size")
+    parser.add_argument("--seed", type=int, default=20260601)
+    parser.add_argument("--no-pin", action="store_true", help="do not pin to CPU 0")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one run (language given) with cProfile"
+    )
+    args = parser.parse_args()
+
+    pinned = "no"
+    if not args.no_pin and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+        pinned = "CPU 0"
+    # Defaults, not ./smguard.toml, so that figures compare across machines and checkouts.
+    config = Config.from_dict({"plugins": {"disable": ["toxicity"]}})
+    t0 = time.perf_counter()
+    guard = Guard(config)
+    start_ms = (time.perf_counter() - t0) * 1000
+    plugins = ", ".join(name for name, _ in guard.pm.list_name_plugin())
+    print(f"machine     {machine()}; pinned: {pinned}")
+    print(f"guard       {len(guard.rules)} rules, plugins: {plugins}; built in {start_ms:.0f} ms")
+    print(f"posts       {args.posts:,} per run, ~{POST_CHARS} chars, {BAD_SHARE:.0%} bad content")
+
+    warm = generate(500, args.seed - 1)
+    guard.check_many(as_input(warm, False))
+    guard.check_many(as_input(warm, True))
+
+    if args.profile:
+        posts = as_input(generate(args.posts, args.seed), True)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        guard.check_many(posts, batch_size=args.batch)
+        profiler.disable()
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        print("\n== cProfile, language given, by own time")
+        stats.sort_stats("tottime").print_stats(25)
+        print("\n== cProfile, language given, by cumulative time")
+        stats.sort_stats("cumulative").print_stats(25)
+        return
+
+    for label, with_language in (("language detected", False), ("language given", True)):
+        runs = []
+        for r in range(args.runs):
+            posts = as_input(generate(args.posts, args.seed + r), with_language)
+            runs.append(one_run(guard, posts, args.sample, args.batch))
+        summarise(label, runs, args.posts)
+
+
+if __name__ == "__main__":
+    main()
