@@ -68,7 +68,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "status": {"en": "Status", "id": "Status"},
     "engine": {"en": "Engine", "id": "Mesin"},
     "source": {"en": "Defined in", "id": "Didefinisikan di"},
-    "code_rule": {"en": "code rule of the `{engine}` engine", "id": "aturan kode mesin `{engine}`"},
+    "code_rule": {
+        "en": "a code rule of the `{engine}` engine",
+        "id": "aturan kode mesin `{engine}`",
+    },
     "what": {"en": "What it flags", "id": "Yang ditandai"},
     "why": {"en": "Why it matters", "id": "Mengapa penting"},
     "instead": {"en": "Say it better", "id": "Sebaiknya"},
