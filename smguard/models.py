@@ -15,10 +15,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -109,6 +111,17 @@ class LedgerEntry(Base):
 
 class Incident(Base):
     __tablename__ = "incidents"
+    # At most one unresolved incident per dedupe key (migration 0002): concurrent openers of the
+    # same cause end with one incident and several sightings.
+    __table_args__ = (
+        Index(
+            "uq_incidents_open_dedupe_key",
+            "dedupe_key",
+            unique=True,
+            postgresql_where=text("status <> 'resolved'"),
+            sqlite_where=text("status <> 'resolved'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(50), index=True)
