@@ -22,6 +22,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from smguard.errors import ConfigError
 from smguard.policy import PolicySettings, parse_policy
+from smguard.security.settings import (
+    ACCOUNT_INVENTORY_KEYS,
+    AccountInventory,
+    AdminSettings,
+    ApprovalPolicy,
+    SecuritySettings,
+    parse_account_inventory,
+    parse_admins,
+    parse_approvals,
+    parse_security,
+)
 from smguard.types import LANGUAGES
 
 __all__ = ["AccountSettings", "Config", "GuardSettings"]
@@ -30,6 +41,7 @@ CONFIG_FILE = "smguard.toml"
 ENV_PREFIX = "SMGUARD_"
 _SECTIONS = (
     "guard", "plugins", "rules", "policy", "accounts", "storage", "incidents", "alerts", "clarify",
+    "organisation", "security", "approvals", "admins",
 )  # fmt: skip
 
 
@@ -59,6 +71,10 @@ class AccountSettings:
     own_domains: tuple[str, ...] = ()
     language: str | None = None
     policy: PolicySettings = field(default_factory=PolicySettings)
+    #: Inventory (handle, platform 2FA, recovery contacts, roles): see smguard.security.
+    inventory: AccountInventory = field(default_factory=AccountInventory)
+    #: Which checks of this account need approval (``[approvals]`` unless overridden).
+    approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -80,6 +96,9 @@ class Config:
     incidents: Mapping[str, Any] = field(default_factory=dict)
     alerts: Mapping[str, Any] = field(default_factory=dict)
     clarify: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[organisation]``, ``[security]``, ``[approvals]``; ``[admins.NAME]``.
+    security: SecuritySettings = field(default_factory=SecuritySettings)
+    admins: Mapping[str, AdminSettings] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def plugin(self, name: str) -> Mapping[str, Any]:
@@ -89,7 +108,12 @@ class Config:
     def account(self, name: str | None) -> AccountSettings:
         if name is not None and name in self.accounts:
             return self.accounts[name]
-        return AccountSettings(name=name, timezone=self.guard.timezone, policy=self.policy)
+        return AccountSettings(
+            name=name,
+            timezone=self.guard.timezone,
+            policy=self.policy,
+            approvals=self.security.approvals,
+        )
 
     @property
     def source(self) -> str:
@@ -226,14 +250,18 @@ def _parse_guard(table: Mapping[str, Any]) -> GuardSettings:
 
 
 def _parse_account(
-    name: str, table: Any, guard: GuardSettings, policy: PolicySettings
+    name: str,
+    table: Any,
+    guard: GuardSettings,
+    policy: PolicySettings,
+    approvals: ApprovalPolicy | None = None,
 ) -> AccountSettings:
     where = f"accounts.{name}"
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where}: must be a table")
     known = {
         "platform", "timezone", "quiet_hours", "prime_time", "own_domains", "language", "policy",
-    }  # fmt: skip
+    } | ACCOUNT_INVENTORY_KEYS  # fmt: skip
     _check_keys(table, known, where)
     quiet = AccountSettings().quiet_hours
     if "quiet_hours" in table:
@@ -267,6 +295,10 @@ def _parse_account(
         policy=parse_policy(table["policy"], f"{where}.policy", base=policy)
         if "policy" in table
         else policy,
+        inventory=parse_account_inventory(table, where),
+        approvals=parse_approvals(table["approvals"], f"{where}.approvals", base=approvals)
+        if "approvals" in table
+        else (approvals or ApprovalPolicy()),
     )
 
 
@@ -298,8 +330,9 @@ def _parse(data: Mapping[str, Any], path: Path | None) -> Config:
     disabled_rules = frozenset(_str_list(rules.get("disable", []), "rules.disable"))
 
     policy = parse_policy(_table(data, "policy"), "policy")
+    security = parse_security(data, base_dir)
     accounts = {
-        name: _parse_account(name, table, guard, policy)
+        name: _parse_account(name, table, guard, policy, security.approvals)
         for name, table in _table(data, "accounts").items()
     }
     return Config(
@@ -315,5 +348,7 @@ def _parse(data: Mapping[str, Any], path: Path | None) -> Config:
         incidents=_table(data, "incidents"),
         alerts=_table(data, "alerts"),
         clarify=_table(data, "clarify"),
+        security=security,
+        admins=parse_admins(_table(data, "admins")),
         raw=data,
     )

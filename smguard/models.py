@@ -248,3 +248,102 @@ class OutboxAlert(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+# -- account security (smguard.security): inventory, admin TOTP, backup codes, the team vault ----
+#
+# Every TOTP seed below is stored only as an AES-GCM token (smguard.security.crypto): key id,
+# nonce and ciphertext, bound to its table, column and row. No seed is ever stored in clear.
+
+
+class SecAccount(Base):
+    """A social-media account in the security inventory (``[accounts.NAME]``, ``accounts add``)."""
+
+    __tablename__ = "sec_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    platform: Mapped[str | None] = mapped_column(String(50))
+    handle: Mapped[str | None] = mapped_column(String(200))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    #: security_key, totp, sms, none; NULL when nobody has said.
+    two_factor: Mapped[str | None] = mapped_column(String(20))
+    recovery_email: Mapped[str | None] = mapped_column(String(300))
+    recovery_phone: Mapped[str | None] = mapped_column(String(50))
+    #: "config" while smguard.toml declares it, else "cli".
+    source: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class SecAdmin(Base):
+    """A person who may author, approve or own accounts."""
+
+    __tablename__ = "sec_admins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    #: active or departed (departure is sticky: only ``smguard admins reactivate`` undoes it).
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    source: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime]
+    departed_at: Mapped[datetime | None]
+    last_active_at: Mapped[datetime | None]
+
+
+class SecRole(Base):
+    """One role of one admin on one account (``*``: every account)."""
+
+    __tablename__ = "sec_roles"
+
+    admin_id: Mapped[int] = mapped_column(ForeignKey("sec_admins.id"), primary_key=True)
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    source: Mapped[str] = mapped_column(String(10))
+    granted_at: Mapped[datetime]
+
+
+class SecAdminTotp(Base):
+    """An admin's personal TOTP: the active seed, a pending (not yet confirmed) one, counters."""
+
+    __tablename__ = "sec_admin_totp"
+
+    admin_id: Mapped[int] = mapped_column(ForeignKey("sec_admins.id"), primary_key=True)
+    seed_ciphertext: Mapped[str | None] = mapped_column(Text)
+    activated_at: Mapped[datetime | None]
+    pending_ciphertext: Mapped[str | None] = mapped_column(Text)
+    pending_at: Mapped[datetime | None]
+    #: The last accepted time step: a code of this step or an earlier one is a replay.
+    last_step: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+
+
+class SecBackupCode(Base):
+    """A single-use backup code, stored only as a salted scrypt hash."""
+
+    __tablename__ = "sec_backup_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    admin_id: Mapped[int] = mapped_column(ForeignKey("sec_admins.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class SecVaultSeed(Base):
+    """A shared account's own platform 2FA seed, handed out only as current codes."""
+
+    __tablename__ = "sec_vault_seeds"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("sec_accounts.id"), primary_key=True)
+    seed_ciphertext: Mapped[str] = mapped_column(Text)
+    digits: Mapped[int] = mapped_column(Integer)
+    period: Mapped[int] = mapped_column(Integer)
+    algorithm: Mapped[str] = mapped_column(String(10))
+    added_by: Mapped[str] = mapped_column(String(200))
+    #: When this seed was set on the platform (its age is what rotation policy looks at).
+    added_at: Mapped[datetime]
+    last_code_at: Mapped[datetime | None]
