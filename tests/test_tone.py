@@ -216,6 +216,7 @@ def test_a_capitalised_stretch_inside_a_normal_reply_fires(reply: Check) -> None
         "Terima kasih, Kak. Info COVID terbaru ada di @KEMENKES_RI dan #VAKSINASICOVID ya.",
         "Cek di HTTPS://WWW.BPJS-KESEHATAN.GO.ID/PROMO ya Kak, terima kasih.",
         "Transfer lewat BCA atau BRI bisa, Kak. Terima kasih!",
+        "Layanan ada di RSJ, RSU, PMI dan UPT terdekat ya, Kak.",  # short names, not listed
         "OK",
         "SIAP KAK",  # too short to be shouting
     ],
