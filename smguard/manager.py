@@ -40,6 +40,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "tone",
     "timing",
     "toxicity",
+    "webhooks",
     "policy",
 )
 

@@ -95,6 +95,7 @@ def cli(ctx: click.Context, config_path: Path | None, lang: str | None) -> None:
 
 
 def _add_commands() -> None:
+    from smguard.cli.alerts import alerts
     from smguard.cli.check import check
     from smguard.cli.plugins import plugins
     from smguard.cli.rules import rules
@@ -102,6 +103,7 @@ def _add_commands() -> None:
     cli.add_command(check)
     cli.add_command(rules)
     cli.add_command(plugins)
+    cli.add_command(alerts)
     try:
         from smguard.cli.models import models
     except ImportError:  # pragma: no cover - the models group ships with the toxicity plugin

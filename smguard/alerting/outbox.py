@@ -1,0 +1,478 @@
+"""The outbox: alerts queued in the incident's own transaction, delivered at least once.
+
+``enqueue_incident_alerts`` adds one row per (sink, incident, event) in the caller's
+transaction, so an incident never exists without its alerts, nor an alert without its incident.
+``deliver_due`` claims due rows with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, one
+atomic ``UPDATE`` on SQLite), sends them outside any transaction, then records each outcome —
+sent, failed (retry later with exponential backoff and jitter) or dead — with an audit event.
+
+A worker that dies after sending but before recording leaves the row claimed; when the lease
+runs out another worker sends it again. Delivery is therefore *at least once*: receivers dedupe
+on the idempotency key, which is the same on every attempt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import random
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from smguard.alerting.messages import Alert
+from smguard.alerting.settings import AlertSettings, Sink, settings_for
+from smguard.alerting.transport import AlertHttp, DeliveryError, scrub
+from smguard.errors import SmguardError
+from smguard.models import Incident, OutboxAlert, utcnow
+
+if TYPE_CHECKING:
+    from smguard.store import Store
+
+__all__ = [
+    "DeliveryOutcome",
+    "DeliveryReport",
+    "backoff_delay",
+    "deliver_due",
+    "enqueue_incident_alerts",
+    "idempotency_key",
+    "incident_snapshot",
+    "list_alerts",
+    "retry_alerts",
+    "send_test_alert",
+]
+
+log = logging.getLogger("smguard.alerts")
+
+ACTOR = "alerts"
+FAILURE_KIND = "alert_delivery_failure"
+PENDING, SENT, DEAD = "pending", "sent", "dead"
+STATUSES = (PENDING, SENT, DEAD)
+_random = random.Random()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def incident_snapshot(incident: Incident) -> dict[str, Any]:
+    """The incident as alerts carry it (what the generic JSON sink sends as ``incident``)."""
+    return {
+        "id": incident.id,
+        "kind": incident.kind,
+        "severity": incident.severity,
+        "status": incident.status,
+        "title": incident.title,
+        "account": incident.account,
+        "category": incident.category,
+        "sightings": incident.sightings,
+        "created_at": _iso(incident.created_at),
+        "last_seen_at": _iso(incident.last_seen_at),
+        "evidence": incident.evidence,
+    }
+
+
+def idempotency_key(incident_id: int, created_at: datetime | None, event: str, sink: str) -> str:
+    """Deterministic per (incident, event, sink); the incident's creation time keeps keys of two
+    smguard databases (whose incident numbers overlap) apart at a shared receiver."""
+    stamp = _iso(created_at) or ""
+    digest = hashlib.sha256(f"{incident_id}\x1f{stamp}\x1f{event}\x1f{sink}".encode()).hexdigest()
+    return f"smg-{incident_id}-{digest[:32]}"
+
+
+def _failed_sinks(incident: Incident) -> set[str]:
+    if incident.kind != FAILURE_KIND:
+        return set()
+    evidence = incident.evidence or {}
+    sinks = evidence.get("sinks") or [evidence.get("sink")]
+    return {str(s) for s in sinks if s}
+
+
+def enqueue_incident_alerts(
+    store: Store, session: Session, incident: Incident, event: str
+) -> list[OutboxAlert]:
+    """Queue the alerts for ``incident``'s ``event`` in ``session``'s transaction.
+
+    :param event: what happened to the incident: ``opened``, ``escalated``, ``sighting``,
+        ``reopened``, ``resolved``… A suffix after ``:`` (``escalated:critical``) makes a new
+        alert for the same incident; routes match on the part before it too.
+    :return: the rows added (none for a (sink, incident, event) already queued).
+    """
+    if not event or len(event) > 50:
+        raise SmguardError(f"alert event must be 1 to 50 characters, got {event!r}")
+    settings = settings_for(store)
+    if not settings.sinks:
+        return []
+    if incident.id is None:
+        session.flush()
+    snapshot = incident_snapshot(incident)
+    # An alert about failing alerts never goes back to the sink that failed (no loops).
+    skip = _failed_sinks(incident)
+    names = [name for name in settings.route(snapshot, event) if name not in skip]
+    if not names:
+        return []
+    keys = {name: idempotency_key(incident.id, incident.created_at, event, name) for name in names}
+    existing = set(
+        session.scalars(
+            select(OutboxAlert.idempotency_key).where(
+                OutboxAlert.idempotency_key.in_(list(keys.values()))
+            )
+        )
+    )
+    now = utcnow()
+    rows = []
+    for name, key in keys.items():
+        if key in existing:
+            continue
+        row = OutboxAlert(
+            idempotency_key=key,
+            incident_id=incident.id,
+            sink=name,
+            event=event,
+            payload={"incident": snapshot},
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def backoff_delay(
+    attempts: int, base_s: float, max_s: float, rng: random.Random = _random
+) -> float:
+    """Seconds to wait after the ``attempts``-th failure: exponential, capped, "equal jitter".
+
+    The delay lies in ``[d/2, d]`` with ``d = min(max_s, base_s * 2**(attempts-1))``, so
+    retries of many alerts spread out, yet each wait is at least as long as the one before.
+    """
+    ceiling = min(max_s, base_s * 2.0 ** max(0, attempts - 1))
+    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    alert_id: int
+    sink: str
+    incident_id: int | None
+    event: str
+    status: str  # sent | failed | dead | lost (claim taken over by another worker)
+    attempts: int
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+    incident_opened: int | None = None
+
+
+@dataclass
+class DeliveryReport:
+    outcomes: list[DeliveryOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def claimed(self) -> int:
+        return len(self.outcomes)
+
+
+def _claim(
+    store: Store, worker_id: str, limit: int, now: datetime, lease_s: float
+) -> list[OutboxAlert]:
+    """Take up to ``limit`` due rows for ``worker_id`` and commit the claim at once."""
+    due = (
+        select(OutboxAlert.id)
+        .where(
+            OutboxAlert.status == PENDING,
+            OutboxAlert.next_attempt_at <= now,
+            or_(OutboxAlert.locked_until.is_(None), OutboxAlert.locked_until < now),
+        )
+        .order_by(OutboxAlert.next_attempt_at, OutboxAlert.id)
+        .limit(limit)
+    )
+    if store.db.dialect == "postgresql":
+        # Concurrent workers skip each other's rows instead of queueing behind them.
+        due = due.with_for_update(skip_locked=True)
+    claim = (
+        update(OutboxAlert)
+        # Re-checked in the UPDATE itself: on SQLite this one statement is the whole claim.
+        .where(
+            OutboxAlert.id.in_(due.scalar_subquery()),
+            OutboxAlert.status == PENDING,
+            or_(OutboxAlert.locked_until.is_(None), OutboxAlert.locked_until < now),
+        )
+        .values(locked_until=now + timedelta(seconds=lease_s), locked_by=worker_id)
+        .returning(OutboxAlert)
+        .execution_options(synchronize_session=False)
+    )
+    with store.session() as session:
+        rows = list(session.scalars(claim))
+    rows.sort(key=lambda r: (r.next_attempt_at, r.id))
+    return rows
+
+
+def _alert_of(settings: AlertSettings, row: OutboxAlert) -> Alert:
+    incident = row.payload.get("incident") if isinstance(row.payload, dict) else None
+    incident = incident if isinstance(incident, dict) else {}
+    return Alert(
+        key=row.idempotency_key,
+        sink=row.sink,
+        event=row.event,
+        incident=incident,
+        created_at=row.created_at,
+        outbox_id=row.id,
+        test=bool(row.payload.get("test")) if isinstance(row.payload, dict) else False,
+        timezone=settings.timezone_of(incident.get("account")),
+    )
+
+
+def _send(settings: AlertSettings, row: OutboxAlert, http: AlertHttp) -> DeliveryError | None:
+    sink: Sink | None = settings.sinks.get(row.sink)
+    if sink is None:
+        return DeliveryError(f"sink {row.sink} is no longer in [alerts.sinks]")
+    try:
+        sink.type.send(sink, _alert_of(settings, row), http)
+    except DeliveryError as exc:
+        return DeliveryError(scrub(str(exc), sink.secrets()), status=exc.status,
+                             retry_after=exc.retry_after)  # fmt: skip
+    except Exception as exc:  # a plugin's sink must not stop the others
+        # No traceback in the log: a crashing plugin's exception may quote its secrets.
+        message = scrub(f"sink {sink.name} ({sink.type.name}) crashed: {exc!r}", sink.secrets())
+        log.error("%s", message)
+        return DeliveryError(message)
+    return None
+
+
+def _record(
+    store: Store,
+    settings: AlertSettings,
+    row: OutboxAlert,
+    error: DeliveryError | None,
+    worker_id: str,
+    now: datetime,
+) -> DeliveryOutcome:
+    attempts = row.attempts + 1
+    mine = and_(OutboxAlert.id == row.id, OutboxAlert.locked_by == worker_id,
+                OutboxAlert.status == PENDING)  # fmt: skip
+    base = {"alert_id": row.id, "sink": row.sink, "incident_id": row.incident_id,
+            "event": row.event, "key": row.idempotency_key, "attempt": attempts,
+            "worker": worker_id}  # fmt: skip
+    next_at: datetime | None = None
+    with store.session() as session:
+        if error is None:
+            status, action = SENT, "alert.sent"
+            values: dict[str, Any] = {"status": SENT, "sent_at": now, "last_error": None}
+            details = base
+        elif attempts >= settings.max_attempts:
+            status, action = DEAD, "alert.dead"
+            values = {"status": DEAD, "last_error": str(error)}
+            details = {**base, "error": str(error), "status_code": error.status}
+        else:
+            status, action = "failed", "alert.failed"
+            delay = backoff_delay(attempts, settings.backoff_base_s, settings.backoff_max_s)
+            if error.retry_after is not None:
+                delay = max(delay, min(error.retry_after, settings.backoff_max_s))
+            next_at = now + timedelta(seconds=delay)
+            values = {"next_attempt_at": next_at, "last_error": str(error)}
+            details = {**base, "error": str(error), "status_code": error.status,
+                       "next_attempt_at": next_at.isoformat()}  # fmt: skip
+        result = session.execute(
+            update(OutboxAlert)
+            .where(mine)
+            .values(attempts=attempts, locked_until=None, locked_by=None, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 1) != 1:
+            # Our lease ran out and another worker took the row over; it records the outcome.
+            log.warning("alert #%s: claim lost to another worker before recording", row.id)
+            return DeliveryOutcome(row.id, row.sink, row.incident_id, row.event, "lost",
+                                   attempts, str(error) if error else None)  # fmt: skip
+        store.audit(session, action, actor=ACTOR, subject=f"alert:{row.id}", details=details)
+    opened = None
+    if status == DEAD:
+        opened = _raise_failure_incident(store, row, str(error), attempts)
+    return DeliveryOutcome(
+        row.id, row.sink, row.incident_id, row.event, status, attempts,
+        str(error) if error else None, next_at, opened,
+    )  # fmt: skip
+
+
+def _raise_failure_incident(
+    store: Store, row: OutboxAlert, error: str, attempts: int
+) -> int | None:
+    """A dead alert opens (or adds a sighting to) an ``alert_delivery_failure`` incident."""
+    payload = row.payload if isinstance(row.payload, dict) else {}
+    incident = payload.get("incident") if isinstance(payload.get("incident"), dict) else {}
+    if payload.get("test") or (incident or {}).get("kind") == FAILURE_KIND:
+        # An alert about failing alerts that itself dies stops here: no chain of incidents.
+        return None
+    # The incidents module imports this one (to queue alerts); import it late, by name.
+    try:
+        open_incident = importlib.import_module("smguard.incidents").open_incident
+    except (ImportError, AttributeError):
+        log.error("alert #%s is dead, and smguard.incidents is not available to record it", row.id)
+        return None
+    try:
+        opened = open_incident(
+            store,
+            kind=FAILURE_KIND,
+            severity="high",
+            title=f"Alerts to {row.sink} could not be delivered after {attempts} attempts",
+            dedupe_key=f"alert-dead:{row.sink}",
+            evidence={
+                "sink": row.sink,
+                "alert_id": row.id,
+                "incident_id": row.incident_id,
+                "event": row.event,
+                "attempts": attempts,
+                "error": error,
+            },
+            actor=ACTOR,
+        )
+    except SmguardError:
+        log.exception("could not open an alert_delivery_failure incident for alert #%s", row.id)
+        return None
+    number = getattr(opened, "id", opened)
+    return number if isinstance(number, int) else None
+
+
+def deliver_due(
+    store: Store,
+    *,
+    worker_id: str | None = None,
+    limit: int | None = None,
+    now: datetime | None = None,
+    http: AlertHttp | None = None,
+) -> DeliveryReport:
+    """Claim due alerts, send them, record each outcome; one pass.
+
+    :param worker_id: names this worker in claims and audit events (default: random).
+    :param limit: at most this many alerts (default ``[alerts] batch_size``).
+    :param now: the time to act at (tests move it forward instead of sleeping).
+    :param http: a client to reuse across passes (default: one for this pass).
+    """
+    settings = settings_for(store)
+    worker = worker_id or f"worker-{uuid.uuid4().hex[:8]}"
+    at = now or utcnow()
+    rows = _claim(store, worker, limit or settings.batch_size, at, settings.lease_s)
+    report = DeliveryReport()
+    if not rows:
+        return report
+    client = http or settings.http()
+    try:
+        if settings.concurrency > 1 and len(rows) > 1:
+            with ThreadPoolExecutor(min(settings.concurrency, len(rows))) as pool:
+                errors = list(pool.map(lambda r: _send(settings, r, client), rows))
+        else:
+            errors = [_send(settings, row, client) for row in rows]
+    finally:
+        if http is None:
+            client.close()
+    for row, error in zip(rows, errors, strict=True):
+        report.outcomes.append(_record(store, settings, row, error, worker, now or utcnow()))
+    return report
+
+
+def list_alerts(
+    store: Store, *, status: str | None = None, limit: int = 100
+) -> Sequence[OutboxAlert]:
+    """Newest first, optionally only one status."""
+    query = select(OutboxAlert).order_by(OutboxAlert.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(OutboxAlert.status == status)
+    with store.session() as session:
+        return list(session.scalars(query))
+
+
+def retry_alerts(
+    store: Store,
+    *,
+    ids: Sequence[int] = (),
+    all_dead: bool = False,
+    actor: str,
+    now: datetime | None = None,
+) -> list[int]:
+    """Put dead (or waiting) alerts back in the queue, due now, with a fresh attempt count."""
+    at = now or utcnow()
+    with store.session() as session:
+        query = select(OutboxAlert).with_for_update()
+        if all_dead:
+            query = query.where(OutboxAlert.status == DEAD)
+        else:
+            query = query.where(OutboxAlert.id.in_(list(ids)))
+        rows = {row.id: row for row in session.scalars(query)}
+        for wanted in ids:
+            if wanted not in rows:
+                raise SmguardError(f"no alert #{wanted} (see `smguard alerts list`)")
+            if rows[wanted].status == SENT:
+                raise SmguardError(f"alert #{wanted} was already sent; there is nothing to retry")
+        done = []
+        for row in sorted(rows.values(), key=lambda r: r.id):
+            before = row.status
+            row.status = PENDING
+            row.attempts = 0
+            row.next_attempt_at = at
+            row.locked_until = None
+            row.locked_by = None
+            store.audit(session, "alert.retried", actor=actor, subject=f"alert:{row.id}",
+                        details={"alert_id": row.id, "sink": row.sink, "was": before})  # fmt: skip
+            done.append(row.id)
+    return done
+
+
+def send_test_alert(
+    store: Store, sink_name: str, *, actor: str, http: AlertHttp | None = None
+) -> Alert:
+    """Send a test alert to one sink now (not through the queue); raise if it fails."""
+    settings = settings_for(store)
+    sink = settings.sink(sink_name)
+    now = utcnow()
+    alert = Alert(
+        key=f"smg-test-{uuid.uuid4().hex}",
+        sink=sink.name,
+        event="test",
+        incident={
+            "id": None,
+            "kind": "test",
+            "severity": "info",
+            "status": "open",
+            "title": "smguard can reach this channel",
+            "account": None,
+            "category": None,
+            "sightings": 1,
+            "created_at": now.isoformat(),
+            "last_seen_at": now.isoformat(),
+            "evidence": {},
+        },
+        created_at=now,
+        test=True,
+        timezone=settings.timezone,
+    )
+    client = http or settings.http()
+    try:
+        sink.type.send(sink, alert, client)
+        error: DeliveryError | None = None
+    except DeliveryError as exc:
+        error = DeliveryError(scrub(str(exc), sink.secrets()), status=exc.status)
+    finally:
+        if http is None:
+            client.close()
+    details = {"sink": sink.name, "type": sink.type.name, "key": alert.key, "test": True}
+    with store.session() as session:
+        if error is None:
+            store.audit(session, "alert.sent", actor=actor, subject=f"sink:{sink.name}",
+                        details=details)  # fmt: skip
+        else:
+            store.audit(session, "alert.failed", actor=actor, subject=f"sink:{sink.name}",
+                        details={**details, "error": str(error)})  # fmt: skip
+    if error is not None:
+        raise error
+    return alert

@@ -1,0 +1,250 @@
+"""Sending webhooks safely: timeouts everywhere, no redirects, no private targets, no leaks.
+
+* Every request has connect/read/write/pool timeouts (``[alerts] timeout_s``).
+* Redirects are never followed: a 3xx is a failed delivery (a redirect could point inside the
+  network, and it usually means the webhook URL is wrong).
+* Unless ``[alerts] allow_private_targets = true``, a target whose host resolves to a loopback,
+  private, link-local, shared, multicast or otherwise non-global address is refused. The check
+  happens in the connection layer, on the very address the socket connects to, so a DNS answer
+  that changes between "check" and "connect" (DNS rebinding) cannot slip through.
+* Error messages name the target as ``scheme://host`` only and are scrubbed of every secret the
+  sink used (webhook URL, its path, bot token, HMAC key).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpcore
+import httpx
+
+from smguard import __version__
+from smguard.errors import SmguardError
+
+__all__ = [
+    "AlertHttp",
+    "DeliveryError",
+    "TargetRefused",
+    "WebhookRequest",
+    "is_public_address",
+    "redact_url",
+    "scrub",
+]
+
+_MAX_DETAIL = 200
+
+
+class DeliveryError(SmguardError):
+    """An alert could not be delivered; the message is safe to log (no secrets)."""
+
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class TargetRefused(DeliveryError):
+    """The target resolves to an address alerts may not be sent to."""
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """One HTTP POST a sink wants sent; ``secrets`` are scrubbed from any error about it."""
+
+    url: str
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    secrets: Sequence[str] = ()
+
+
+def redact_url(url: str) -> str:
+    """``scheme://host[:port]`` — never the path, query or credentials that hold the secret."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "?"
+        port = parts.port
+    except ValueError:
+        return "<unparseable URL>"
+    if ":" in host:
+        host = f"[{host}]"
+    scheme = parts.scheme or "?"
+    return f"{scheme}://{host}" + (f":{port}" if port else "")
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret (and the path part of secret URLs) replaced by ``***``."""
+    pieces: set[str] = set()
+    for secret in secrets:
+        if not secret:
+            continue
+        pieces.add(secret)
+        if "://" in secret:
+            parts = urlsplit(secret)
+            for piece in (parts.path, parts.query, parts.username, parts.password):
+                if piece and len(piece) >= 4:
+                    pieces.add(piece)
+    for piece in sorted(pieces, key=len, reverse=True):
+        text = text.replace(piece, "***")
+    return text
+
+
+def is_public_address(address: str) -> bool:
+    """True for globally routable unicast addresses; False for loopback, private, link-local…"""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        mapped = ip.ipv4_mapped or ip.sixtofour
+        if mapped is not None:
+            return is_public_address(str(mapped))
+    return ip.is_global and not ip.is_multicast
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """Resolves the host itself and connects only to addresses that pass the target rule."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self._inner = httpcore.SyncBackend()
+        self._allow_private = allow_private
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise DeliveryError(f"cannot find the address of {host}: {exc}") from None
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        if not self._allow_private:
+            blocked = [a for a in addresses if not is_public_address(a)]
+            if blocked:
+                raise TargetRefused(
+                    f"{host} resolves to a loopback, private or link-local address "
+                    f"({blocked[0]}); alerts are not sent there unless "
+                    "[alerts] allow_private_targets = true"
+                )
+        error: Exception | None = None
+        for address in addresses:
+            try:
+                return self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:  # try the next address
+                error = exc
+            except httpcore.ConnectTimeout as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        raise TargetRefused("alerts are not sent to Unix sockets")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+class AlertHttp:
+    """An httpx client that follows the rules above; share one across deliveries."""
+
+    def __init__(
+        self, *, allow_private: bool = False, timeout_s: float = 10.0, max_connections: int = 8
+    ) -> None:
+        self.allow_private = allow_private
+        transport = httpx.HTTPTransport(trust_env=False)
+        # httpx has no public switch for the network backend, so swap the pool it built for one
+        # that connects through the guarded backend (same options, TLS verification on).
+        transport._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=max_connections,
+            max_keepalive_connections=max_connections,
+            keepalive_expiry=5.0,
+            network_backend=_GuardedBackend(allow_private),
+        )
+        self.client = httpx.Client(
+            transport=transport,
+            timeout=httpx.Timeout(timeout_s),
+            follow_redirects=False,
+            trust_env=False,
+            headers={"User-Agent": f"smguard/{__version__} (alerts)"},
+        )
+
+    def __enter__(self) -> AlertHttp:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.client.close()
+
+    def post(self, request: WebhookRequest) -> httpx.Response:
+        """POST ``request``; return the 2xx response or raise :class:`DeliveryError`."""
+        target = redact_url(request.url)
+        secrets = [request.url, *request.secrets]
+        scheme = urlsplit(request.url).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise DeliveryError(f"{target}: only http and https targets are supported")
+        if scheme == "http" and not self.allow_private:
+            raise TargetRefused(
+                f"{target}: plain http is refused (secrets and signatures would travel in "
+                "clear); use https, or [alerts] allow_private_targets = true for a local receiver"
+            )
+        try:
+            response = self.client.post(
+                request.url, content=request.body, headers=dict(request.headers)
+            )
+        except DeliveryError as exc:
+            raise type(exc)(scrub(f"{target}: {exc}", secrets)) from None
+        except httpx.TimeoutException as exc:
+            phase = type(exc).__name__.removesuffix("Timeout").lower() or "request"
+            raise DeliveryError(f"{target} did not answer in time ({phase} timeout)") from None
+        except httpx.HTTPError as exc:
+            reason = scrub(str(exc) or type(exc).__name__, secrets)
+            raise DeliveryError(f"cannot reach {target}: {reason}") from None
+        status = response.status_code
+        if 200 <= status < 300:
+            return response
+        if 300 <= status < 400:
+            raise DeliveryError(
+                f"{target} answered with a redirect (HTTP {status}); redirects are not followed, "
+                "check the webhook URL",
+                status=status,
+            )
+        detail = " ".join(response.text[:_MAX_DETAIL].split())
+        detail = scrub(detail, secrets)
+        raise DeliveryError(
+            f"{target} answered HTTP {status}" + (f": {detail}" if detail else ""),
+            status=status,
+            retry_after=_retry_after(response),
+        )
