@@ -869,8 +869,8 @@ def build_rules(settings: LinkSettings) -> list[Rule]:
                 "id": "Tim Anda mencatat domain ini sebagai domain yang tidak boleh ditautkan "
                 "(penipuan, pesaing, atau situs yang pernah diretas).",
             },
-            # Fires only for domains configured in plugins.links.deny (none by default).
-            examples=(_ex("Baca juga https://www.kemkes.go.id/berita", False),),
+            # No examples: it fires only for domains listed in plugins.links.deny (none by
+            # default), and an example cannot carry configuration. tests/test_links.py covers it.
             **common,
         ),
         KeywordRule(
