@@ -165,9 +165,9 @@ class LinkSettings:
     brands: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(BRANDS))
 
     def allowed(self, url: UrlMatch) -> bool:
-        if host_in(url.host, self.allow):
+        if self.allow and host_in(url.host, self.allow):
             return True
-        return any(
+        return bool(self.allow_paths) and any(
             (url.host == h or url.host == "www." + h) and url.path.startswith(p)
             for h, p in self.allow_paths
         )
@@ -364,6 +364,7 @@ class _Protected:
         self.real = frozenset(known | self.own)
         self.targets: list[tuple[str, str, str, bool]] = []  # (domain, label skeleton, flat, own)
         self.index: dict[str, set[int]] = {}
+        self._found: dict[str, Lookalike | None] = {}
         for domain in sorted(self.real):
             label = _label_of(domain)
             own_flag = domain in self.own
@@ -374,6 +375,17 @@ class _Protected:
                     self.index.setdefault(variant, set()).add(n)
 
     def find(self, host: str) -> Lookalike | None:
+        """The protected domain ``host`` imitates, and how; ``None`` if it imitates none."""
+        try:
+            return self._found[host]
+        except KeyError:
+            pass
+        if len(self._found) > 4096:
+            self._found.clear()
+        found = self._found[host] = self._find(host)
+        return found
+
+    def _find(self, host: str) -> Lookalike | None:
         if host_in(host, self.real):
             return None
         reg = registrable_domain(host)
@@ -545,31 +557,39 @@ def gambling_or_porn(words: Sequence[str], extra: Sequence[str] = ()) -> str | N
 # The rules
 
 
-def _links(post: Post, ctx: CheckContext) -> list[UrlMatch | str]:
-    """Links of the post: found in its text (with spans) plus ``post.links`` not in the text."""
-    cached = ctx.cache.get("links.urls")
+_Todo = list[tuple[UrlMatch, "tuple[int, int] | None"]]
+
+
+def _links(post: Post, ctx: CheckContext, settings: LinkSettings) -> _Todo:
+    """Links of the post to check: those in its text (with spans) plus ``post.links`` that are
+    not in the text (no span), minus allowed ones and the organisation's own. Computed once per
+    post and shared by every link rule."""
+    key = f"links.todo.{id(settings)}"
+    cached: _Todo | None = ctx.cache.get(key)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    found: list[UrlMatch | str] = list(extract_urls(post.text))
-    if post.links:
-        written = {u.url for u in found if isinstance(u, UrlMatch)}
-        for link in post.links:
-            if link not in written:
-                found.append(link)
-    ctx.cache["links.urls"] = found
-    return found
+        return cached
+    todo: _Todo = []
+    urls = extract_urls(post.text)
+    if urls or post.links:
+        own = _own(settings, ctx)
+        items: list[tuple[UrlMatch | None, tuple[int, int] | None]] = [
+            (u, (u.start, u.end)) for u in urls
+        ]
+        if post.links:
+            written = {u.url for u in urls}
+            items.extend((_parse_link(link), None) for link in post.links if link not in written)
+        for url, span in items:
+            if url is None or settings.allowed(url) or (own and host_in(url.host, own)):
+                continue
+            todo.append((url, span))
+    ctx.cache[key] = todo
+    return todo
 
 
 @lru_cache(maxsize=1024)
 def _parse_link(link: str) -> UrlMatch | None:
     urls = extract_urls(link) or extract_urls("http://" + link)
     return urls[0] if urls else None
-
-
-def _as_url(item: UrlMatch | str) -> tuple[UrlMatch | None, tuple[int, int] | None]:
-    if isinstance(item, UrlMatch):
-        return item, (item.start, item.end)
-    return _parse_link(item), None
 
 
 @dataclass(eq=False)
@@ -581,15 +601,12 @@ class LinkRule(Rule):
     include_defanged: bool = False
 
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
-        items = _links(post, ctx)
-        if not items:
+        todo = _links(post, ctx, self.settings)
+        if not todo:
             return ()
         out: list[Finding] = []
-        for item in items:
-            url, span = _as_url(item)
-            if url is None or (url.defanged and not self.include_defanged):
-                continue
-            if self.settings.allowed(url) or host_in(url.host, _own(self.settings, ctx)):
+        for url, span in todo:
+            if url.defanged and not self.include_defanged:
                 continue
             found = self.check_url(url, span, ctx)
             if found is not None:

@@ -214,11 +214,10 @@ def long_tokens(text: str) -> tuple[tuple[int, str], ...]:
 def _long_tokens(text: str) -> tuple[tuple[int, str], ...]:
     out: list[tuple[int, str]] = []
     cursor = 0
-    for tok in text.split():
-        if len(tok) >= _MIN_TOKEN:
-            idx = text.find(tok, cursor)
-            out.append((idx, tok))
-            cursor = idx + len(tok)
+    for tok in [t for t in text.split() if len(t) >= _MIN_TOKEN]:
+        idx = text.find(tok, cursor)
+        out.append((idx, tok))
+        cursor = idx + len(tok)
     return tuple(out)
 
 

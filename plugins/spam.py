@@ -16,6 +16,7 @@ Options (``[plugins.spam]`` in ``smguard.toml``)::
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -158,6 +159,10 @@ class RepeatedWordsRule(SpamRule):
         words = text.split()
         if len(words) < need:
             return ()
+        # Cheap first: a run of `need` equal words has at least need-3 equal neighbours even
+        # when its first and last words carry punctuation or capitals ("Promo promo promo!").
+        if sum(map(operator.eq, words, words[1:])) < need - 3:
+            return ()
         run = 1
         prev = ""
         for i, raw in enumerate(words):
@@ -211,6 +216,8 @@ class LinkFloodRule(SpamRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         limit = self.settings.max_links
         urls = extract_urls(post.text)
+        if len(urls) + len(post.links) <= limit:
+            return ()
         extra = [link for link in post.links if link not in {u.url for u in urls}]
         distinct = {u.url.lower() for u in urls} | {link.lower() for link in extra}
         count = len(distinct)
