@@ -54,6 +54,7 @@ __all__ = [
     "get",
     "kind_description",
     "list_incidents",
+    "lock_for_write",
     "open_incident",
     "open_incident_in",
     "resolve",
@@ -258,15 +259,21 @@ def _json(value: Mapping[str, Any], what: str) -> dict[str, Any]:
     return clean
 
 
-def _lock_for_write(session: Session) -> None:
+def lock_for_write(session: Session) -> None:
     """SQLite: take the write lock before reading, so that two writers queue up (busy timeout)
     instead of one failing on a stale read snapshot. PostgreSQL locks rows instead."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("UPDATE incidents SET id = id WHERE 1 = 0"))
 
 
-def _note(session: Session, row: m.Incident, actor: str, kind: str, text_: str,
-          data: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+def _note(
+    session: Session,
+    row: m.Incident,
+    actor: str,
+    kind: str,
+    text_: str,
+    data: Mapping[str, Any] | None = None,
+) -> None:
     session.add(
         m.IncidentNote(
             incident_id=row.id,
@@ -419,7 +426,7 @@ def open_incident_in(
             return existing, False
     else:
         # SQLite: the insert below comes first and takes the write lock; numbers have no gaps.
-        _lock_for_write(session)
+        lock_for_write(session)
     for _attempt in range(3):
         now = m.utcnow()
         new_id = _insert_if_absent(
@@ -441,8 +448,14 @@ def open_incident_in(
         if new_id is not None:
             row = session.get(m.Incident, new_id)
             assert row is not None
-            _note(session, row, actor, "opened", localized(_OPENED, lang).format(title=title),
-                  {"severity": level})  # fmt: skip
+            _note(
+                session,
+                row,
+                actor,
+                "opened",
+                localized(_OPENED, lang).format(title=title),
+                {"severity": level},
+            )
             session.flush()
             store.audit(
                 session,
@@ -521,7 +534,7 @@ def acknowledge(store: Store, incident_id: int, *, actor: str, note: str | None 
     """Someone has seen the incident and is on it (``open`` → ``acknowledged``)."""
     actor = _actor(actor)
     with store.session() as session:
-        _lock_for_write(session)
+        lock_for_write(session)
         row = _load(session, incident_id, lock=True)
         _refuse_if_resolved(row, "acknowledged", "di-ack")
         if row.status == ACKNOWLEDGED:
@@ -554,7 +567,7 @@ def add_note(store: Store, incident_id: int, text_: str, *, actor: str) -> Incid
     if not text_ or not text_.strip():
         raise InputError("a note needs some text")
     with store.session() as session:
-        _lock_for_write(session)
+        lock_for_write(session)
         row = _load(session, incident_id, lock=True)
         _note(session, row, actor, "note", text_.strip())
         session.flush()
@@ -574,7 +587,7 @@ def resolve(store: Store, incident_id: int, *, actor: str, reason: str) -> Incid
     if not reason or not reason.strip():
         raise InputError("say why the incident is resolved (--reason)")
     with store.session() as session:
-        _lock_for_write(session)
+        lock_for_write(session)
         row = _load(session, incident_id, lock=True)
         _refuse_if_resolved(row, "resolved again", "diselesaikan lagi")
         previous = row.status
