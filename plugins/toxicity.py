@@ -160,7 +160,8 @@ class ToxicitySettings:
     )
     #: From this score on a finding is one severity level higher.
     high_at: float = 0.9
-    batch_size: int = 32
+    #: Texts per forward pass; the engine hands over 64 posts at a time.
+    batch_size: int = 64
     device: str = "auto"
     model_dir: str | None = None
     #: Longer texts are scored in overlapping windows of this many characters (models read

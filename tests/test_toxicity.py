@@ -146,7 +146,7 @@ def test_settings_defaults() -> None:
     assert s.mode == "auto" and not s.required
     assert s.models == {"en": "original", "default": "multilingual"}
     assert s.thresholds["insult"] == 0.7 and s.thresholds["threat"] == 0.5
-    assert s.batch_size == 32 and s.device == "auto"
+    assert s.batch_size == 64 and s.device == "auto"
 
 
 def test_settings_overrides_and_label_aliases() -> None:
