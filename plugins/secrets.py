@@ -77,6 +77,7 @@ _TOKEN_NAMES_ID = {
     "a Mailgun key": "kunci Mailgun",
 }
 _MIN_TOKEN = 16
+_KEY_RUN_RE = re.compile(r"[\w-]{20}")
 
 _PRIVATE_KEY_RE = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
@@ -233,6 +234,10 @@ class TokenMatch:
 def _known_tokens(text: str) -> tuple[TokenMatch, ...]:
     out: list[TokenMatch] = []
     for offset, tok in _long_tokens(text):
+        # Every known format holds a run of 20+ key characters; URLs and long words rarely do,
+        # and this cheap test spares them the 19-way pattern.
+        if _KEY_RUN_RE.search(tok) is None:
+            continue
         for m in _TOKEN_RE.finditer(tok):
             kind = _TOKEN_FORMATS[int(str(m.lastgroup)[1:])][0]
             out.append(TokenMatch(offset + m.start(), offset + m.end(), m.group(), kind))
@@ -311,7 +316,7 @@ class PasswordRule(SecretRule):
         if not ("pass" in low or "sandi" in low or "pw" in low):
             return ()
         if len(low) == len(text):
-            matches = _PASSWORD_RE.finditer(low)
+            matches: Iterable[re.Match[str]] = _at_keywords(_PASSWORD_RE, low, _PW_KEYWORDS)
         else:  # lower() changed the offsets (rare: "İ"); match the original text instead
             matches = _PASSWORD_CI_RE.finditer(text)
             low = text
@@ -327,6 +332,10 @@ class PasswordRule(SecretRule):
                 continue  # "Bang Sandi 2024" is a name, "sandinya X" or "sandi: X" a password
             if not explicit and value.isdigit():
                 continue  # "password 123456 masih paling banyak dipakai" is a statistic
+            if value.isdigit() and re.search(
+                r"one[- ]time\s*$", low[max(0, m.start() - 10) : m.start()]
+            ):
+                continue  # "one-time password is 839201" is a code: SMG-SECRET-004
             if value in self.settings.allow or _teaching(low, m.start(), end):
                 continue
             out.append(self.finding(span=(start, end), evidence=mask_password(value)))
@@ -334,6 +343,7 @@ class PasswordRule(SecretRule):
 
 
 _PASSWORD_CI_RE = re.compile(_PASSWORD_RE.pattern, re.VERBOSE | re.IGNORECASE)
+_PW_KEYWORDS = ("pass", "pwd", "pw", "kata", "sandi")
 
 
 @dataclass(eq=False)
@@ -341,12 +351,13 @@ class CodeRule(SecretRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         text = post.text
         low = _lower(ctx, text)
-        if not ("otp" in low or "pin" in low or "kode" in low or "code" in low or "cv" in low):
+        if not ("otp" in low or "pin" in low or "kode" in low or "code" in low or "cv" in low
+                or "one-time" in low or "one time" in low):  # fmt: skip
             return ()
         if len(low) != len(text):
             return ()
         out = []
-        for m in _CODE_RE.finditer(low):
+        for m in _at_keywords(_CODE_RE, low, _CODE_KEYWORDS):
             start, end = m.span("value")
             kw = m.group("kw")
             if len(m.group("value")) == 3 and not kw.startswith("cv"):
@@ -355,6 +366,38 @@ class CodeRule(SecretRule):
                 continue
             out.append(self.finding(span=(start, end), evidence=mask_code(text[start:end])))
         return out
+
+
+_CODE_KEYWORDS = ("otp", "pin", "m-pin", "mpin", "cvv", "cvc", "kode", "verification",
+                  "security", "access", "activation", "one")  # fmt: skip
+
+
+def _at_keywords(
+    pattern: re.Pattern[str], low: str, keywords: Iterable[str]
+) -> list[re.Match[str]]:
+    """Matches of ``pattern`` that start where one of ``keywords`` starts a word.
+
+    Scanning a whole post with a pattern that begins with a look-behind costs Python's engine
+    at every position; finding the keywords with ``str.find`` and matching only there is an
+    order of magnitude cheaper.
+    """
+    starts: set[int] = set()
+    for kw in keywords:
+        i = low.find(kw)
+        while i != -1:
+            if i == 0 or not low[i - 1].isalpha():
+                starts.add(i)
+            i = low.find(kw, i + 1)
+    out: list[re.Match[str]] = []
+    done = 0
+    for i in sorted(starts):
+        if i < done:
+            continue
+        m = pattern.match(low, i)
+        if m is not None:
+            out.append(m)
+            done = m.end()
+    return out
 
 
 @dataclass(eq=False)
@@ -372,6 +415,11 @@ class AssignmentRule(SecretRule):
         seen_end = -1
         for offset, tok in tokens:
             window_start = max(0, offset - 40, seen_end)
+            window = low[window_start : offset + len(tok)]
+            if not (
+                "key" in window or "secret" in window or "token" in window or "bearer" in window
+            ):
+                continue
             for m in _ASSIGN_RE.finditer(low, window_start, offset + len(tok)):
                 group = "value" if m.group("value") else "bearer"
                 start, end = m.span(group)

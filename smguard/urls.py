@@ -443,7 +443,10 @@ def _digit_runs(text: str) -> tuple[tuple[int, int], ...]:
 def _phones(text: str, regions: tuple[str, ...]) -> tuple[PhoneMatch, ...]:
     out: list[PhoneMatch] = []
     done = 0
+    national_id = regions == ("ID",)
     for start, end in _digit_runs(text):
+        if national_id and text[start] not in "06" and text[start - 1 : start] not in "+(":
+            continue  # in Indonesia a number starts with 0, 62, + or "(": not a price or date
         # Step back over "+", "(" or "(+" so the exact pattern sees the whole number.
         for m in _PHONE_RE.finditer(text, max(done, start - 2), end):
             found = _phone_at(text, m.start(), m.group(), regions)
