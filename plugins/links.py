@@ -360,6 +360,9 @@ class _Protected:
 
     def __init__(self, own: Iterable[str], brands: Mapping[str, tuple[str, ...]]) -> None:
         self.own = frozenset(own)
+        self.brands = brands
+        self.own_names = _own_names(self.own)
+        self._brand_found: dict[str, tuple[str, str] | None] = {}
         known = {d for domains in brands.values() for d in domains}
         self.real = frozenset(known | self.own)
         self.targets: list[tuple[str, str, str, bool]] = []  # (domain, label skeleton, flat, own)
@@ -383,6 +386,21 @@ class _Protected:
         if len(self._found) > 4096:
             self._found.clear()
         found = self._found[host] = self._find(host)
+        return found
+
+    def brand(self, host: str) -> tuple[str, str] | None:
+        """The brand (or own name) ``host`` uses without being its site, memoised."""
+        try:
+            return self._brand_found[host]
+        except KeyError:
+            pass
+        if len(self._brand_found) > 4096:
+            self._brand_found.clear()
+        if host_in(host, self.real) or self.find(host) is not None:
+            found = None  # the real site, or reported as a lookalike (SMG-LINK-004)
+        else:
+            found = brand_in(host, self.brands, self.own_names)
+        self._brand_found[host] = found
         return found
 
     def _find(self, host: str) -> Lookalike | None:
@@ -757,11 +775,7 @@ class BrandRule(LinkRule):
     ) -> Finding | None:
         if url.is_ip:
             return None
-        own = _own(self.settings, ctx)
-        protected = _protected(self.settings, own)
-        if host_in(url.host, protected.real) or protected.find(url.host) is not None:
-            return None  # the real site, or already reported as a lookalike
-        found = brand_in(url.host, self.settings.brands, _own_names(own))
+        found = _protected(self.settings, _own(self.settings, ctx)).brand(url.host)
         if found is None:
             return None
         name, real = found
