@@ -6,7 +6,8 @@
     ├── RulePackError       a rule pack cannot be loaded (names file, rule id and problem)
     ├── PluginError         a plugin failed to load or registered something invalid
     ├── ModelUnavailable    an engine's model is not installed (carries the command that fixes it)
-    └── StorageError        the database cannot be reached or used
+    ├── StorageError        the database cannot be reached or used
+    └── AuthError           an admin could not prove who they are, or may not do this
 
 Every message is one line written for the person who has to fix the problem.
 """
@@ -14,6 +15,7 @@ Every message is one line written for the person who has to fix the problem.
 from __future__ import annotations
 
 __all__ = [
+    "AuthError",
     "ConfigError",
     "InputError",
     "ModelUnavailable",
@@ -62,3 +64,7 @@ class ModelUnavailable(SmguardError):
 
 class StorageError(SmguardError):
     """The database cannot be reached or used (says where, password hidden, and why)."""
+
+
+class AuthError(SmguardError):
+    """A second factor was wrong, reused or locked out, or the admin lacks the role (says which)."""

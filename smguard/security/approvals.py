@@ -1,0 +1,183 @@
+"""Approvals and the two-person rule for held checks.
+
+A recorded check (``smguard check --record``) needs approval when the account's approval policy
+says so (``[approvals]``, or ``[accounts.NAME.approvals]``; see
+:class:`~smguard.security.settings.ApprovalPolicy`). :func:`approve` lets one admin approve it,
+and only when all of these hold:
+
+* the check exists, names its account, was not blocked, and is not approved yet;
+* the approver is not the check's author (a check without an author is refused unless
+  ``allow_unknown_author = true``);
+* the approver is active and holds the ``approver`` role on the account (or on every account);
+* the approver passes their own TOTP (or a backup code) — used up by this approval.
+
+An approval writes the publish-ledger entry (``post.published``) and a ``check.approved`` audit
+event in the same transaction; a refusal writes ``check.approval_refused``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smguard.models import CheckRecord, LedgerEntry
+from smguard.security.errors import InventoryError, Refused
+from smguard.security.inventory import aware
+from smguard.security.totp import committed, prove
+
+if TYPE_CHECKING:
+    from smguard.store import Store
+
+__all__ = ["Approval", "approval_of", "approve", "needs_approval"]
+
+
+@dataclass(frozen=True)
+class Approval:
+    check_id: str
+    account: str
+    approver: str
+    ledger_id: int
+    method: str
+    approved_at: datetime
+
+
+def needs_approval(config: Any, check: CheckRecord) -> bool:
+    """Whether ``check`` needs a second person's approval under ``config``'s policy."""
+    policy = config.account(check.account).approvals
+    return bool(policy.requires(check.decision, check.findings or []))
+
+
+def approval_of(session: Session, check_id: str) -> LedgerEntry | None:
+    """The ledger entry that approved ``check_id``, if any."""
+    return (
+        session.execute(
+            select(LedgerEntry)
+            .where(LedgerEntry.check_id == check_id, LedgerEntry.approved_at.is_not(None))
+            .order_by(LedgerEntry.id)
+        )
+        .scalars()
+        .first()
+    )
+
+
+def _load_check(session: Session, check_id: str) -> CheckRecord:
+    check = session.get(CheckRecord, check_id)
+    if check is None:
+        raise InventoryError(
+            f"no recorded check {check_id} (checks are recorded with `smguard check --record`)",
+            f"tidak ada pemeriksaan tercatat {check_id} (dicatat dengan `smguard check --record`)",
+        )
+    return check
+
+
+def approve(
+    store: Store,
+    check_id: str,
+    *,
+    approver: str,
+    code: str,
+    now: datetime | None = None,
+) -> Approval:
+    """Approve a held check (see the module doc); raises :class:`Refused` with the reason."""
+    now = aware(now)
+    check_id = check_id.strip()
+
+    def refuse(s: Session, reason: str, en: str, id_: str) -> Refused:
+        store.audit(
+            s,
+            "check.approval_refused",
+            actor=approver,
+            subject=f"check:{check_id}",
+            details={"reason": reason, "message": en},
+        )
+        return Refused(en, id_)
+
+    def work(s: Session) -> Approval | Refused:
+        from smguard.checklog import add_publication
+
+        check = _load_check(s, check_id)
+        account = check.account
+        if not account:
+            return refuse(
+                s,
+                "no_account",
+                f"check {check_id} does not name its account, so it cannot be approved for one",
+                f"pemeriksaan {check_id} tidak menyebut akunnya, jadi tidak dapat disetujui",
+            )
+        if check.decision == "block":
+            return refuse(
+                s,
+                "blocked",
+                f"check {check_id} was blocked: rewrite the post and check it again",
+                f"pemeriksaan {check_id} diblokir: tulis ulang unggahan lalu periksa lagi",
+            )
+        previous = approval_of(s, check_id)
+        if previous is not None:
+            return refuse(
+                s,
+                "already_approved",
+                f"check {check_id} was already approved by {previous.approved_by}",
+                f"pemeriksaan {check_id} sudah disetujui oleh {previous.approved_by}",
+            )
+        author = (check.author or "").strip()
+        if not author and not store.config.account(account).approvals.allow_unknown_author:
+            return refuse(
+                s,
+                "unknown_author",
+                f"check {check_id} has no recorded author, so the two-person rule cannot be "
+                "shown; record checks with their author",
+                f"pemeriksaan {check_id} tidak mencatat penulisnya, jadi aturan dua orang tidak "
+                "dapat dibuktikan; catat pemeriksaan beserta penulisnya",
+            )
+        if author and author.casefold() == approver.strip().casefold():
+            return refuse(
+                s,
+                "own_post",
+                f"{approver} wrote this post and cannot approve it: another approver must",
+                f"{approver} menulis unggahan ini dan tidak dapat menyetujuinya: perlu approver "
+                "lain",
+            )
+        _admin, proof = prove(
+            store,
+            s,
+            approver,
+            code,
+            now=now,
+            purpose=f"approve:{check_id}",
+            account=account,
+            roles=("approver",),
+        )
+        if isinstance(proof, Refused):
+            return refuse(s, "second_factor_or_role", proof.texts["en"], proof.texts["id"])
+        entry = add_publication(
+            store,
+            s,
+            account=account,
+            approved_by=approver,
+            fingerprint=check.fingerprint,
+            platform=check.platform,
+            check_id=check.id,
+            approved_at=now,
+            actor=approver,
+        )
+        store.audit(
+            s,
+            "check.approved",
+            actor=approver,
+            subject=f"check:{check_id}",
+            details={
+                "account": account,
+                "author": check.author,
+                "decision": check.decision,
+                "ledger_id": entry.id,
+                "method": proof.method,
+                "needed": needs_approval(store.config, check),
+            },
+        )
+        return Approval(check_id, account, approver, entry.id, proof.method, now)
+
+    return committed(store, work)
