@@ -19,7 +19,8 @@ goes to review. It never passes a post silently.
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -448,13 +449,12 @@ class ToxicityRule(Rule):
         return self.check_batch([(post, ctx)])[0]
 
     def check_batch(self, items: Sequence[tuple[Post, CheckContext]]) -> list[list[Finding]]:
-        try:
-            importlib.import_module("detoxify")
-        except ImportError:
+        if not _detoxify_installed():
             raise ModelUnavailable(
                 "the toxicity check needs the detoxify extra, which is not installed",
                 fix=INSTALL_FIX,
-            ) from None
+            )
+        # Find the files before importing torch, so that a missing model is reported fast.
         targets = self._assign(items)
         # Group every window of every post by model; one predict call per batch_size windows.
         groups: dict[_Target, list[tuple[int, int, int]]] = {}
@@ -538,6 +538,16 @@ class ToxicityRule(Rule):
                 )
             )
         return out
+
+
+def _detoxify_installed() -> bool:
+    """Whether ``import detoxify`` can work, without paying for the import (torch) yet."""
+    if "detoxify" in sys.modules:
+        return sys.modules["detoxify"] is not None
+    try:
+        return importlib.util.find_spec("detoxify") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _as_lists(scores: Mapping[str, Any], n: int) -> dict[str, list[float]]:

@@ -141,6 +141,27 @@ def test_importing_plugin_and_cli_does_not_load_torch() -> None:
     assert out.strip() == "[]"
 
 
+def test_missing_model_is_reported_without_loading_torch(tmp_path: Path) -> None:
+    code = f"""
+import sys
+from smguard.config import Config
+from smguard.errors import ModelUnavailable
+from smguard.plugins.toxicity import ToxicityRule, parse_settings
+from smguard.rule import CheckContext
+from smguard.types import Post
+rule = ToxicityRule.create(parse_settings({{}}), root={str(tmp_path)!r})
+post = Post("hello", language="en")
+config = Config()
+try:
+    rule.check_batch([(post, CheckContext(post, frozenset({{"en"}}), config, config.account(None)))])
+except ModelUnavailable as exc:
+    print(exc.fix, "torch" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    expected = "pip install 'smguard[detoxify]'" if not HAVE_DETOXIFY else "smguard models pull"
+    assert out.stdout.startswith(expected) and out.stdout.strip().endswith("False")
+
+
 def test_settings_defaults() -> None:
     s = parse_settings({})
     assert s.mode == "auto" and not s.required
