@@ -149,11 +149,13 @@ from smguard.errors import ModelUnavailable
 from smguard.plugins.toxicity import ToxicityRule, parse_settings
 from smguard.rule import CheckContext
 from smguard.types import Post
-rule = ToxicityRule.create(parse_settings({{}}), root={str(tmp_path)!r})
+from pathlib import Path
+rule = ToxicityRule.create(parse_settings({{}}), root=Path({str(tmp_path)!r}))
 post = Post("hello", language="en")
 config = Config()
+ctx = CheckContext(post, frozenset({{"en"}}), config, config.account(None))
 try:
-    rule.check_batch([(post, CheckContext(post, frozenset({{"en"}}), config, config.account(None)))])
+    rule.check_batch([(post, ctx)])
 except ModelUnavailable as exc:
     print(exc.fix, "torch" in sys.modules)
 """
