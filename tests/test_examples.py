@@ -134,6 +134,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             catch_exceptions=False,
         )
     lines = [line for line in result.stdout.splitlines() if line.strip()]
+    if not lines:
+        pytest.fail(f"smguard check gave no verdicts (exit {result.exit_code}): {result.stderr}")
     verdicts = [json.loads(line) for line in lines]
     yield {
         "exit_code": result.exit_code,
