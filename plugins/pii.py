@@ -254,7 +254,8 @@ def nik_ok(digits: str) -> bool:
 _CARD_RE = re.compile(
     r"(?<![\d+])(?:\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{1,7}|\d{4}[ -]?\d{6}[ -]?\d{4,5})(?!\d)"
 )
-_NIK_RE = re.compile(r"(?<!\d)(\d{6})[ .-]?(\d{6})[ .-]?(\d{4})(?!\d)")
+# 16 digits, written together or as 6-6-4 / 4-4-4-4 groups.
+_NIK_RE = re.compile(r"(?<!\d)(?:\d{6}[ .-]?\d{6}[ .-]?\d{4}|\d{4}(?:[ .-]?\d{4}){3})(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +283,7 @@ def _long_numbers(text: str) -> tuple[NumberMatch, ...]:
         for m in _NIK_RE.finditer(text, start, end):
             if any(s <= m.start() < e for s, e in cards):
                 continue
-            digits = "".join(m.groups())
+            digits = "".join(c for c in m.group() if c.isdigit())
             if nik_ok(digits):
                 out.append(NumberMatch(m.start(), m.end(), digits, "NIK"))
     return tuple(out)
