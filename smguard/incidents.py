@@ -516,17 +516,21 @@ def open_incident(
 # -- working an incident -----------------------------------------------------------------------
 
 
-def _when(at: datetime | None) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC") if at else "?"
+def _when(store: Store, row: m.Incident, at: datetime | None) -> str:
+    """A time as the people on the account read it (its time zone)."""
+    if at is None:
+        return "?"
+    return at.astimezone(store.config.account(row.account).tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _refuse_if_resolved(row: m.Incident, doing_en: str, doing_id: str) -> None:
+def _refuse_if_resolved(store: Store, row: m.Incident, doing_en: str, doing_id: str) -> None:
     if row.status == RESOLVED:
+        when = _when(store, row, row.resolved_at)
         raise InvalidTransition(
-            f"incident #{row.id} is already resolved (by {row.resolved_by}, "
-            f"{_when(row.resolved_at)}); it cannot be {doing_en}",
-            f"insiden #{row.id} sudah selesai (oleh {row.resolved_by}, "
-            f"{_when(row.resolved_at)}); tidak bisa {doing_id}",
+            f"incident #{row.id} is already resolved (by {row.resolved_by}, {when}); "
+            f"it cannot be {doing_en}",
+            f"insiden #{row.id} sudah selesai (oleh {row.resolved_by}, {when}); "
+            f"tidak bisa {doing_id}",
         )
 
 
@@ -536,13 +540,12 @@ def acknowledge(store: Store, incident_id: int, *, actor: str, note: str | None 
     with store.session() as session:
         lock_for_write(session)
         row = _load(session, incident_id, lock=True)
-        _refuse_if_resolved(row, "acknowledged", "di-ack")
+        _refuse_if_resolved(store, row, "acknowledged", "ditandai sedang ditangani")
         if row.status == ACKNOWLEDGED:
+            when = _when(store, row, row.acknowledged_at)
             raise InvalidTransition(
-                f"incident #{row.id} was already acknowledged by {row.acknowledged_by} "
-                f"({_when(row.acknowledged_at)})",
-                f"insiden #{row.id} sudah ditangani oleh {row.acknowledged_by} "
-                f"({_when(row.acknowledged_at)})",
+                f"incident #{row.id} was already acknowledged by {row.acknowledged_by} ({when})",
+                f"insiden #{row.id} sudah ditangani oleh {row.acknowledged_by} ({when})",
             )
         row.status = ACKNOWLEDGED
         row.acknowledged_by = actor
@@ -589,7 +592,7 @@ def resolve(store: Store, incident_id: int, *, actor: str, reason: str) -> Incid
     with store.session() as session:
         lock_for_write(session)
         row = _load(session, incident_id, lock=True)
-        _refuse_if_resolved(row, "resolved again", "diselesaikan lagi")
+        _refuse_if_resolved(store, row, "resolved again", "diselesaikan lagi")
         previous = row.status
         row.status = RESOLVED
         row.resolved_by = actor

@@ -94,6 +94,8 @@ def _inputs(
 @click.option("--reply-to", "reply_to", help="The follower's message this reply answers.")
 @click.option("--scheduled-at", "scheduled_at", help="Publication time, ISO 8601 with zone.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing; only the exit code tells.")
+@click.option("--record", is_flag=True, help="Store each verdict in the check log (see docs).")
+@click.option("--author", metavar="NAME", help="Who wrote the post(s), for the check log.")
 @click.pass_obj
 def check(
     state: State,
@@ -106,6 +108,8 @@ def check(
     reply_to: str | None,
     scheduled_at: str | None,
     quiet: bool,
+    record: bool,
+    author: str | None,
 ) -> None:
     """Check TEXT (or '-' / --file) and say whether it may go out.
 
@@ -114,6 +118,7 @@ def check(
       smguard check "Terima kasih, Kak! Pesanan sudah kami kirim."
       smguard check --kind reply --reply-to "Kok lama banget?!" "Salah sendiri"
       smguard check --file examples/posts.jsonl --format json
+      smguard check --record --author ani --account kemkes_x "Selamat pagi!"
     """
     overrides: dict[str, Any] = {
         k: v
@@ -129,6 +134,11 @@ def check(
     if text is not None and _has_surrogates(text):
         raise Problem("the text is not valid UTF-8")
     inputs, batch = _inputs(text, file, overrides)
+    store = None
+    if record:
+        from smguard.cli.db import open_store
+
+        store = open_store(state)  # fail before checking when the database is unreachable
     guard = state.guard()
     lang = state.lang
 
@@ -146,15 +156,50 @@ def check(
                 raise Problem(verdict.error)
         else:
             worst = max(worst, _EXIT[verdict.decision])
+        source = inputs[n]
+        recorded = None
+        if store is not None and verdict.error is None and isinstance(source, dict):
+            recorded = _record(store, source, verdict, author)
         if quiet:
             continue
         if fmt == "json":
-            click.echo(json.dumps(verdict.to_dict(lang), ensure_ascii=False))
+            out = verdict.to_dict(lang)
+            if store is not None:
+                out["check_id"] = recorded.check_id if recorded else None
+                if recorded is not None and recorded.incident_id is not None:
+                    out["incident_id"] = recorded.incident_id
+            click.echo(json.dumps(out, ensure_ascii=False))
         else:
-            source = inputs[n]
             text_in = source.get("text") if isinstance(source, dict) else None
             click.echo(render_verdict(verdict, text_in if isinstance(text_in, str) else "", lang))
+            if recorded is not None:
+                click.echo(_recorded_line(recorded, lang))
     sys.exit(worst)
+
+
+def _record(store: Any, source: dict[str, Any], verdict: Verdict, author: str | None) -> Any:
+    from smguard.checklog import record_checks
+    from smguard.types import Post
+
+    post = Post.from_dict(_strip_line(source))
+    return record_checks(store, [(post, verdict)], author=author)[0]
+
+
+_RECORDED = {
+    "check": {"en": "Recorded as check {id}", "id": "Dicatat sebagai pemeriksaan {id}"},
+    "opened": {"en": "; incident #{n} opened", "id": "; insiden #{n} dibuka"},
+    "seen": {"en": "; seen again in incident #{n}", "id": "; terlihat lagi di insiden #{n}"},
+}
+
+
+def _recorded_line(recorded: Any, lang: str) -> str:
+    from smguard.types import localized
+
+    line = localized(_RECORDED["check"], lang).format(id=recorded.check_id)
+    if recorded.incident_id is not None:
+        key = "opened" if recorded.incident_created else "seen"
+        line += localized(_RECORDED[key], lang).format(n=recorded.incident_id)
+    return click.style(line, dim=True)
 
 
 def _has_surrogates(text: str) -> bool:

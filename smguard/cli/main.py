@@ -96,7 +96,11 @@ def cli(ctx: click.Context, config_path: Path | None, lang: str | None) -> None:
 
 def _add_commands() -> None:
     from smguard.cli.alerts import alerts
+    from smguard.cli.audit import audit
     from smguard.cli.check import check
+    from smguard.cli.clarify import clarify
+    from smguard.cli.db import db
+    from smguard.cli.incidents import incidents
     from smguard.cli.plugins import plugins
     from smguard.cli.rules import rules
 
@@ -104,6 +108,10 @@ def _add_commands() -> None:
     cli.add_command(rules)
     cli.add_command(plugins)
     cli.add_command(alerts)
+    cli.add_command(incidents)
+    cli.add_command(clarify)
+    cli.add_command(audit)
+    cli.add_command(db)
     try:
         from smguard.cli.models import models
     except ImportError:  # pragma: no cover - the models group ships with the toxicity plugin

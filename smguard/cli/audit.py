@@ -1,0 +1,158 @@
+"""``smguard audit``: check and read the tamper-evident audit log.
+
+``smguard audit verify`` exits 0 when the whole chain holds, 2 when an event was changed, removed
+or put out of order (the message names the first one), 3 when the database cannot be read — so
+cron or CI can tell "someone edited the log" from "smguard could not look".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+import click
+
+from smguard.cli.db import RecordsGroup, format_time, open_store, parse_since, say
+from smguard.cli.main import State
+
+EXIT_BROKEN = 2
+
+_T = {
+    "intact": {
+        "en": "Audit log intact: {n} events",
+        "id": "Log audit utuh: {n} peristiwa",
+    },
+    "broken": {
+        "en": "Audit log BROKEN after {n} good events: {problem}",
+        "id": "Log audit RUSAK setelah {n} peristiwa yang benar: {problem}",
+    },
+    "none": {"en": "No audit events match.", "id": "Tidak ada peristiwa audit yang cocok."},
+}
+
+
+# smguard.audit words its findings in English; these say the same in Indonesian.
+_PROBLEMS_ID = (
+    (r"event #(\d+) is missing \(the next event is #(\d+)\)",
+     r"peristiwa #\1 hilang (peristiwa berikutnya #\2)"),
+    (r"event #(\d+) does not follow event #(\d+): the chain is broken",
+     r"peristiwa #\1 tidak menyambung ke peristiwa #\2: rantai terputus"),
+    (r"event #(\d+) \((.+)\) was changed after it was written",
+     r"peristiwa #\1 (\2) diubah setelah ditulis"),
+    (r"events #(\d+) to #(\d+) are missing \(deleted from the end\)",
+     r"peristiwa #\1 sampai #\2 hilang (dihapus dari akhir)"),
+    (r"the audit head record is missing", "catatan kepala log audit hilang"),
+    (r"the audit head \(#(\d+)\) does not match the last event \(#(\d+)\)",
+     r"kepala log audit (#\1) tidak cocok dengan peristiwa terakhir (#\2)"),
+)  # fmt: skip
+
+
+def _problem(problem: str, lang: str) -> str:
+    if lang == "id":
+        for pattern, replacement in _PROBLEMS_ID:
+            if re.fullmatch(pattern, problem):
+                return re.sub(pattern, replacement, problem)
+    return problem
+
+
+@click.group(cls=RecordsGroup)
+def audit() -> None:
+    """The audit log: who did what, when — hash-chained, so edits show.
+
+    \b
+    smguard audit verify      exit 0 intact, 2 broken (names the first bad event), 3 error
+    smguard audit log         read it (--since 7d, --action incident, --format json)
+    """
+
+
+@audit.command()
+@click.pass_obj
+def verify(state: State) -> None:
+    """Recompute the whole chain; name the first event that was changed or is missing."""
+    from smguard.audit import verify_chain
+
+    result = verify_chain(open_store(state).db)
+    if result.ok:
+        click.echo(say(_T["intact"], state, n=result.checked))
+        return
+    problem = _problem(result.problem or "", state.lang)
+    click.echo(say(_T["broken"], state, n=result.checked, problem=problem), err=True)
+    sys.exit(EXIT_BROKEN)
+
+
+@audit.command(name="log")
+@click.option("--since", help="Only events since: 7d, 24h, 2026-06-01 or an ISO time.")
+@click.option(
+    "--action",
+    "actions",
+    multiple=True,
+    help="Only this action, or a family: `incident` matches incident.* (repeatable).",
+)
+@click.option("--actor", help="Only events by this actor.")
+@click.option("--subject", help="Only events about this subject, e.g. incident:3.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the last N matching events.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_obj
+def log(
+    state: State,
+    since: str | None,
+    actions: tuple[str, ...],
+    actor: str | None,
+    subject: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """Read the audit log, oldest first (JSON: one object per line)."""
+    from sqlalchemy import or_, select
+
+    from smguard.models import AuditEvent
+
+    query = select(AuditEvent)
+    if since:
+        query = query.where(AuditEvent.at >= parse_since(since, state))
+    if actions:
+        wanted = [a.rstrip(".*") for a in actions]
+        query = query.where(
+            or_(
+                AuditEvent.action.in_(wanted),
+                *(AuditEvent.action.startswith(a + ".", autoescape=True) for a in wanted),
+            )
+        )
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if subject:
+        query = query.where(AuditEvent.subject == subject)
+    if limit is not None:
+        query = query.order_by(AuditEvent.seq.desc()).limit(limit)
+    else:
+        query = query.order_by(AuditEvent.seq)
+    with open_store(state).session() as session:
+        events = list(session.execute(query).scalars())
+    events.sort(key=lambda e: e.seq)
+    if fmt == "json":
+        for ev in events:
+            click.echo(json.dumps(_event_dict(ev), ensure_ascii=False))
+        return
+    if not events:
+        click.echo(say(_T["none"], state))
+        return
+    for ev in events:
+        details = json.dumps(ev.details, ensure_ascii=False, sort_keys=True)
+        click.echo(
+            f"#{ev.seq:<6} {format_time(ev.at, state)}  {ev.actor:<14} {ev.action:<26} "
+            f"{ev.subject or '':<24} {details}"
+        )
+
+
+def _event_dict(ev: Any) -> dict[str, Any]:
+    return {
+        "seq": ev.seq,
+        "at": ev.at.isoformat(),
+        "actor": ev.actor,
+        "action": ev.action,
+        "subject": ev.subject,
+        "details": ev.details,
+        "prev_hash": ev.prev_hash,
+        "hash": ev.hash,
+    }
