@@ -170,7 +170,9 @@ def describe_root(
         return Path(setting).expanduser(), "from [plugins.toxicity] model_dir"
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("smguard")) / "models", "default location"
+    return Path(
+        platformdirs.user_cache_dir("smguard", appauthor=False)
+    ) / "models", "default location"
 
 
 def base_url(override: str | None = None, env: Mapping[str, str] | None = None) -> str:

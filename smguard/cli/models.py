@@ -113,8 +113,8 @@ def list_models(ctx: click.Context, fmt: str) -> None:
         click.echo(f"  {m.name:<16} {modelstore.human_size(m.size):>9}  {state}")
         if m.ok:
             labels = ", ".join(m.classes[:7]) + (" …" if len(m.classes) > 7 else "")
-            click.echo(f"  {'':<16} labels: {labels}")
-            click.echo(f"  {'':<16} from: {m.source}")
+            click.echo(f"      labels: {labels}")
+            click.echo(f"      from: {m.source}")
     click.echo("Used by the toxicity check:")
     for lang, ref in configured.items():
         if _usable(ref, by_name):
