@@ -472,11 +472,13 @@ def _phone_at(text: str, start: int, cand: str, regions: tuple[str, ...]) -> Pho
             return None
     # Try the whole candidate, then without trailing groups ("0812-3456-7890 2024").
     groups = list(_GROUP_RE.finditer(cand))
+    # Indonesian numbers have at least nine digits; elsewhere eight (Singapore: 6123 4567).
+    least = _MIN_DIGITS if regions == ("ID",) else _MIN_DIGITS - 1
     for keep in range(len(groups), 0, -1):
         end_in = groups[keep - 1].end()
         piece = cand[:end_in]
         digits = sum(len(g.group()) for g in groups[:keep])
-        if digits < _MIN_DIGITS:
+        if digits < least:
             return None
         if digits > _MAX_DIGITS:
             continue
