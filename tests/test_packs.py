@@ -123,13 +123,19 @@ def test_builtin_rule_is_documented_in_both_languages(rule_id: str) -> None:
         assert "-EN-" in rule.id, f"{rule.id} is an English-only rule"
 
 
-def test_builtin_rules_have_enough_examples() -> None:
+def test_lexicon_rules_have_enough_examples() -> None:
+    """Word-list rules need 3+ bad and 3+ good examples: one word list has many ways to misfire.
+
+    The tone packs (``rules/*/tone.yaml``) are tested in depth by ``tests/test_tone.py``.
+    """
     thin = [
         r.id
         for r in _COLLECTED.all_rules
-        if _builtin(r) and (len(r.bad_examples) < 3 or len(r.good_examples) < 3)
+        if _builtin(r)
+        and Path(r.source).name != "tone.yaml"
+        and (len(r.bad_examples) < 3 or len(r.good_examples) < 3)
     ]
-    assert thin == [], "every built-in rule needs at least 3 bad and 3 good examples"
+    assert thin == [], "every built-in lexicon rule needs at least 3 bad and 3 good examples"
 
 
 def test_rule_ids_are_unique() -> None:
