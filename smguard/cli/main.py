@@ -118,6 +118,9 @@ def _add_commands() -> None:
         pass
     else:
         cli.add_command(models)
+    from smguard.cli.security import add_security_commands
+
+    add_security_commands(cli)
 
 
 def _plugin_commands() -> None:
