@@ -96,7 +96,7 @@ _PASSWORD_RE = re.compile(
         )
       | (?P<short>pass|pwd|pw)\s*[:=]\s*                                    # pwd=x, pass: x
     )
-    (?P<value>[^\s"'`]{4,64})
+    ["'`]?(?P<value>[^\s"'`]{4,64})
     """,
     re.VERBOSE,
 )
@@ -120,8 +120,8 @@ _TEACHING_RE = re.compile(
     r"don'?t|do not|weak|instead of|ganti|bagikan|share"
 )
 _TEACHING_AFTER_RE = re.compile(
-    r"^\W*(?:adalah\s+|is\s+|termasuk\s+)?(?:contoh|lemah|weak|an? example|mudah ditebak|"
-    r"easy to guess|terlalu|too\s)"
+    r"contoh|lemah|weak|example|mudah ditebak|easy to guess|terlalu (?:pendek|mudah|umum)|"
+    r"too (?:short|simple|common|weak)|paling (?:umum|banyak)|most common"
 )
 _PW_STOPWORDS = frozenset("""
     kamu anda yang baru lama ini itu dan harus wajib jangan minimal maksimal minimum maximum
@@ -255,7 +255,7 @@ def _lower(ctx: CheckContext, text: str) -> str:
 def _teaching(low: str, start: int, end: int) -> bool:
     """Whether the words around a match say it is an example or advice."""
     before = low[max(0, start - 40) : start]
-    return bool(_TEACHING_RE.search(before) or _TEACHING_AFTER_RE.match(low, end))
+    return bool(_TEACHING_RE.search(before) or _TEACHING_AFTER_RE.search(low, end, end + 30))
 
 
 def _looks_like_password(value: str) -> bool:
