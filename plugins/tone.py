@@ -35,7 +35,7 @@ from typing import Any
 from smguard import hookimpl
 from smguard.config import Config
 from smguard.errors import ConfigError
-from smguard.normalize import Token, normalize, squeeze
+from smguard.normalize import NormalizedText, Token, normalize, squeeze
 from smguard.rule import CheckContext, Example, Rule
 from smguard.types import POST_KINDS, Finding, Post, Severity
 
@@ -194,19 +194,22 @@ _COMPLAINT_EN_WEAK = "why | help | what happened | how long | where is | serious
 # Courtesy in the reply: an address or greeting, an apology, thanks, or acknowledgement.
 _COURTESY = """
     kak | kakak | sis | sist | gan | agan | juragan | mas | mbak | mba | bang | bapak | ibu | pak |
-    bu | bpk | sobat | sahabat | rekan | yth | yang terhormat | halo | hallo | hai | hi | hello |
+    bu | bpk | sobat | sahabat | rekan | yth | terhormat | halo | hallo | hai | hi | hello |
     dear | selamat pagi | selamat siang | selamat sore | selamat malam | selamat datang |
     assalamualaikum | salam | good morning | good afternoon | good evening |
     maaf | maafkan | maap | mohon maaf | sorry | sori | apologise | apologize | apologies |
     apology | apologising | apologizing | regret | ketidaknyamanan | inconvenience | pardon |
     terima kasih | terimakasih | makasih | trims | thx | thanks | thank | tq | appreciate |
-    hatur nuhun | matur nuwun | kami mengerti | kami memahami | kami paham | we understand
+    hatur nuhun | matur nuwun
 """
 _COURTESY_SYMBOLS = ("🙏",)
 _ANGRY_EMOJI = ("😡", "🤬", "😠", "👎", "😤", "💢")
 _SAD_EMOJI = ("😭", "😢", "🙄", "😞", "😩", "😒")
 _SUFFIXES = ("nya", "lah", "kah", "mu", "ku")
-_TRIPLE_RE = re.compile(r"(.)\1\1")
+# Three of the same letter in a row: "maaaaf", "lamaaa". Normalised text is folded to Latin, and
+# an ASCII class is three times faster here than a Unicode one. Not "w", so that the "www." of a
+# link does not send every word of the post through the slow path.
+_STRETCHED_RE = re.compile(r"([a-vx-z])\1\1")
 
 
 def _split(spec: str) -> list[str]:
@@ -232,43 +235,62 @@ class PhraseSet:
             for first in variants[0]:
                 self._first.setdefault(first, []).append(entry)
 
-    def find(self, tokens: Sequence[Token]) -> list[tuple[int, int, str, int]]:
-        """Every match as ``(first token, last token, phrase, weight)``."""
+    def find(
+        self, tokens: Sequence[Token], text: str, first_only: bool = False
+    ) -> list[tuple[int, int, str, int]]:
+        """Every match in ``tokens`` (of the normalised ``text``) as ``(first, last, phrase,
+        weight)``; with ``first_only``, stop at the first one."""
         found: list[tuple[int, int, str, int]] = []
         first = self._first
-        cands: list[frozenset[str] | None] = [None] * len(tokens)
+        stretched = _STRETCHED_RE.search(text) is not None
+        suffixes = _SUFFIXES
         for i, tok in enumerate(tokens):
-            forms = cands[i] = cands[i] or _candidates(tok)
-            seen: set[str] = set()
-            for form in forms:
-                for rest, key, weight in first.get(form, ()):
-                    if key in seen:
-                        continue
-                    j = i
-                    for words in rest:
-                        j += 1
-                        if j >= len(tokens):
-                            break
-                        if cands[j] is None:
-                            cands[j] = _candidates(tokens[j])
-                        if words.isdisjoint(cands[j] or ()):
-                            break
-                    else:
-                        seen.add(key)
-                        found.append((i, j, key, weight))
+            for form in tok.forms:
+                if form in first:
+                    self._extend(found, first[form], tokens, i, stretched)
+                if len(form) > 5 and form.endswith(suffixes):
+                    for suffix in suffixes:
+                        if form.endswith(suffix):
+                            stem = form[: -len(suffix)]
+                            if stem in first:
+                                self._extend(found, first[stem], tokens, i, stretched)
+                if stretched and _STRETCHED_RE.search(form):
+                    squeezed = squeeze(form)
+                    if squeezed in first:
+                        self._extend(found, first[squeezed], tokens, i, stretched)
+            if first_only and found:
+                break
         return found
 
+    @staticmethod
+    def _extend(
+        found: list[tuple[int, int, str, int]],
+        entries: list[tuple[tuple[frozenset[str], ...], str, int]],
+        tokens: Sequence[Token],
+        i: int,
+        stretched: bool,
+    ) -> None:
+        for rest, key, weight in entries:
+            j = i
+            for words in rest:
+                j += 1
+                if j >= len(tokens) or words.isdisjoint(_candidates(tokens[j], stretched)):
+                    break
+            else:
+                if not any(f[0] == i and f[2] == key for f in found):
+                    found.append((i, j, key, weight))
 
-def _candidates(tok: Token) -> frozenset[str]:
-    out = set(tok.forms)
-    for form in tok.forms:
-        if _TRIPLE_RE.search(form):
-            out.add(squeeze(form))
+
+def _candidates(tok: Token, stretched: bool) -> tuple[str, ...]:
+    """The token's forms, plus squeezed and suffix-less ones where they can differ."""
+    forms = tok.forms
+    extra: list[str] = []
+    for form in forms:
+        if stretched and _STRETCHED_RE.search(form):
+            extra.append(squeeze(form))
         if len(form) > 5 and form.endswith(_SUFFIXES):
-            for suffix in _SUFFIXES:
-                if form.endswith(suffix):
-                    out.add(form[: -len(suffix)])
-    return frozenset(out)
+            extra.extend(form[: -len(x)] for x in _SUFFIXES if form.endswith(x))
+    return forms + tuple(extra) if extra else forms
 
 
 # -- shouting -----------------------------------------------------------------------------------
@@ -282,8 +304,9 @@ _SKIP_RE = re.compile(
     re.IGNORECASE,
 )
 _LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
-# Prefilter: no two capitals in a row (Latin letters) means nothing can shout.
-_TWO_CAPS_RE = re.compile(r"[A-ZÀ-ÖØ-Þ]{2}")
+# Prefilter: capitals count only from a capitalised word of 4+ letters that is not an acronym
+# (short ones count only beside such a word), so a text without one cannot shout.
+_CAPS_WORD_RE = re.compile(r"(?<![\w#@])[A-ZÀ-ÖØ-Þ]{4,}(?![^\W\d_])")
 
 
 @dataclass(frozen=True)
@@ -318,7 +341,7 @@ def analyse_caps(text: str, acronyms: frozenset[str]) -> CapsReport:
     acronym too (``transfer lewat BCA``); next to a longer capitalised word it is part of the
     shouting (``SAYA CEK DULU YA``).
     """
-    if not _TWO_CAPS_RE.search(text):
+    if not any(m.group() not in acronyms for m in _CAPS_WORD_RE.finditer(text)):
         return _NO_CAPS
     masked = _SKIP_RE.sub(lambda m: " " * len(m.group()), text)
     words = [
@@ -385,6 +408,7 @@ _PUNCT = "!?！？‼⁇⁈⁉❗❕❓❔"
 _DOUBLE_PUNCT = frozenset("‼⁇⁈⁉")
 _QUESTION = frozenset("?？⁇⁈⁉❓❔")
 _EXCLAIM = frozenset("!！‼⁈⁉❗❕")
+_ASCII_PAIRS = ("!!", "??", "?!", "!?")
 _PUNCT_RUN_RE = re.compile(f"[{_PUNCT}]{{2,}}")
 
 
@@ -397,11 +421,10 @@ def _punct_weight(run: str) -> int:
 _COMPLAINT_CACHE = "tone:complaint"
 
 
-def complaint_markers(
-    text: str, tokens: Sequence[Token], phrases: PhraseSet, options: ToneOptions
-) -> list[str]:
+def complaint_markers(norm: NormalizedText, phrases: PhraseSet, options: ToneOptions) -> list[str]:
     """What in the follower's message says "complaint", or ``[]`` when it is not one."""
-    matches = phrases.find(tokens)
+    text = norm.original
+    matches = phrases.find(norm.tokens, norm.text)
     # "belum sampai" says more than the "belum" inside it: keep the longest match at a place.
     kept = [
         m
@@ -453,10 +476,11 @@ class _ToneRule(Rule):
             return cached
         markers: list[str] = []
         reply_to = ctx.post.in_reply_to
-        norm = ctx.reply_norm
-        if reply_to is not None and norm is not None and reply_to.text.strip():
-            phrases = _phrase_sets(self.options, ctx.slang)[0]
-            markers = complaint_markers(reply_to.text, norm.tokens, phrases, self.options)
+        if reply_to is not None and reply_to.text.strip():
+            norm = ctx.reply_norm
+            if norm is not None:
+                phrases = _phrase_sets(self.options, ctx.slang)[0]
+                markers = complaint_markers(norm, phrases, self.options)
         ctx.cache[_COMPLAINT_CACHE] = markers
         return markers
 
@@ -501,8 +525,11 @@ class PunctuationRule(_ToneRule):
     """SMG-TONE-002: runs of ``!`` and ``?`` in a reply."""
 
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
+        text = post.text
+        if text.isascii() and not any(pair in text for pair in _ASCII_PAIRS):
+            return ()
         findings: list[Finding] = []
-        for m in _PUNCT_RUN_RE.finditer(post.text):
+        for m in _PUNCT_RUN_RE.finditer(text):
             run = m.group()
             if _punct_weight(run) < self.options.punctuation_run:
                 continue
@@ -548,13 +575,15 @@ class NoCourtesyRule(_ToneRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         if post.in_reply_to is None:
             return ()
-        markers = self._complaint(ctx)
-        if not markers:
-            return ()
+        # Courtesy first: the reply's tokens are already there (the packs need them), while the
+        # follower's message still has to be normalised, and most replies are courteous.
         if any(s in post.text for s in _COURTESY_SYMBOLS):
             return ()
-        courtesy = _phrase_sets(self.options, ctx.slang)[1]
-        if courtesy.find(ctx.norm.tokens):
+        norm = ctx.norm
+        if _phrase_sets(self.options, ctx.slang)[1].find(norm.tokens, norm.text, True):
+            return ()
+        markers = self._complaint(ctx)
+        if not markers:
             return ()
         stripped = post.text.strip()
         start = len(post.text) - len(post.text.lstrip())
