@@ -16,6 +16,7 @@ Options (``[plugins.spam]`` in ``smguard.toml``)::
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -159,21 +160,19 @@ class RepeatedWordsRule(SpamRule):
         words = text.split()
         if len(words) < need:
             return ()
-        # Cheap first: a run of `need` equal words has at least need-3 equal neighbours even
-        # when its first and last words carry punctuation or capitals ("Promo promo promo!").
-        if sum(map(operator.eq, words, words[1:])) < need - 3:
+        # Cheap first (C-level map): lower-cased, punctuation stripped, equal neighbours.
+        bare = list(map(str.strip, text.lower().split(), itertools.repeat(_WORD_STRIP)))
+        if sum(map(operator.eq, bare, bare[1:])) < need - 1:
             return ()
         run = 1
-        prev = ""
-        for i, raw in enumerate(words):
-            word = raw.strip(_WORD_STRIP).lower()
-            if word and word == prev:
+        for i in range(1, len(bare)):
+            word = bare[i]
+            if word and word == bare[i - 1]:
                 run += 1
                 if run == need and len(word) >= 2 and word not in _REPEAT_OK:
                     return [self._found(text, words, i - need + 1, i, word)]
             else:
                 run = 1
-            prev = word
         return ()
 
     def _found(self, text: str, words: list[str], first: int, last: int, word: str) -> Finding:
