@@ -289,11 +289,11 @@ _SETTING_HINT = {
 }  # fmt: skip
 
 
-def render_draft(store: Store, incident: Incident, lang: str) -> str:
-    """The text of a first draft for ``incident`` in ``lang``."""
-    settings = clarify_settings(store.config)
+def render_draft(config: Any, incident: Incident, lang: str) -> str:
+    """The text of a first draft for ``incident`` in ``lang`` (``config``: a :class:`Config`)."""
+    settings = clarify_settings(config)
     template = load_template(incident.kind, lang, settings)
-    date, time = _local(incident.created_at, store.config, incident.account, lang)
+    date, time = _local(incident.created_at, config, incident.account, lang)
     values: dict[str, str | None] = {
         **settings.for_account(incident.account),
         "date": date,
@@ -486,7 +486,7 @@ def draft(
     settings_lang = store.config.guard.ui_language
     incident = get(store, incident_id)
     language = lang or store.config.account(incident.account).language or settings_lang
-    text = render_draft(store, incident, language)
+    text = render_draft(store.config, incident, language)
     verdict = _check(store, guard, text, language, incident.account)
     with store.session() as session:
         lock_for_write(session)
