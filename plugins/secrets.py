@@ -91,7 +91,7 @@ _PASSWORD_RE = re.compile(
     (?:
         (?P<kw>password|passwd|passcode|kata\s?sandi|katasandi|sandi)(?:-?nya)?
         (?:
-            (?:\s+[\w@.]+){0,3}?\s*(?P<sep>[:=]|\bis\b|\badalah\b|\bialah\b)\s*  # wifi: x
+            (?:\s+[\w@.]+){0,5}?\s*(?P<sep>[:=]|\bis\b|\badalah\b|\bialah\b)\s*  # wifi: x
           | (?:\s+(?:kamu|anda|kakak|kak|baru|lama|saya|aku|akun|nya))*\s+  # kata sandinya X
         )
       | (?P<short>pass|pwd|pw)\s*[:=]\s*                                    # pwd=x, pass: x

@@ -172,6 +172,10 @@ def test_public_key_is_not_a_private_key() -> None:
         ("The password is Hunter2", "Hunter2"),
         ("Password akun IG kita: KemkesRI#01", "KemkesRI#01"),
         ("kata sandi baru kamu adalah p@ssw0rd", "p@ssw0rd"),
+        (
+            "Tim medsos, password akun IG yang baru: Kemenkes#Sehat2026, jangan disebar ya",
+            "Kemenkes#Sehat2026",
+        ),
     ],
 )
 def test_passwords_are_high_and_masked(text: str, value: str) -> None:
