@@ -168,7 +168,8 @@ _WEAK = 1
 _COMPLAINT_ID_STRONG = """
     kecewa | mengecewakan | dikecewakan | parah | rusak | gagal | komplain | complain | refund |
     lama banget | lama sekali | lama bener | lambat banget | lemot | lelet |
-    belum sampai | belum datang | belum diterima | belum masuk | belum diproses | belum dikirim |
+    belum sampai | belum nyampe | tidak nyampe | belum datang | belum diterima | belum masuk |
+    belum diproses | belum dikirim |
     belum dibalas | belum ada kabar | belum ada balasan | belum juga | tidak bisa | gabisa |
     tidak sampai | tidak datang | tidak masuk | tidak dibalas | tidak ada respon |
     tidak ada balasan | tidak sesuai | tidak jelas | tidak becus | error | eror | hilang |
@@ -434,9 +435,13 @@ def complaint_markers(norm: NormalizedText, phrases: PhraseSet, options: ToneOpt
     kept.sort(key=lambda m: (-m[3], m[0]))
     score = 0
     markers: list[str] = []
-    for _, _, key, weight in kept:
-        if key not in markers:
-            markers.append(key)
+    tokens = norm.tokens
+    seen: set[str] = set()
+    for i, j, key, weight in kept:
+        if key not in seen:
+            seen.add(key)
+            # Quote the follower's own words ("gak bisa"), not the canonical form.
+            markers.append(text[tokens[i].start : tokens[j].end])
             score += weight
     runs = [m.group() for m in _PUNCT_RUN_RE.finditer(text)]
     if any(not _QUESTION.isdisjoint(r) and not _EXCLAIM.isdisjoint(r) for r in runs):
