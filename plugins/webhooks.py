@@ -184,7 +184,7 @@ class TelegramSink(WebhookSinkType):
         lines += [f"<b>{_tg(label)}:</b> {_tg(value)}" for label, value in msg.facts]
         next_step = _CODE.sub(r"<code>\1</code>", _tg(msg.next_step))
         lines.append(f"<b>{_tg(msg.labels['next'])}:</b> {next_step}")
-        return "\n".join(lines)  # fmt: skip
+        return "\n".join(lines)
 
     def request(self, sink: Sink, alert: Alert) -> WebhookRequest:
         token = sink.secret("token_env")

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from smguard.types import localized
 
-__all__ = ["Alert", "AlertMessage", "render_message"]
+__all__ = ["Alert", "AlertMessage", "event_name", "render_message"]
 
 _T = Mapping[str, str]
 
@@ -125,6 +125,11 @@ _MONTHS = {
 }  # fmt: skip
 
 
+def event_name(event: str) -> str:
+    """``incident.escalated:critical`` → ``escalated``: what routes and wording key on."""
+    return event.split(":", 1)[0].removeprefix("incident.")
+
+
 @dataclass(frozen=True)
 class Alert:
     """One alert as a sink sees it: an incident snapshot taken when the alert was queued."""
@@ -203,7 +208,7 @@ def render_message(alert: Alert, lang: str, tz: ZoneInfo) -> AlertMessage:
     severity = str(inc.get("severity") or "info")
     sev_word = localized(_SEVERITY.get(severity, {"en": severity}), lang)
     kind_text = localized(_KIND.get(kind, {"en": kind.replace("_", " ").capitalize()}), lang)
-    event = alert.event.split(":", 1)[0]
+    event = event_name(alert.event)
     event_text = localized(_EVENT.get(event, {"en": event.replace("_", " ")}), lang)
     account = inc.get("account")
     headline = f"[{sev_word.upper()}] {kind_text}"

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from smguard.alerting.messages import Alert
 from smguard.alerting.settings import AlertSettings, Sink, settings_for
@@ -100,9 +101,9 @@ def enqueue_incident_alerts(
 ) -> list[OutboxAlert]:
     """Queue the alerts for ``incident``'s ``event`` in ``session``'s transaction.
 
-    :param event: what happened to the incident: ``opened``, ``escalated``, ``sighting``,
-        ``reopened``, ``resolved``… A suffix after ``:`` (``escalated:critical``) makes a new
-        alert for the same incident; routes match on the part before it too.
+    :param event: what happened to the incident: ``incident.opened``,
+        ``incident.escalated:critical``… A suffix after ``:`` makes a new alert for the same
+        incident; routes match the full name or the short one (``opened``, ``escalated``).
     :return: the rows added (none for a (sink, incident, event) already queued).
     """
     if not event or len(event) > 50:
@@ -188,32 +189,35 @@ def _claim(
     store: Store, worker_id: str, limit: int, now: datetime, lease_s: float
 ) -> list[OutboxAlert]:
     """Take up to ``limit`` due rows for ``worker_id`` and commit the claim at once."""
+    free = or_(OutboxAlert.locked_until.is_(None), OutboxAlert.locked_until < now)
     due = (
         select(OutboxAlert.id)
-        .where(
-            OutboxAlert.status == PENDING,
-            OutboxAlert.next_attempt_at <= now,
-            or_(OutboxAlert.locked_until.is_(None), OutboxAlert.locked_until < now),
-        )
+        .where(OutboxAlert.status == PENDING, OutboxAlert.next_attempt_at <= now, free)
         .order_by(OutboxAlert.next_attempt_at, OutboxAlert.id)
         .limit(limit)
     )
-    if store.db.dialect == "postgresql":
-        # Concurrent workers skip each other's rows instead of queueing behind them.
-        due = due.with_for_update(skip_locked=True)
-    claim = (
-        update(OutboxAlert)
-        # Re-checked in the UPDATE itself: on SQLite this one statement is the whole claim.
-        .where(
-            OutboxAlert.id.in_(due.scalar_subquery()),
-            OutboxAlert.status == PENDING,
-            or_(OutboxAlert.locked_until.is_(None), OutboxAlert.locked_until < now),
-        )
-        .values(locked_until=now + timedelta(seconds=lease_s), locked_by=worker_id)
-        .returning(OutboxAlert)
-        .execution_options(synchronize_session=False)
-    )
+    lease = {"locked_until": now + timedelta(seconds=lease_s), "locked_by": worker_id}
     with store.session() as session:
+        if store.db.dialect == "postgresql":
+            # Lock the chosen rows first; concurrent workers skip them instead of queueing
+            # behind them. (Not as a subquery of the UPDATE: PostgreSQL may run that subquery
+            # more than once, and its LIMIT then no longer holds.)
+            ids = list(session.scalars(due.with_for_update(skip_locked=True)))
+            if not ids:
+                return []
+            target: ColumnElement[bool] = OutboxAlert.id.in_(ids)
+        else:
+            # SQLite has one writer at a time: this single UPDATE is the whole claim, and its
+            # WHERE is checked again under the write lock.
+            pending = OutboxAlert.status == PENDING
+            target = and_(OutboxAlert.id.in_(due.scalar_subquery()), pending, free)
+        claim = (
+            update(OutboxAlert)
+            .where(target)
+            .values(**lease)
+            .returning(OutboxAlert)
+            .execution_options(synchronize_session=False)
+        )
         rows = list(session.scalars(claim))
     rows.sort(key=lambda r: (r.next_attempt_at, r.id))
     return rows
@@ -241,11 +245,12 @@ def _send(settings: AlertSettings, row: OutboxAlert, http: AlertHttp) -> Deliver
     try:
         sink.type.send(sink, _alert_of(settings, row), http)
     except DeliveryError as exc:
-        return DeliveryError(scrub(str(exc), sink.secrets()), status=exc.status,
-                             retry_after=exc.retry_after)  # fmt: skip
+        return DeliveryError(
+            scrub(str(exc), settings.secrets()), status=exc.status, retry_after=exc.retry_after
+        )
     except Exception as exc:  # a plugin's sink must not stop the others
         # No traceback in the log: a crashing plugin's exception may quote its secrets.
-        message = scrub(f"sink {sink.name} ({sink.type.name}) crashed: {exc!r}", sink.secrets())
+        message = scrub(f"sink {sink.name} ({sink.type.name}) crashed: {exc!r}", settings.secrets())
         log.error("%s", message)
         return DeliveryError(message)
     return None
@@ -260,11 +265,18 @@ def _record(
     now: datetime,
 ) -> DeliveryOutcome:
     attempts = row.attempts + 1
-    mine = and_(OutboxAlert.id == row.id, OutboxAlert.locked_by == worker_id,
-                OutboxAlert.status == PENDING)  # fmt: skip
-    base = {"alert_id": row.id, "sink": row.sink, "incident_id": row.incident_id,
-            "event": row.event, "key": row.idempotency_key, "attempt": attempts,
-            "worker": worker_id}  # fmt: skip
+    mine = and_(
+        OutboxAlert.id == row.id, OutboxAlert.locked_by == worker_id, OutboxAlert.status == PENDING
+    )
+    base = {
+        "alert_id": row.id,
+        "sink": row.sink,
+        "incident_id": row.incident_id,
+        "event": row.event,
+        "key": row.idempotency_key,
+        "attempt": attempts,
+        "worker": worker_id,
+    }
     next_at: datetime | None = None
     with store.session() as session:
         if error is None:
@@ -282,8 +294,12 @@ def _record(
                 delay = max(delay, min(error.retry_after, settings.backoff_max_s))
             next_at = now + timedelta(seconds=delay)
             values = {"next_attempt_at": next_at, "last_error": str(error)}
-            details = {**base, "error": str(error), "status_code": error.status,
-                       "next_attempt_at": next_at.isoformat()}  # fmt: skip
+            details = {
+                **base,
+                "error": str(error),
+                "status_code": error.status,
+                "next_attempt_at": next_at.isoformat(),
+            }
         result = session.execute(
             update(OutboxAlert)
             .where(mine)
@@ -293,16 +309,30 @@ def _record(
         if getattr(result, "rowcount", 1) != 1:
             # Our lease ran out and another worker took the row over; it records the outcome.
             log.warning("alert #%s: claim lost to another worker before recording", row.id)
-            return DeliveryOutcome(row.id, row.sink, row.incident_id, row.event, "lost",
-                                   attempts, str(error) if error else None)  # fmt: skip
+            return DeliveryOutcome(
+                row.id,
+                row.sink,
+                row.incident_id,
+                row.event,
+                "lost",
+                attempts,
+                str(error) if error else None,
+            )
         store.audit(session, action, actor=ACTOR, subject=f"alert:{row.id}", details=details)
     opened = None
     if status == DEAD:
         opened = _raise_failure_incident(store, row, str(error), attempts)
     return DeliveryOutcome(
-        row.id, row.sink, row.incident_id, row.event, status, attempts,
-        str(error) if error else None, next_at, opened,
-    )  # fmt: skip
+        row.id,
+        row.sink,
+        row.incident_id,
+        row.event,
+        status,
+        attempts,
+        str(error) if error else None,
+        next_at,
+        opened,
+    )
 
 
 def _raise_failure_incident(
@@ -340,7 +370,9 @@ def _raise_failure_incident(
     except SmguardError:
         log.exception("could not open an alert_delivery_failure incident for alert #%s", row.id)
         return None
-    number = getattr(opened, "id", opened)
+    # open_incident returns (incident, created).
+    incident_row = opened[0] if isinstance(opened, tuple) else opened
+    number = getattr(incident_row, "id", None)
     return number if isinstance(number, int) else None
 
 
@@ -422,8 +454,13 @@ def retry_alerts(
             row.next_attempt_at = at
             row.locked_until = None
             row.locked_by = None
-            store.audit(session, "alert.retried", actor=actor, subject=f"alert:{row.id}",
-                        details={"alert_id": row.id, "sink": row.sink, "was": before})  # fmt: skip
+            store.audit(
+                session,
+                "alert.retried",
+                actor=actor,
+                subject=f"alert:{row.id}",
+                details={"alert_id": row.id, "sink": row.sink, "was": before},
+            )
             done.append(row.id)
     return done
 
@@ -461,18 +498,24 @@ def send_test_alert(
         sink.type.send(sink, alert, client)
         error: DeliveryError | None = None
     except DeliveryError as exc:
-        error = DeliveryError(scrub(str(exc), sink.secrets()), status=exc.status)
+        error = DeliveryError(scrub(str(exc), settings.secrets()), status=exc.status)
     finally:
         if http is None:
             client.close()
     details = {"sink": sink.name, "type": sink.type.name, "key": alert.key, "test": True}
     with store.session() as session:
         if error is None:
-            store.audit(session, "alert.sent", actor=actor, subject=f"sink:{sink.name}",
-                        details=details)  # fmt: skip
+            store.audit(
+                session, "alert.sent", actor=actor, subject=f"sink:{sink.name}", details=details
+            )
         else:
-            store.audit(session, "alert.failed", actor=actor, subject=f"sink:{sink.name}",
-                        details={**details, "error": str(error)})  # fmt: skip
+            store.audit(
+                session,
+                "alert.failed",
+                actor=actor,
+                subject=f"sink:{sink.name}",
+                details={**details, "error": str(error)},
+            )
     if error is not None:
         raise error
     return alert

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pluggy
 
-from smguard.alerting.messages import Alert
+from smguard.alerting.messages import Alert, event_name
 from smguard.alerting.transport import AlertHttp, DeliveryError
 from smguard.errors import ConfigError, PluginError
 from smguard.types import LANGUAGES, Severity
@@ -38,6 +38,8 @@ __all__ = [
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _COMMON_SINK_KEYS = frozenset({"type", "language"})
+_SECRET_KEYS = {"url": "url_env", "webhook": "url_env", "webhook_url": "url_env",
+                "token": "token_env", "secret": "secret_env"}  # fmt: skip
 _ROUTE_KEYS = frozenset({"sinks", "min_severity", "categories", "accounts", "kinds", "events"})
 _SETTINGS = frozenset({
     "allow_private_targets", "max_attempts", "backoff_base_s", "backoff_max_s", "timeout_s",
@@ -124,7 +126,7 @@ class Route:
         )
         if any(wanted and value not in wanted for wanted, value in checks):
             return False
-        return not self.events or event in self.events or event.split(":", 1)[0] in self.events
+        return not self.events or bool({event, event_name(event)} & self.events)
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,10 @@ class AlertSettings:
             if route.matches(incident, event):
                 chosen.update(dict.fromkeys(route.sinks))
         return list(chosen)
+
+    def secrets(self) -> list[str]:
+        """Every secret of every sink (for scrubbing; one service may quote another's)."""
+        return [secret for sink in self.sinks.values() for secret in sink.secrets()]
 
     def sink(self, name: str) -> Sink:
         if name not in self.sinks:
@@ -240,12 +246,12 @@ def _parse_sink(name: str, table: Any, types: Mapping[str, AlertSinkType], langu
     for key, value in table.items():
         if key in _COMMON_SINK_KEYS or key in sink_type.keys:
             continue
-        if key in ("url", "token", "secret", "webhook") or (
-            isinstance(value, str) and "://" in value
-        ):
+        if key in _SECRET_KEYS or (isinstance(value, str) and "://" in value):
+            # Never echo the value: it is probably the secret itself.
+            instead = _SECRET_KEYS.get(key, "a *_env setting")
             raise ConfigError(
                 f"{where}.{key}: secrets are not read from the file; put the value in an "
-                f"environment variable and name it in {key.removesuffix('_env')}_env"
+                f"environment variable and give that variable's name in {instead}"
             )
         known = ", ".join(sorted(_COMMON_SINK_KEYS | sink_type.keys))
         raise ConfigError(f"{where}.{key}: unknown setting for a {kind} sink (known: {known})")

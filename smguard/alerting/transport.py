@@ -8,13 +8,16 @@
   happens in the connection layer, on the very address the socket connects to, so a DNS answer
   that changes between "check" and "connect" (DNS rebinding) cannot slip through.
 * Error messages name the target as ``scheme://host`` only and are scrubbed of every secret the
-  sink used (webhook URL, its path, bot token, HMAC key).
+  sink used (webhook URL, its path, bot token, HMAC key); so are httpx's own log records, which
+  would otherwise print each request's full URL.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -169,6 +172,37 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
+_known_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+
+
+class _ScrubSecrets(logging.Filter):
+    """httpx logs every request's full URL at INFO level; for a Slack or Discord webhook (or a
+    Telegram bot URL) that URL *is* the secret. Rewrite such records before any handler sees
+    them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _known_secrets:
+            return True
+        message = record.getMessage()
+        with _secrets_lock:
+            secrets = list(_known_secrets)
+        clean = scrub(message, secrets)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        return True
+
+
+_SCRUBBER = _ScrubSecrets()
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).addFilter(_SCRUBBER)
+
+
+def _remember(secrets: Iterable[str]) -> None:
+    with _secrets_lock:
+        _known_secrets.update(s for s in secrets if s)
+
+
 class AlertHttp:
     """An httpx client that follows the rules above; share one across deliveries."""
 
@@ -212,6 +246,7 @@ class AlertHttp:
         """POST ``request``; return the 2xx response or raise :class:`DeliveryError`."""
         target = redact_url(request.url)
         secrets = [request.url, *request.secrets]
+        _remember(secrets)
         scheme = urlsplit(request.url).scheme.lower()
         if scheme not in ("http", "https"):
             raise DeliveryError(f"{target}: only http and https targets are supported")
