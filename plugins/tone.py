@@ -420,51 +420,45 @@ def _punct_weight(run: str) -> int:
 # -- complaints ---------------------------------------------------------------------------------
 
 _COMPLAINT_CACHE = "tone:complaint"
+#: The complaint marker for a follower's message written in capitals.
+CAPITALS = "\x00capitals"
+_CAPITALS_SHOWN = {"en": "written in capitals", "id": "ditulis dengan huruf kapital"}
 
 
 def complaint_markers(norm: NormalizedText, phrases: PhraseSet, options: ToneOptions) -> list[str]:
-    """What in the follower's message says "complaint", or ``[]`` when it is not one."""
+    """What in the follower's message says "complaint", strongest first, or ``[]`` when it is
+    not a complaint (less than two points: one strong marker or two weak ones)."""
     text = norm.original
-    matches = phrases.find(norm.tokens, norm.text)
-    # "belum sampai" says more than the "belum" inside it: keep the longest match at a place.
-    kept = [
-        m
-        for m in matches
-        if not any(o[0] <= m[0] and m[1] <= o[1] and o[1] - o[0] > m[1] - m[0] for o in matches)
-    ]
-    kept.sort(key=lambda m: (-m[3], m[0]))
-    score = 0
-    markers: list[str] = []
     tokens = norm.tokens
+    matches = phrases.find(tokens, norm.text)
+    found: list[tuple[int, str]] = []  # (weight, marker)
     seen: set[str] = set()
-    for i, j, key, weight in kept:
-        if key not in seen:
+    for i, j, key, weight in sorted(matches, key=lambda m: m[0]):
+        # "belum sampai" says more than the "belum" inside it: keep the longest match at a place.
+        inside = any(o[0] <= i and j <= o[1] and o[1] - o[0] > j - i for o in matches)
+        if not inside and key not in seen:
             seen.add(key)
             # Quote the follower's own words ("gak bisa"), not the canonical form.
-            markers.append(text[tokens[i].start : tokens[j].end])
-            score += weight
+            found.append((weight, text[tokens[i].start : tokens[j].end]))
     runs = [m.group() for m in _PUNCT_RUN_RE.finditer(text)]
-    if any(not _QUESTION.isdisjoint(r) and not _EXCLAIM.isdisjoint(r) for r in runs):
-        markers.append(next(r for r in runs if not _QUESTION.isdisjoint(r)))
-        score += _STRONG
+    angry = [r for r in runs if not _QUESTION.isdisjoint(r) and not _EXCLAIM.isdisjoint(r)]
+    if angry:
+        found.append((_STRONG, angry[0]))
     elif runs:
-        markers.append(runs[0])
-        score += _WEAK
+        found.append((_WEAK, runs[0]))
     if analyse_caps(text, options.acronyms).shouting(options):
-        markers.append("CAPITALS")
-        score += _STRONG
-    for emoji in _ANGRY_EMOJI:
-        if emoji in text:
-            markers.append(emoji)
-            score += _STRONG
-            break
+        found.append((_STRONG, CAPITALS))
+    emoji = next((e for e in _ANGRY_EMOJI if e in text), None)
+    if emoji is not None:
+        found.append((_STRONG, emoji))
     else:
-        for emoji in _SAD_EMOJI:
-            if emoji in text:
-                markers.append(emoji)
-                score += _WEAK
-                break
-    return markers if score >= _STRONG else []
+        emoji = next((e for e in _SAD_EMOJI if e in text), None)
+        if emoji is not None:
+            found.append((_WEAK, emoji))
+    if sum(weight for weight, _ in found) < _STRONG:
+        return []
+    found.sort(key=lambda f: -f[0])  # stable: strongest first, then in reading order
+    return [marker for _, marker in found]
 
 
 # -- rules --------------------------------------------------------------------------------------
@@ -592,7 +586,12 @@ class NoCourtesyRule(_ToneRule):
             return ()
         stripped = post.text.strip()
         start = len(post.text) - len(post.text.lstrip())
-        shown = ", ".join(f"“{m}”" for m in markers[:3])
+        shown = {
+            lang: ", ".join(
+                _CAPITALS_SHOWN[lang] if m == CAPITALS else f"“{m}”" for m in markers[:3]
+            )
+            for lang in ("en", "id")
+        }
         langs = [lang for lang in ("id", "en") if lang in ctx.languages] or ["id", "en"]
         body = _clip(stripped, 70)
         better = [f"“{_OPENINGS[lang]} {body}”" for lang in langs]
@@ -601,9 +600,9 @@ class NoCourtesyRule(_ToneRule):
                 span=(start, start + len(stripped)),
                 evidence=_clip(stripped, 80),
                 message={
-                    "en": f"The follower is complaining ({shown}) and this reply has no "
+                    "en": f"The follower is complaining ({shown['en']}) and this reply has no "
                     "greeting, apology or thanks.",
-                    "id": f"Pengikut sedang mengeluh ({shown}) dan balasan ini tanpa sapaan, "
+                    "id": f"Pengikut sedang mengeluh ({shown['id']}) dan balasan ini tanpa sapaan, "
                     "permintaan maaf, atau ucapan terima kasih.",
                 },
                 suggestion={

@@ -337,6 +337,14 @@ def test_complaints_are_recognised(reply: Check, complaint: str) -> None:
     assert "SMG-TONE-003" in tone(reply("Akan dicek.", complaint))
 
 
+def test_the_message_quotes_the_followers_own_words(reply: Check) -> None:
+    finding = tone(reply("Akan dicek.", "Aplikasinya gak bisa dibuka 😡"))["SMG-TONE-003"]
+    assert "(“gak bisa”, “😡”)" in finding.message["en"]  # as written, not "tidak bisa"
+    shouted = tone(reply("Akan dicek.", "WHERE IS MY PARCEL, I PAID LAST WEEK"))["SMG-TONE-003"]
+    assert "written in capitals" in shouted.message["en"]
+    assert "ditulis dengan huruf kapital" in shouted.message["id"]
+
+
 @pytest.mark.parametrize(
     "answer",
     [
