@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -102,3 +103,20 @@ def test_links_between_doc_pages_resolve(page: str) -> None:
     path = DOCS / page
     missing = [t for t in _local_links(path) if not (path.parent / t).exists()]
     assert missing == [], f"docs/{page} links to missing pages: {missing}"
+
+
+def _json_blocks(page: Path) -> list[Any]:
+    text = page.read_text(encoding="utf-8")
+    return [json.loads(m) for m in re.findall(r"```json\n(.*?)```", text, re.DOTALL)]
+
+
+def test_json_contract_examples_match_the_types() -> None:
+    """The input example parses as a post; the verdict example has the fields verdicts have."""
+    from smguard.types import Finding, Post, Severity, Verdict
+
+    post_example, verdict_example = _json_blocks(DOCS / "json-contract.md")[:2]
+    Post.from_dict(post_example)  # raises on an unknown field or a wrong type
+    finding = Finding("SMG-X-001", "spam", Severity.LOW, {"en": "m"}, "lexicon")
+    real = Verdict("allow", (finding,), {}, 0.0).to_dict()
+    assert set(verdict_example) == set(real)
+    assert set(verdict_example["findings"][0]) == set(real["findings"][0])
