@@ -157,11 +157,12 @@ class RepeatedWordsRule(SpamRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         text = post.text
         need = self.settings.min_repeated_words
-        words = text.split()
-        if len(words) < need:
+        # Cheap first (C-level maps): a run has equal neighbours even before punctuation is
+        # stripped ("slot, slot, slot"); most posts have none at all.
+        low = text.lower().split()
+        if len(low) < need or not any(map(operator.eq, low, low[1:])):
             return ()
-        # Cheap first (C-level map): lower-cased, punctuation stripped, equal neighbours.
-        bare = list(map(str.strip, text.lower().split(), itertools.repeat(_WORD_STRIP)))
+        bare = list(map(str.strip, low, itertools.repeat(_WORD_STRIP)))
         if sum(map(operator.eq, bare, bare[1:])) < need - 1:
             return ()
         run = 1
@@ -170,7 +171,7 @@ class RepeatedWordsRule(SpamRule):
             if word and word == bare[i - 1]:
                 run += 1
                 if run == need and len(word) >= 2 and word not in _REPEAT_OK:
-                    return [self._found(text, words, i - need + 1, i, word)]
+                    return [self._found(text, text.split(), i - need + 1, i, word)]
             else:
                 run = 1
         return ()
