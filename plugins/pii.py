@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import phonenumbers
-
 from smguard import hookimpl
 from smguard.config import Config
 from smguard.errors import ConfigError
@@ -86,12 +84,14 @@ def parse_settings(
                 f"plugins.pii.{key}: unknown setting (known: {', '.join(_KNOWN_KEYS)})"
             )
     regions = tuple(r.upper() for r in _strings(options, "regions", 'region codes like "ID"'))
-    supported = phonenumbers.SUPPORTED_REGIONS
-    for region in regions:
-        if region not in supported:
-            raise ConfigError(
-                f'plugins.pii.regions: {region!r} is not a region code (e.g. "ID", "SG")'
-            )
+    if regions:  # phonenumbers is imported only when needed: it is slow to import
+        from phonenumbers import SUPPORTED_REGIONS
+
+        for region in regions:
+            if region not in SUPPORTED_REGIONS:
+                raise ConfigError(
+                    f'plugins.pii.regions: {region!r} is not a region code (e.g. "ID", "SG")'
+                )
     regions = regions or ("ID",)
     own = {_domain(d) for d in _strings(options, "own_domains", 'domains like "kemkes.go.id"')}
     if links is not None:
