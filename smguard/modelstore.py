@@ -510,7 +510,10 @@ def load_detoxify(
             raise ModelInvalid(
                 f"{where}: the weights do not fit {info.model_name}: {str(exc)[:200]}"
             ) from None
-    absent = sorted(report.get("missing_keys") or ())
+    # Buffers (position ids and the like) differ between transformers versions; parameters
+    # missing from the checkpoint would be random, which is not a model.
+    parameters = {name for name, _ in model.named_parameters()}
+    absent = sorted(k for k in report.get("missing_keys") or () if k in parameters)
     if absent:
         raise ModelInvalid(
             f"{where}: the weights do not fit {info.model_name} "

@@ -88,9 +88,9 @@ def list_models(ctx: click.Context, fmt: str) -> None:
         root, origin = _root(ctx)
         options = _options(ctx)
         installed = modelstore.list_models(root)
+        configured = _configured(options)
     except SmguardError as exc:
         raise _fail(exc) from None
-    configured = _configured(options)
     by_name = {m.name: m for m in installed}
     if fmt == "json":
         out = {
