@@ -473,7 +473,7 @@ def test_import_rejects_files_that_are_not_detoxify_checkpoints(
     holes = torch.load(tiny.insult, weights_only=True)
     del holes["state_dict"]["bert.encoder.layer.1.output.dense.weight"]
     torch.save(holes, tmp_path / "holes.ckpt")
-    with pytest.raises(modelstore.ModelInvalid, match="do not fit.*1 missing"):
+    with pytest.raises(modelstore.ModelInvalid, match=r"do not fit.*1 missing"):
         modelstore.import_model(tmp_path / "store", tmp_path / "holes.ckpt")
     assert modelstore.list_models(tmp_path / "store") == []
 
