@@ -20,6 +20,7 @@ goes to review. It never passes a post silently.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -280,8 +281,8 @@ def _looks_like_path(ref: str) -> bool:
 def windows(text: str, size: int) -> list[tuple[int, int]]:
     """Overlapping ``(start, end)`` windows of at most ``size`` characters covering ``text``.
 
-    Windows end at a space where one is near, and overlap by a tenth so that no phrase is cut
-    in two without also being read whole.
+    Windows end at a space where one is near and overlap by a tenth of ``size``, so a phrase
+    up to that long that one window cuts off is read whole by the next.
     """
     n = len(text)
     if n <= size:
@@ -322,7 +323,9 @@ class ToxicityRule(Rule):
         self._device: str | None = None
 
     @classmethod
-    def create(cls, settings: ToxicitySettings, root: Path | None = None) -> ToxicityRule:
+    def create(
+        cls, settings: ToxicitySettings, root: str | os.PathLike[str] | None = None
+    ) -> ToxicityRule:
         return cls(
             id=RULE_ID,
             name="toxicity-model",
@@ -354,7 +357,7 @@ class ToxicityRule(Rule):
             ),
             source="smguard.plugins.toxicity",
             settings=settings,
-            root=root if root is not None else modelstore.model_root(settings.model_dir),
+            root=Path(root) if root is not None else modelstore.model_root(settings.model_dir),
             required=settings.required,
         )
 
