@@ -100,7 +100,7 @@ class SlackSink(WebhookSinkType):
 
 # -- Discord -----------------------------------------------------------------------------------
 
-_DISCORD_MARKUP = re.compile(r"([\\*_~`|>#\[\]()<@:-])")
+_DISCORD_MARKUP = re.compile(r"([\\*_~`|>\[\]()<@])")
 _COLOUR = {"critical": 0x8B0000, "high": 0xE01E1E, "medium": 0xF2A900, "low": 0x2D9CDB,
            "info": 0x95A5A6}  # fmt: skip
 
@@ -121,7 +121,7 @@ class DiscordSink(WebhookSinkType):
             f"**{msg.labels['next']}:** {msg.next_step}"
         )
         embed = {
-            "title": _cut(msg.headline, 256),
+            "title": _cut(esc(msg.headline), 256),
             "description": _cut(description, 4096),
             "color": _COLOUR.get(msg.severity, _COLOUR["info"]),
             "fields": [

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import shutil
 import socket
 import subprocess
@@ -99,18 +100,44 @@ def test_signature_is_plain_hmac_sha256_as_documented() -> None:
     assert signature_header(SECRET, body, timestamp=ts) == f"t={ts},v1={expected}"
 
 
+DOC = Path(__file__).resolve().parent.parent / "docs" / "alerts.md"
+
+
+def _doc_block(heading: str) -> str:
+    section = DOC.read_text(encoding="utf-8").split(heading, 1)[1]
+    return section.split("```", 2)[1].split("\n", 1)[1]
+
+
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
-def test_signature_matches_the_openssl_one_liner_in_the_docs(tmp_path: Path) -> None:
+def test_the_openssl_one_liner_in_the_docs_computes_the_signature(tmp_path: Path) -> None:
     body = b'{"idempotency_key":"smg-7-x","text":"Kak, mohon maaf"}'
     (tmp_path / "body.json").write_bytes(body)
     ts = 1_714_550_000
-    script = (
-        f'SECRET="{SECRET}"; TS={ts}; '
-        '{ printf "%s." "$TS"; cat body.json; } '
-        '| openssl dgst -sha256 -hmac "$SECRET" | sed "s/^.*= //"'
-    )
-    out = subprocess.run(["sh", "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    one_liner = _doc_block("### With openssl")
+    env = {"TS": str(ts), "SECRET": SECRET, "PATH": os.environ.get("PATH", "")}
+    out = subprocess.run(["sh", "-c", one_liner], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, check=True)  # fmt: skip
     assert out.stdout.strip() == sign(SECRET, ts, body)
+
+
+def test_the_plain_python_verifier_in_the_docs_works() -> None:
+    namespace: dict[str, Any] = {}
+    exec(_doc_block("### In plain Python (no smguard)"), namespace)
+    body = b'{"a": 1}'
+    header = signature_header(SECRET, body)
+    assert namespace["verify"](SECRET.encode(), header, body)
+    assert not namespace["verify"](SECRET.encode(), header, body + b" ")
+    assert not namespace["verify"](b"other", header, body)
+
+
+def test_the_docs_cover_every_setting_and_format() -> None:
+    from smguard.alerting.settings import _SETTINGS
+
+    doc = DOC.read_text(encoding="utf-8")
+    for name in (*(_SETTINGS - {"sinks", "routes"}), "url_env", "secret_env", "chat_id", "api_url"):
+        assert f"`{name}`" in doc, f"docs/alerts.md does not mention `{name}`"
+    for heading in ("### Slack", "### Discord", "### Telegram", "### Generic JSON"):
+        assert heading in doc
 
 
 # -- configuration -----------------------------------------------------------------------------
