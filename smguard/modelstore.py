@@ -543,7 +543,13 @@ def _install(root: Path, name: str, staging: Path) -> Path:
     if target.exists():
         trash = Path(tempfile.mkdtemp(prefix=f".old-{name}-", dir=root))
         os.replace(target, trash / name)
-    os.replace(staging, target)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        if trash is not None:  # put the old model back rather than leave none
+            os.replace(trash / name, target)
+            shutil.rmtree(trash, ignore_errors=True)
+        raise
     if trash is not None:
         shutil.rmtree(trash, ignore_errors=True)
     return target
