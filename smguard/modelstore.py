@@ -23,7 +23,6 @@ release site with the published hash, or the person installing it says they trus
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import json
 import os
@@ -31,8 +30,6 @@ import re
 import shutil
 import tempfile
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -310,6 +307,8 @@ class CheckpointInfo:
 
 
 def sha256_file(path: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
@@ -556,6 +555,8 @@ def _install(root: Path, name: str, staging: Path) -> Path:
 
 
 def _copy_hashing(src: Path, dest: Path, progress: ProgressCallback | None = None) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     total = src.stat().st_size
     done = 0
@@ -728,6 +729,11 @@ def download(
     progress: ProgressCallback | None = None,
 ) -> str:
     """Stream ``url`` into ``dest`` through a ``.part`` file; return the SHA-256."""
+    # Imported here: http.client and ssl cost tens of milliseconds at every start otherwise.
+    import hashlib
+    import urllib.error
+    import urllib.request
+
     part = dest.with_name(dest.name + ".part")
     digest = hashlib.sha256()
     request = urllib.request.Request(url, headers={"User-Agent": f"smguard/{__version__}"})
