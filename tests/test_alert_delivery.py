@@ -68,12 +68,14 @@ class Receiver:
         fail_status: int = 500,
         always_fail: bool = False,
         stall_s: float = 0.0,
+        drip_s: float = 0.0,
         answer: Callable[[int], tuple[int, dict[str, str], bytes]] | None = None,
     ) -> None:
         self.fail_first = fail_first
         self.fail_status = fail_status
         self.always_fail = always_fail
         self.stall_s = stall_s
+        self.drip_s = drip_s
         self.answer = answer
         self.requests: list[Received] = []
         self.lock = threading.Lock()
@@ -100,6 +102,13 @@ class Receiver:
                     self.send_response(status)
                     for name, value in headers.items():
                         self.send_header(name, value)
+                    if receiver.drip_s:  # an endless body, one byte at a time
+                        self.send_header("Content-Length", str(10**9))
+                        self.end_headers()
+                        while True:
+                            self.wfile.write(b"x")
+                            self.wfile.flush()
+                            time.sleep(receiver.drip_s)
                     self.send_header("Content-Length", str(len(reply)))
                     self.end_headers()
                     self.wfile.write(reply)
@@ -337,6 +346,20 @@ def test_a_receiver_that_stalls_times_out(
     assert time.monotonic() - started < 2.5
     assert report.outcomes[0].status == "failed"
     assert "did not answer in time (read timeout)" in str(report.outcomes[0].error)
+
+
+def test_an_endless_answer_does_not_hold_the_worker(
+    db: Database, receiver: Callable[..., Receiver], soc_env: Callable[[Receiver], None]
+) -> None:
+    r = receiver(always_fail=True, drip_s=0.02)
+    soc_env(r)
+    store = make_store(db, alerts_config(timeout_s=0.3, lease_s=2))
+    queue(store, 1)
+    started = time.monotonic()
+    outcome = deliver_due(store, worker_id="t").outcomes[0]
+    assert time.monotonic() - started < 2  # within 2 × timeout_s, plus the bookkeeping
+    assert outcome.status == "failed"
+    assert f"{r.url} answered HTTP 500: xxx" in str(outcome.error)
 
 
 def test_a_closed_port_is_a_failed_attempt(

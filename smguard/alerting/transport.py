@@ -1,6 +1,8 @@
 """Sending webhooks safely: timeouts everywhere, no redirects, no private targets, no leaks.
 
-* Every request has connect/read/write/pool timeouts (``[alerts] timeout_s``).
+* Every request has connect/read/write/pool timeouts (``[alerts] timeout_s``), and at most
+  16 KiB of an answer is read, within twice that time. (Name resolution uses the system
+  resolver and its own timeout.)
 * Redirects are never followed: a 3xx is a failed delivery (a redirect could point inside the
   network, and it usually means the webhook URL is wrong).
 * Unless ``[alerts] allow_private_targets = true``, a target whose host resolves to a loopback,
@@ -18,6 +20,7 @@ import ipaddress
 import logging
 import socket
 import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -41,6 +44,7 @@ __all__ = [
 ]
 
 _MAX_DETAIL = 200
+_MAX_BODY = 16 * 1024
 
 
 class DeliveryError(SmguardError):
@@ -162,8 +166,8 @@ class _GuardedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
+def _retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("retry-after")
     if value is None:
         return None
     try:
@@ -210,6 +214,7 @@ class AlertHttp:
         self, *, allow_private: bool = False, timeout_s: float = 10.0, max_connections: int = 8
     ) -> None:
         self.allow_private = allow_private
+        self.timeout_s = timeout_s
         transport = httpx.HTTPTransport(trust_env=False)
         # httpx has no public switch for the network backend, so swap the pool it built for one
         # that connects through the guarded backend (same options, TLS verification on).
@@ -225,7 +230,11 @@ class AlertHttp:
             timeout=httpx.Timeout(timeout_s),
             follow_redirects=False,
             trust_env=False,
-            headers={"User-Agent": f"smguard/{__version__} (alerts)"},
+            # Identity encoding: the size cap below then holds for what is decoded, too.
+            headers={
+                "User-Agent": f"smguard/{__version__} (alerts)",
+                "Accept-Encoding": "identity",
+            },
         )
 
     def __enter__(self) -> AlertHttp:
@@ -242,8 +251,8 @@ class AlertHttp:
     def close(self) -> None:
         self.client.close()
 
-    def post(self, request: WebhookRequest) -> httpx.Response:
-        """POST ``request``; return the 2xx response or raise :class:`DeliveryError`."""
+    def post(self, request: WebhookRequest) -> int:
+        """POST ``request``; return the 2xx status or raise :class:`DeliveryError`."""
         target = redact_url(request.url)
         secrets = [request.url, *request.secrets]
         _remember(secrets)
@@ -256,9 +265,7 @@ class AlertHttp:
                 "clear); use https, or [alerts] allow_private_targets = true for a local receiver"
             )
         try:
-            response = self.client.post(
-                request.url, content=request.body, headers=dict(request.headers)
-            )
+            status, headers, text = self._exchange(request)
         except DeliveryError as exc:
             raise type(exc)(scrub(f"{target}: {exc}", secrets)) from None
         except httpx.TimeoutException as exc:
@@ -267,19 +274,35 @@ class AlertHttp:
         except httpx.HTTPError as exc:
             reason = scrub(str(exc) or type(exc).__name__, secrets)
             raise DeliveryError(f"cannot reach {target}: {reason}") from None
-        status = response.status_code
         if 200 <= status < 300:
-            return response
+            return status
         if 300 <= status < 400:
             raise DeliveryError(
                 f"{target} answered with a redirect (HTTP {status}); redirects are not followed, "
                 "check the webhook URL",
                 status=status,
             )
-        detail = " ".join(response.text[:_MAX_DETAIL].split())
-        detail = scrub(detail, secrets)
+        detail = scrub(" ".join(text[:_MAX_DETAIL].split()), secrets)
         raise DeliveryError(
             f"{target} answered HTTP {status}" + (f": {detail}" if detail else ""),
             status=status,
-            retry_after=_retry_after(response),
+            retry_after=_retry_after(headers),
         )
+
+    def _exchange(self, request: WebhookRequest) -> tuple[int, httpx.Headers, str]:
+        """Send, and read at most a few KiB of the answer within the time allowed.
+
+        A receiver that streams an endless or very slow body must not hold a worker (and its
+        claim) for longer than the timeouts promise.
+        """
+        deadline = time.monotonic() + 2 * self.timeout_s
+        with self.client.stream(
+            "POST", request.url, content=request.body, headers=dict(request.headers)
+        ) as response:
+            received = bytearray()
+            for chunk in response.iter_raw():
+                received += chunk
+                if len(received) >= _MAX_BODY or time.monotonic() > deadline:
+                    break
+            text = bytes(received[:_MAX_BODY]).decode("utf-8", "replace")
+            return response.status_code, response.headers, text
