@@ -49,6 +49,7 @@ __all__ = [
     "InvalidTransition",
     "Note",
     "RecordError",
+    "RecordInputError",
     "acknowledge",
     "add_note",
     "get",
@@ -120,6 +121,10 @@ class RecordError(SmguardError):
 
     def text(self, lang: str) -> str:
         return localized(self.texts, lang)
+
+
+class RecordInputError(RecordError, InputError):
+    """Something a person must supply is missing (a name, a reason, a note's text)."""
 
 
 class IncidentNotFound(RecordError):
@@ -241,7 +246,10 @@ class Incident:
 
 def _actor(actor: str | None) -> str:
     if actor is None or not actor.strip():
-        raise InputError("say who is doing this (a person's or tool's name, e.g. --as budi)")
+        raise RecordInputError(
+            "say who is doing this (a person's or tool's name, e.g. --as budi)",
+            "sebutkan siapa yang melakukan ini (nama orang atau alat, misalnya --as budi)",
+        )
     return actor.strip()[:200]
 
 
@@ -568,7 +576,7 @@ def add_note(store: Store, incident_id: int, text_: str, *, actor: str) -> Incid
     """Add a note to the timeline (any status: a resolved incident still takes a post-mortem)."""
     actor = _actor(actor)
     if not text_ or not text_.strip():
-        raise InputError("a note needs some text")
+        raise RecordInputError("a note needs some text", "catatan perlu berisi teks")
     with store.session() as session:
         lock_for_write(session)
         row = _load(session, incident_id, lock=True)
@@ -588,7 +596,10 @@ def resolve(store: Store, incident_id: int, *, actor: str, reason: str) -> Incid
     """Close the incident with the reason (what was found and done)."""
     actor = _actor(actor)
     if not reason or not reason.strip():
-        raise InputError("say why the incident is resolved (--reason)")
+        raise RecordInputError(
+            "say why the incident is resolved (--reason)",
+            "sebutkan alasan insiden diselesaikan (--reason)",
+        )
     with store.session() as session:
         lock_for_write(session)
         row = _load(session, incident_id, lock=True)

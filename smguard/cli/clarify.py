@@ -85,6 +85,8 @@ _T = {
         "id": "Tidak ada perubahan; tidak ada yang disimpan.",
     },
     "none": {"en": "No clarifications yet.", "id": "Belum ada klarifikasi."},
+    "unreadable": {"en": "cannot read {file}: {error}", "id": "tidak bisa membaca {file}: {error}"},
+    "incident": {"en": "incident", "id": "insiden"},
     "version": {"en": "Version {v}", "id": "Versi {v}"},
     "by": {"en": "by", "id": "oleh"},
 }
@@ -192,7 +194,7 @@ def edit(state: State, clarification_id: int, file: Path | None, actor: str | No
         try:
             text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise Problem(f"cannot read {file}: {exc}") from None
+            raise Problem(say(_T["unreadable"], state, file=file, error=exc)) from None
     else:
         edited = click.edit(current.latest.text, extension=".txt")
         if edited is None or edited.strip() == current.latest.text.strip():
@@ -294,7 +296,7 @@ def list_(state: State, incident_id: int | None, status: str | None, fmt: str) -
         latest = c.latest
         where = f"  {c.published_platform}: {c.published_ref}" if c.published_ref else ""
         click.echo(
-            f"#{c.id:<4} incident #{c.incident_id:<4} {c.language}  "
+            f"#{c.id:<4} {say(_T['incident'], state)} #{c.incident_id:<4} {c.language}  "
             f"{say(_STATUS[c.status], state):<10} v{latest.version} "
             f"{_DECISION.get(latest.decision, (latest.decision,))[0]:<8} "
             f"{format_time(c.created_at, state)}  {c.created_by}{where}"
@@ -320,7 +322,7 @@ def show(state: State, clarification_id: int, fmt: str) -> None:
     title = "Clarification" if state.lang == "en" else "Klarifikasi"
     click.echo(
         click.style(f"{title} #{c.id}", bold=True)
-        + f" — incident #{incident.id} ({incident.kind}) — "
+        + f" — {say(_T['incident'], state)} #{incident.id} ({incident.kind}) — "
         f"{say(_LANGUAGE[c.language], state)}"
     )
     click.echo(f"  Status: {say(_STATUS[c.status], state)}")

@@ -119,12 +119,17 @@ def parse_time(value: str, state: State, option: str) -> datetime:
     try:
         when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise Problem(
-            f"{option}: {value!r} is not a time: use 7d, 24h, 2026-06-01 or 2026-06-01T07:00+07:00"
-        ) from None
+        raise Problem(say(_BAD_TIME, state, option=option, value=value)) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=_zone(state))
     return when
+
+
+_BAD_TIME = {
+    "en": "{option}: {value!r} is not a time: use 7d, 24h, 2026-06-01 or 2026-06-01T07:00+07:00",
+    "id": "{option}: {value!r} bukan waktu: gunakan 7d, 24h, 2026-06-01 atau "
+    "2026-06-01T07:00+07:00",
+}
 
 
 def format_time(when: datetime | None, state: State, account: str | None = None) -> str:

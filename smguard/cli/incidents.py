@@ -62,6 +62,10 @@ _T = {
         "en": "Incident #{id} resolved by {who}.",
         "id": "Insiden #{id} diselesaikan oleh {who}.",
     },
+    "unwritable": {
+        "en": "cannot write {file}: {error}",
+        "id": "tidak bisa menulis {file}: {error}",
+    },
     "exported": {
         "en": "{n} incident(s) written to {file}.",
         "id": "{n} insiden ditulis ke {file}.",
@@ -379,5 +383,5 @@ def export(
     try:
         output.write_text(data, encoding="utf-8", newline="")
     except OSError as exc:
-        raise Problem(f"cannot write {output}: {exc.strerror}") from None
+        raise Problem(say(_T["unwritable"], state, file=output, error=exc.strerror)) from None
     click.echo(say(_T["exported"], state, n=len(found), file=output), err=True)
