@@ -138,6 +138,33 @@ def test_lexicon_rules_have_enough_examples() -> None:
     assert thin == [], "every built-in lexicon rule needs at least 3 bad and 3 good examples"
 
 
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "rule-packs.md"
+_DOC_PACK_RE = re.compile(r"<!-- example-pack[^>]*-->\n( *)```yaml\n(.*?)\n\1```", re.S)
+
+
+def _doc_packs() -> list[str]:
+    packs = []
+    for indent, body in _DOC_PACK_RE.findall(DOCS.read_text(encoding="utf-8")):
+        packs.append("\n".join(line[len(indent) :] for line in body.splitlines()) + "\n")
+    return packs
+
+
+def test_docs_example_packs_pass_their_own_examples(tmp_path: Path) -> None:
+    """The packs shown in docs/rule-packs.md load next to the built-ins and behave as shown."""
+    packs = _doc_packs()
+    assert len(packs) == 2
+    for n, text in enumerate(packs):
+        (tmp_path / f"doc-pack-{n}.yaml").write_text(text, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMGUARD_LOAD_PLUGINS", _plugins())
+        guard = Guard(dataclasses.replace(Config(), rule_paths=(tmp_path,)))
+    own = [r for r in guard.all_rules if r.source.startswith(str(tmp_path))]
+    assert len(own) == 4
+    for rule in own:
+        failed = [r.describe() for r in run_examples(guard, rule) if not r.passed]
+        assert failed == []
+
+
 def test_rule_ids_are_unique() -> None:
     ids = [r.id for r in _COLLECTED.all_rules]
     assert len(ids) == len(set(ids))
