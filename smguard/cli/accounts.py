@@ -187,7 +187,7 @@ def _account_rows(state: State) -> list[dict[str, Any]]:
                 select(SecRole.account, SecRole.role, SecAdmin.name, SecAdmin.status).join(
                     SecAdmin, SecAdmin.id == SecRole.admin_id
                 )
-            ).tuples()
+            )
         )
         for acc in s.execute(select(SecAccount).order_by(SecAccount.name)).scalars():
             seed = seeds.get(acc.id)
@@ -372,7 +372,7 @@ def _admin_rows(state: State) -> list[dict[str, Any]]:
                 select(SecBackupCode.admin_id, func.count(SecBackupCode.id))
                 .where(SecBackupCode.used_at.is_(None))
                 .group_by(SecBackupCode.admin_id)
-            ).tuples()
+            )
         }
         for admin in s.execute(select(SecAdmin).order_by(SecAdmin.name)).scalars():
             totp = s.get(SecAdminTotp, admin.id)
@@ -472,9 +472,15 @@ def admins_depart(state: State, name: str, actor: str | None, fmt: str) -> None:
         return
     yes_no = _DEPART["yes"] if report.had_totp else _DEPART["no"]
     click.echo(
-        say(state, _DEPART["head"], name=name, roles=len(report.roles),
-            totp=say(state, yes_no), codes=report.backup_codes_left)
-    )  # fmt: skip
+        say(
+            state,
+            _DEPART["head"],
+            name=name,
+            roles=len(report.roles),
+            totp=say(state, yes_no),
+            codes=report.backup_codes_left,
+        )
+    )
     if report.roles:
         click.echo(say(state, _DEPART["roles"]))
         for account, role in report.roles:

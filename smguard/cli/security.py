@@ -173,9 +173,16 @@ def approve(state: State, check_id: str, admin: str, code: str | None, fmt: str)
         )
         return
     click.echo(
-        say(state, _APPROVED, check=result.check_id, account=result.account, admin=admin,
-            method=result.method, ledger=result.ledger_id)
-    )  # fmt: skip
+        say(
+            state,
+            _APPROVED,
+            check=result.check_id,
+            account=result.account,
+            admin=admin,
+            method=result.method,
+            ledger=result.ledger_id,
+        )
+    )
     if result.method == "backup":
         click.echo(say(state, _BACKUP_USED, admin=admin), err=True)
 
@@ -352,7 +359,8 @@ def keys_rotate(state: State, actor: str | None) -> None:
     store = security_store(state)
     ring = load_keyring(store.config.security)
     old_ids = ring.ids()
-    if ring.key_file is not None:
+    if ring.key_file is not None or not ring.older:
+        # Environment key with no old key given: this says how to rotate it.
         ring = start_file_rotation(ring)
     with store.session() as s:
         n = rotate(s, ring)

@@ -51,6 +51,14 @@ _T = {
         "id": "Tidak ada kode yang diberikan untuk {account} pada waktu itu.",
     },
     "read": {"en": "cannot read {file}: {why}", "id": "{file} tidak dapat dibaca: {why}"},
+    "argument": {
+        "en": "unexpected argument(s) ({n}, not shown): never put a seed on the command line; "
+        "if you just did, it is in your shell history — reset the platform's 2FA and add the "
+        "new seed from the prompt",
+        "id": "argumen tak terduga ({n}, tidak ditampilkan): jangan menaruh seed di baris "
+        "perintah; jika baru saja dilakukan, seed ada di riwayat shell — reset 2FA platform "
+        "dan tambahkan seed baru lewat prompt",
+    },
 }
 
 
@@ -77,7 +85,9 @@ def vault() -> None:
     """
 
 
-@vault.command(name="add")
+@vault.command(
+    name="add", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
 @click.argument("account")
 @click.option("--as", "owner", required=True, metavar="OWNER", help="An owner of the account.")
 @code_option("The owner's own current code (asked if missing).")
@@ -98,9 +108,17 @@ def add(
     from_file: Path | None,
     replace: bool,
 ) -> None:
-    """Store ACCOUNT's platform 2FA seed (owner only, with their own TOTP)."""
+    """Store ACCOUNT's platform 2FA seed (owner only, with their own TOTP).
+
+    The seed is asked for with hidden input, or read from standard input or --from-file;
+    never give it as an argument (it would land in your shell history).
+    """
     from smguard.security.vault import add_seed
 
+    extra = click.get_current_context().args
+    if extra:
+        # Whatever was typed may be the seed: say so without repeating it.
+        raise Problem(say(state, _T["argument"], n=len(extra)))
     if from_file is None and not sys.stdin.isatty() and code is None:
         raise Problem(say(state, _T["stdin_code"]))
     store = security_store(state)

@@ -271,8 +271,11 @@ def _domain_ok(email: str, domains: set[str]) -> bool:
 def run_audit(
     store: Store, *, now: datetime | None = None, open_incidents: bool = True
 ) -> HygieneReport:
-    """Audit every account and admin (sync the inventory first); see the module doc."""
+    """Sync the inventory from smguard.toml, then audit every account and admin."""
+    from smguard.security.inventory import sync_inventory
+
     now = aware(now)
+    sync_inventory(store, now=now)
     config = store.config
     settings = config.security
     findings: list[HygieneFinding] = []
@@ -289,7 +292,7 @@ def run_audit(
                 select(SecBackupCode.admin_id, func.count(SecBackupCode.id))
                 .where(SecBackupCode.used_at.is_(None))
                 .group_by(SecBackupCode.admin_id)
-            ).tuples()
+            )
         }
         authored: dict[str, datetime] = {
             author: at
@@ -297,7 +300,7 @@ def run_audit(
                 select(CheckRecord.author, func.max(CheckRecord.created_at))
                 .where(CheckRecord.author.is_not(None))
                 .group_by(CheckRecord.author)
-            ).tuples()
+            )
             if author is not None and at is not None
         }
         by_id = {a.id: a for a in admins}

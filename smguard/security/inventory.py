@@ -83,10 +83,15 @@ ADMIN_FIELDS: tuple[str, ...] = ("email", "phone")
 CONFIG, CLI = "config", "cli"
 
 
+def utcnow() -> datetime:
+    """The clock of account security (one place, so tests can set it)."""
+    return datetime.now(UTC)
+
+
 def aware(now: datetime | None) -> datetime:
     """``now`` as an aware UTC time (the current time when ``None``)."""
     if now is None:
-        return datetime.now(UTC)
+        return utcnow()
     if now.tzinfo is None:
         raise ValueError("a naive datetime was given; pass an aware time (UTC)")
     return now.astimezone(UTC)
