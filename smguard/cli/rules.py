@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from smguard.cli.main import Problem, State
-from smguard.rule import Rule
+from smguard.rule import Example, Rule
 from smguard.types import localized
 
 _HEAD = {
@@ -101,13 +101,36 @@ def render_rule(rule: Rule, lang: str) -> str:
     for key, examples in (("bad", rule.bad_examples), ("good", rule.good_examples)):
         if examples:
             out += ["", click.style(f"## {localized(_HEAD[key], lang)}", bold=True)]
-            out += [("  ✗ " if key == "bad" else "  ✓ ") + e.text for e in examples]
+            for e in examples:
+                out.append(("  ✗ " if key == "bad" else "  ✓ ") + e.text)
+                out.extend(f"      {line}" for line in example_context(e, lang))
     if rule.false_positives:
         out += ["", click.style(f"## {localized(_HEAD['fp'], lang)}", bold=True)]
         out += [f"  - {fp}" for fp in rule.false_positives]
     if rule.source:
         out += ["", click.style(f"source: {rule.source}", dim=True)]
     return "\n".join(out)
+
+
+_CONTEXT_LABELS = {
+    "in_reply_to": {"en": "in reply to", "id": "membalas"},
+    "kind": {"en": "kind", "id": "jenis"},
+    "scheduled_at": {"en": "scheduled at", "id": "dijadwalkan"},
+    "language": {"en": "language", "id": "bahasa"},
+    "account": {"en": "account", "id": "akun"},
+}
+
+
+def example_context(example: Example, lang: str) -> list[str]:
+    """The parts of an example besides its text (a reply's follower message, a schedule …)."""
+    lines = []
+    for key, labels in _CONTEXT_LABELS.items():
+        value = example.post.get(key)
+        if isinstance(value, dict):
+            value = value.get("text")
+        if value and not (key == "kind" and "in_reply_to" in example.post):
+            lines.append(f"({localized(labels, lang)}: {value})")
+    return lines
 
 
 @rules.command("test")
