@@ -19,7 +19,13 @@ from typing import Any
 import pluggy
 
 from smguard.config import Config
-from smguard.errors import InputError, ModelUnavailable, PluginError, SmguardError
+from smguard.errors import (
+    ConfigError,
+    InputError,
+    ModelUnavailable,
+    PluginError,
+    SmguardError,
+)
 from smguard.manager import get_plugin_manager
 from smguard.policy import default_decision
 from smguard.rule import CheckContext, Rule
@@ -105,7 +111,14 @@ class Guard:
                 raise PluginError(f"register_rules got {rule!r}, which is not a smguard Rule")
             rules.append(rule)
 
-        self.pm.hook.register_rules(register=add_rule, config=self.config)
+        try:
+            self.pm.hook.register_rules(register=add_rule, config=self.config)
+        except ConfigError as exc:
+            # Plugins validate their own [plugins.NAME] tables; say which file the key is in.
+            message = str(exc)
+            if not message.startswith(self.config.source):
+                message = f"{self.config.source}: {message}"
+            raise ConfigError(message) from None
         seen: dict[str, Rule] = {}
         for rule in rules:
             if rule.id in seen:
@@ -117,8 +130,6 @@ class Guard:
             seen[rule.id] = rule
         unknown = sorted(self.config.disabled_rules - set(seen))
         if unknown:
-            from smguard.errors import ConfigError
-
             raise ConfigError(f"{self.config.source}: rules.disable: unknown rule id {unknown[0]}")
         #: Every known rule, enabled or not (for ``smguard rules list``).
         self.all_rules: list[Rule] = rules

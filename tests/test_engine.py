@@ -10,6 +10,7 @@ import pytest
 
 from smguard import hookimpl
 from smguard.config import Config
+from smguard.engine import Guard
 from smguard.errors import ModelUnavailable, PluginError
 from smguard.rule import CheckContext, Rule
 from smguard.types import Finding, Post, Severity
@@ -319,3 +320,20 @@ def test_verdict_json_shape_follows_the_contract() -> None:
     assert finding["message"] == "ditemukan"
     assert finding["span"] == [3, 6]
     assert out["engines"]["test"]["status"] == "ok"
+
+
+def test_plugin_config_errors_name_the_config_file(tmp_path: Path) -> None:
+    from smguard.errors import ConfigError
+
+    class Picky:
+        @hookimpl
+        def register_rules(self, register: Callable[[Rule], None], config: Config) -> None:
+            raise ConfigError("plugins.picky.level: must be a number")
+
+    path = tmp_path / "smguard.toml"
+    path.write_text("[plugins.picky]\nlevel = 'x'\n", encoding="utf-8")
+    from .conftest import plugin_manager
+
+    with pytest.raises(ConfigError) as info:
+        Guard(Config.load(path), plugin_manager([Picky()]))
+    assert str(info.value) == f"{path}: plugins.picky.level: must be a number"
