@@ -144,3 +144,25 @@ def test_critical_findings_open_one_incident_each_and_a_daily_rerun_does_not_flo
     keys = {i.dedupe_key for i in incidents}
     assert "twofa_hygiene:SMG-2FA-001:account:legacy_fb" in keys
     assert hygiene.run_audit(store, now=T0, open_incidents=False).incidents == ()
+
+
+def test_every_finding_is_documented_with_its_severity() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "accounts-and-2fa.md").read_text(
+        encoding="utf-8"
+    )
+    for code_, (severity, message, remediation) in hygiene.CHECKS.items():
+        assert f"| {code_} | {severity} |" in doc, f"docs/accounts-and-2fa.md lacks {code_}"
+        assert set(message) == set(remediation) == {"en", "id"}
+
+
+def test_security_doc_links_resolve() -> None:
+    import re
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    for page in ("accounts-and-2fa.md", "security-model.md"):
+        text = re.sub(r"```.*?```", "", (docs / page).read_text(encoding="utf-8"), flags=re.S)
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            assert "://" in target or (docs / target).exists(), f"{page}: {target}"

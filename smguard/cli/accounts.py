@@ -49,6 +49,10 @@ _T = {
     },
 }
 _DEPART = {
+    "again": {
+        "en": "{name} had already departed; revoking again whatever came back.",
+        "id": "{name} sudah keluar sebelumnya; mencabut lagi apa pun yang muncul kembali.",
+    },
     "head": {
         "en": "{name} has departed. smguard access revoked: {roles} role(s), 2FA enrolment "
         "{totp}, {codes} backup code(s).",
@@ -470,6 +474,8 @@ def admins_depart(state: State, name: str, actor: str | None, fmt: str) -> None:
     if fmt == "json":
         echo_json(report.to_dict())
         return
+    if report.again:
+        click.echo(say(state, _DEPART["again"], name=name))
     yes_no = _DEPART["yes"] if report.had_totp else _DEPART["no"]
     click.echo(
         say(

@@ -584,6 +584,8 @@ class Departure:
     config_roles: Sequence[tuple[str, str]] = ()
     had_totp: bool = False
     backup_codes_left: int = 0
+    #: The admin had departed before: this run revoked whatever had come back.
+    again: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -595,6 +597,7 @@ class Departure:
             "config_roles": [list(r) for r in self.config_roles],
             "had_totp": self.had_totp,
             "backup_codes_left": self.backup_codes_left,
+            "again": self.again,
         }
 
 
@@ -656,6 +659,8 @@ def _depart(
 def depart(store: Store, name: str, *, actor: str, now: datetime | None = None) -> Departure:
     """Mark ``name`` departed and revoke smguard-side access, in one transaction.
 
+    Running it again for someone already departed revokes whatever came back (``again``).
+
     Revoked: every role, the personal TOTP enrolment and the backup codes. Not revocable from
     here, so listed in the report for a person to act on: the platform recovery contacts that
     are theirs, and the vault seeds they have seen.
@@ -663,13 +668,15 @@ def depart(store: Store, name: str, *, actor: str, now: datetime | None = None) 
     now = aware(now)
     with store.session() as s:
         admin = admin_row(s, name, lock=True)
-        if admin.status == "departed":
-            raise InventoryError(f"{name} has already departed", f"{name} sudah keluar")
+        again = admin.status == "departed"
+        departed_at = admin.departed_at
         report = _depart(s, admin, now, store.config.security.vault_roles)
+        if again:  # revoke whatever came back; the departure keeps its date
+            admin.departed_at = departed_at
         config_roles = sorted(
             (account, role) for who, account, role in _config_roles(store.config) if who == name
         )
-        report = replace(report, config_roles=config_roles)
+        report = replace(report, config_roles=config_roles, again=again)
         store.audit(
             s, "admin.departed", actor=actor, subject=f"admin:{name}", details=report.to_dict()
         )
