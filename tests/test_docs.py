@@ -56,6 +56,15 @@ def test_documented_hook_signatures_match_the_specs() -> None:
         assert f"`{name}({params})`" in doc, f"docs/writing-plugins.md: {name}({params})"
 
 
+def test_every_built_in_plugin_is_named_for_plugin_authors() -> None:
+    from smguard.manager import DEFAULT_PLUGINS
+
+    doc = PLUGIN_DOC.read_text(encoding="utf-8")
+    sentence = doc.split("The built-in plugins, by short name:", 1)[1].split("\n\n", 1)[0]
+    missing = [name for name in DEFAULT_PLUGINS if f"`{name}`" not in sentence]
+    assert missing == [], f"docs/writing-plugins.md does not list built-in plugin(s) {missing}"
+
+
 def test_rule_catalogue_is_up_to_date() -> None:
     expected = render_catalogue(builtin_rules())
     current = CATALOGUE.read_text(encoding="utf-8") if CATALOGUE.exists() else ""
