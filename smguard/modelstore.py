@@ -530,6 +530,21 @@ def load_detoxify(
 # --------------------------------------------------------------------------- installing
 
 
+def _require_extra() -> None:
+    """Fail before copying or downloading anything when torch/transformers are missing."""
+    import importlib.util
+
+    for module in ("torch", "transformers", "detoxify"):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise ModelStoreError(
+                "installing models needs the detoxify extra: pip install 'smguard[detoxify]'"
+            )
+
+
 def _staging(root: Path, name: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".staging-{name}-", dir=root))
@@ -692,6 +707,7 @@ def import_model(
     src = Path(path).expanduser()
     if not src.exists():
         raise ModelStoreError(f"{src}: no such file or folder")
+    _require_extra()
     manifest: dict[str, Any] = {}
     config_source: str | None = str(Path(config_path).expanduser()) if config_path else None
     if src.is_dir():
@@ -789,6 +805,7 @@ def pull_model(
             "checkpoint with 'smguard models import PATH'"
         )
     check_name(spec.name)
+    _require_extra()
     base = base_url(url_base)
     url = spec.url(base)
     staging = _staging(root, spec.name)

@@ -637,6 +637,19 @@ def test_cli_pull_list_and_import(
     assert (other / "copy" / modelstore.MANIFEST).is_file()
 
 
+def test_install_without_the_extra_stops_before_copying(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "torch", None)
+    source = tmp_path / "model.ckpt"
+    source.write_bytes(b"x" * 10)
+    with pytest.raises(modelstore.ModelStoreError, match=r"pip install 'smguard\[detoxify\]'"):
+        modelstore.import_model(tmp_path / "store", source)
+    with pytest.raises(modelstore.ModelStoreError, match=r"pip install 'smguard\[detoxify\]'"):
+        modelstore.pull_model(tmp_path / "store", "original", url_base="http://127.0.0.1:9/")
+    assert not (tmp_path / "store").exists()
+
+
 def test_list_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     env = {modelstore.ENV_MODEL_DIR: str(tmp_path / "none")}
