@@ -45,6 +45,10 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 )
 
 
+#: Entry-point name → version of the distribution that provides it.
+_DISTS: dict[str, str] = {}
+
+
 @dataclass(frozen=True)
 class PluginInfo:
     name: str
@@ -89,6 +93,8 @@ def get_plugin_manager(disabled: Iterable[str] = ()) -> pluggy.PluginManager:
             dist = ep.dist.name if ep.dist else ep.value
             raise PluginError(f"plugin {ep.name!r} ({dist}) failed to load: {exc}") from exc
         pm.register(plugin, name=ep.name)
+        if ep.dist is not None:
+            _DISTS[ep.name] = ep.dist.version
     if os.environ.get("SMGUARD_TRACE_PLUGINS"):
         pm.trace.root.setwriter(lambda msg: sys.stderr.write(msg))
         pm.enable_tracing()
@@ -97,14 +103,12 @@ def get_plugin_manager(disabled: Iterable[str] = ()) -> pluggy.PluginManager:
 
 def plugin_infos(pm: pluggy.PluginManager) -> list[PluginInfo]:
     """Name, version and origin of every registered plugin."""
-    dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
     infos = []
     for name, plugin in pm.list_name_plugin():
         if plugin is None:
             continue
-        dist = dists.get(id(plugin))
         module = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__name__
         builtin = module.startswith("smguard.plugins.")
-        version = __version__ if builtin else (dist.version if dist else "?")
+        version = __version__ if builtin else _DISTS.get(name, "?")
         infos.append(PluginInfo(name=name, version=version, builtin=builtin, module=module))
     return infos

@@ -67,7 +67,7 @@ EXPECTED: dict[str, tuple[str, frozenset[str]]] = {
     "en-border-shout-01": ("review", frozenset({"tone"})),
     "id-border-blame-01": ("review", frozenset({"tone"})),
     "en-border-blame-01": ("review", frozenset({"tone"})),
-    "id-border-timing-01": ("review", frozenset({"timing"})),
+    "id-border-timing-01": ("allow", frozenset({"timing"})),  # low: shown, not held
     # Bad: what hijacked accounts post (judi online, porn bait), obvious and evasive.
     "id-bad-judi-01": ("block", JUDI),
     "id-bad-judi-spaced-01": ("block", JUDI),

@@ -127,12 +127,6 @@ def test_smguard_plugins_attributes_rules_and_packs_to_the_plugin(site: Path) ->
             assert "SMG-BRAND-001" not in other.get("rules", [])  # type: ignore[operator]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: smguard.manager.plugin_infos takes versions from "
-    "pm.list_plugin_distinfo(), which stays empty because get_plugin_manager loads entry points "
-    "itself instead of through pm.load_setuptools_entrypoints, so third-party plugins show '?'",
-)
 def test_smguard_plugins_shows_the_distribution_version(site: Path) -> None:
     rows = {row["name"]: row for row in _plugins_json()}
     assert rows["brandwords"]["version"] == "0.1"
