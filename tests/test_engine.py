@@ -337,3 +337,28 @@ def test_plugin_config_errors_name_the_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         Guard(Config.load(path), plugin_manager([Picky()]))
     assert str(info.value) == f"{path}: plugins.picky.level: must be a number"
+
+
+def test_a_rule_may_decide_per_post_whether_it_applies() -> None:
+    class LongOnly(WordRule):
+        def applies_to(self, post: Post, languages: frozenset[str]) -> bool:
+            return len(post.text) > 20
+
+    guard = make_guard([rules_plugin(LongOnly("T-LONG", "bad"))])
+    assert guard.check("bad").decision == "allow"
+    assert guard.check("bad, and this post is long").decision == "block"
+
+
+def test_elapsed_ms_is_each_posts_own_time() -> None:
+    class Slow(Rule):
+        def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
+            if "slow" in post.text:
+                import time
+
+                time.sleep(0.05)
+            return []
+
+    guard = make_guard([rules_plugin(base_rule(Slow, "T-SLOW"))])
+    fast, slow = guard.check_many(["fast one", "slow one"])
+    assert slow.elapsed_ms >= 50
+    assert fast.elapsed_ms < 50  # not charged for its slow neighbour
