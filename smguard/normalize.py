@@ -64,6 +64,20 @@ _INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cc"})
 _SEPARATORS = frozenset(" .-_*/\\,·•~")
 
 _char_cache: dict[str, str] = {}
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+class _Translation(dict[int, str]):
+    """``str.translate`` table: ASCII lower-cased, anything else through :func:`_map_char`."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        mapped = ch.lower() if code < 128 else _map_char(ch)
+        self[code] = mapped
+        return mapped
+
+
+_TRANSLATE = _Translation()
 _NO_SLANG: Mapping[str, str] = {}
 
 
@@ -160,6 +174,12 @@ class NormalizedText:
         if original.isascii():
             self.text = original.lower()
             self.offsets: list[int] | None = None
+            return
+        # Most non-ASCII posts only hold emoji, dashes, accents or look-alikes that map to
+        # exactly one character each: translate in C and keep identity offsets.
+        if all(len(_map_char(c)) == 1 for c in set(_NON_ASCII_RE.findall(original))):
+            self.text = original.translate(_TRANSLATE)
+            self.offsets = None
             return
         out: list[str] = []
         offsets: list[int] = []
