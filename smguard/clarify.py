@@ -61,7 +61,7 @@ from sqlalchemy.orm import Session, selectinload
 from smguard import models as m
 from smguard.checklog import add_publication, verdict_record
 from smguard.errors import ConfigError, InputError
-from smguard.incidents import Incident, RecordError, lock_for_write
+from smguard.incidents import Incident, RecordError, lock_for_write, require_actor
 from smguard.types import LANGUAGES, Post, localized
 
 if TYPE_CHECKING:
@@ -404,15 +404,6 @@ class ClarificationNotFound(ClarificationError):
         )
 
 
-def _actor(actor: str | None) -> str:
-    if actor is None or not actor.strip():
-        raise ClarificationError(
-            "say who is doing this: give a name with --as NAME",
-            "sebutkan siapa yang melakukan ini: beri nama dengan --as NAMA",
-        )
-    return actor.strip()[:200]
-
-
 def _load(session: Session, clarification_id: int) -> m.Clarification:
     row = session.execute(
         select(m.Clarification)
@@ -482,7 +473,7 @@ def draft(
     """Start a clarification for an incident from its template; version 1 is checked at once."""
     from smguard.incidents import get
 
-    actor = _actor(actor)
+    actor = require_actor(actor)
     settings_lang = store.config.guard.ui_language
     incident = get(store, incident_id)
     language = lang or store.config.account(incident.account).language or settings_lang
@@ -539,7 +530,7 @@ def edit(
     guard: Guard | None = None,
 ) -> Clarification:
     """Store a new version (checked by the guard); an approval of an earlier one is withdrawn."""
-    actor = _actor(actor)
+    actor = require_actor(actor)
     text = text.strip()
     if not text:
         raise ClarificationError("the new text is empty", "teks barunya kosong")
@@ -594,7 +585,7 @@ def _findings_line(verdict: Mapping[str, Any], lang: str) -> str:
 
 def approve(store: Store, clarification_id: int, *, actor: str) -> Clarification:
     """A named admin approves the latest version; refused unless the guard allowed it."""
-    actor = _actor(actor)
+    actor = require_actor(actor)
     with store.session() as session:
         lock_for_write(session)
         row = _load(session, clarification_id)
@@ -646,7 +637,7 @@ def publish(
 ) -> Clarification:
     """Record that the approved clarification went out (``ref``: its URL or post id) and add it
     to the publish ledger of the incident's account (or ``account``)."""
-    actor = _actor(actor)
+    actor = require_actor(actor)
     platform, ref = (platform or "").strip(), (ref or "").strip()
     if not platform or not ref:
         raise ClarificationError(

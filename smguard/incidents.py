@@ -58,6 +58,7 @@ __all__ = [
     "lock_for_write",
     "open_incident",
     "open_incident_in",
+    "require_actor",
     "resolve",
 ]
 
@@ -244,7 +245,8 @@ class Incident:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _actor(actor: str | None) -> str:
+def require_actor(actor: str | None) -> str:
+    """The acting person's or tool's name, trimmed; refused when empty."""
     if actor is None or not actor.strip():
         raise RecordInputError(
             "say who is doing this (a person's or tool's name, e.g. --as budi)",
@@ -419,7 +421,7 @@ def open_incident_in(
     if not isinstance(kind, str) or not _KIND_RE.fullmatch(kind):
         raise InputError(f"incident kind {kind!r} must be lower_snake_case, e.g. blocked_post")
     level = _severity(severity)
-    actor = _actor(actor)
+    actor = require_actor(actor)
     if not dedupe_key or len(dedupe_key) > _MAX_KEY:
         raise InputError(f"an incident needs a dedupe key of 1 to {_MAX_KEY} characters")
     title = (title or "").strip() or kind
@@ -544,7 +546,7 @@ def _refuse_if_resolved(store: Store, row: m.Incident, doing_en: str, doing_id: 
 
 def acknowledge(store: Store, incident_id: int, *, actor: str, note: str | None = None) -> Incident:
     """Someone has seen the incident and is on it (``open`` → ``acknowledged``)."""
-    actor = _actor(actor)
+    actor = require_actor(actor)
     with store.session() as session:
         lock_for_write(session)
         row = _load(session, incident_id, lock=True)
@@ -574,7 +576,7 @@ def acknowledge(store: Store, incident_id: int, *, actor: str, note: str | None 
 
 def add_note(store: Store, incident_id: int, text_: str, *, actor: str) -> Incident:
     """Add a note to the timeline (any status: a resolved incident still takes a post-mortem)."""
-    actor = _actor(actor)
+    actor = require_actor(actor)
     if not text_ or not text_.strip():
         raise RecordInputError("a note needs some text", "catatan perlu berisi teks")
     with store.session() as session:
@@ -594,7 +596,7 @@ def add_note(store: Store, incident_id: int, text_: str, *, actor: str) -> Incid
 
 def resolve(store: Store, incident_id: int, *, actor: str, reason: str) -> Incident:
     """Close the incident with the reason (what was found and done)."""
-    actor = _actor(actor)
+    actor = require_actor(actor)
     if not reason or not reason.strip():
         raise RecordInputError(
             "say why the incident is resolved (--reason)",

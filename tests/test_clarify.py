@@ -16,7 +16,7 @@ from smguard.checklog import is_in_ledger
 from smguard.config import Config
 from smguard.engine import Guard
 from smguard.errors import ConfigError
-from smguard.incidents import KINDS, Incident, get, open_incident
+from smguard.incidents import KINDS, Incident, RecordError, get, open_incident
 from smguard.models import AuditEvent, LedgerEntry
 from smguard.store import Store
 
@@ -214,7 +214,7 @@ def test_approval_needs_a_name_and_happens_once(db: Any, guard: Guard) -> None:
     store = make_store(db)
     draft = cl.draft(store, an_incident(store).id, lang="id", actor="ani", guard=guard)
     for name in ("", "   "):
-        with pytest.raises(cl.ClarificationError, match="--as NAME"):
+        with pytest.raises(RecordError, match="say who is doing this"):
             cl.approve(store, draft.id, actor=name)
     cl.approve(store, draft.id, actor="dewi")
     with pytest.raises(cl.ClarificationError, match="already approved by dewi"):
