@@ -30,6 +30,7 @@ __all__ = [
     "fold",
     "normalize",
     "squeeze",
+    "word_forms",
 ]
 
 # Look-alike letters that NFKD does not map (the usual homograph suspects in Latin text).
@@ -58,10 +59,12 @@ _LEET_ALT = str.maketrans({**_LEET, "1": "l", "!": "l", "|": "i"})
 _LEET_CHARS = frozenset(_LEET)
 
 # Words: letters or digits, with leet symbols allowed inside a word. `@` and `$` may lead a word
-# (`@njing`, `$hit`); `!`, `|` and `+` only between letters (`b!tch`), never at the edges.
-_TOKEN_RE = re.compile(r"[@$]*[^\W_](?:[^\W_]|[@$]|[!|+](?=[^\W_]))*")
+# (`@njing`, `$hit`) or end it (`a$$`); `!`, `|` and `+` only between letters (`b!tch`).
+_TOKEN_RE = re.compile(r"[@$]*[^\W_]+(?:[@$!|+]+[^\W_]+)*[@$]*")
 _INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cc"})
 _SEPARATORS = frozenset(" .-_*/\\,·•~")
+# A cheap test for three or more single letters in a row split by separators (``a n j``).
+_SPELLED_RE = re.compile(r"\b[^\W_][ .\-_*/\\,·•~]{1,2}[^\W_][ .\-_*/\\,·•~]{1,2}[^\W_]\b")
 
 _char_cache: dict[str, str] = {}
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
@@ -136,7 +139,7 @@ class Token(NamedTuple):
 _MAX_CACHE = 200_000
 
 
-def _forms(
+def word_forms(
     word: str, slang: Mapping[str, str], cache: dict[str, tuple[str, ...]]
 ) -> tuple[str, ...]:
     """The forms a lexicon looks up for ``word``; memoised, since posts reuse words a lot."""
@@ -199,56 +202,91 @@ class NormalizedText:
             return len(self.original), len(self.original)
         return self.offsets[start], self.offsets[max(end - 1, start)] + 1
 
+    # Words are found with one C-level findall; their original offsets and their lexicon forms
+    # are worked out only when something asks (most words of most posts match nothing).
+
+    @cached_property
+    def words(self) -> list[str]:
+        """The normalised words, letters spelled out with separators joined into one word."""
+        words: list[str] = _TOKEN_RE.findall(self.text)
+        if _SPELLED_RE.search(self.text):
+            words, spans, joined = _join_spelled_out(self.text, self.offsets)
+            self.__dict__["spans"] = spans
+            self.__dict__["joined"] = joined
+        return words
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """``(start, end)`` in the original text of each word of :attr:`words`."""
+        if "spans" not in self.__dict__:
+            self.words  # noqa: B018 - may fill the spans while joining spelled-out letters
+        if "spans" in self.__dict__:
+            spans: list[tuple[int, int]] = self.__dict__["spans"]
+            return spans
+        offsets = self.offsets
+        if offsets is None:
+            return [m.span() for m in _TOKEN_RE.finditer(self.text)]
+        return [
+            (offsets[m.start()], offsets[m.end() - 1] + 1) for m in _TOKEN_RE.finditer(self.text)
+        ]
+
+    @cached_property
+    def joined(self) -> frozenset[int]:
+        """Indexes of words joined from separated letters."""
+        self.words  # noqa: B018 - sets the joined words when there are any
+        result: frozenset[int] = self.__dict__.get("joined", frozenset())
+        return result
+
+    @cached_property
+    def forms(self) -> list[tuple[str, ...]]:
+        """The lexicon forms of each word (itself, leetspeak reading, slang spelled out)."""
+        cache, slang = self._cache, self.slang
+        return [cache.get(w) or word_forms(w, slang, cache) for w in self.words]
+
     @cached_property
     def tokens(self) -> list[Token]:
-        text = self.text
-        tokens: list[Token] = []
-        spans: list[tuple[int, int]] = []
-        slang, cache, offsets = self.slang, self._cache, self.offsets
-        for m in _TOKEN_RE.finditer(text):
-            s, e = m.span()
-            word = m.group()
-            forms = cache.get(word) or _forms(word, slang, cache)
-            if offsets is None:
-                tokens.append(Token(word, s, e, forms))
-            else:
-                tokens.append(Token(word, offsets[s], offsets[e - 1] + 1, forms))
-            spans.append((s, e))
-        return _join_spelled_out(tokens, spans, text, slang, cache)
+        """Words with their original spans and forms, as objects."""
+        joined = self.joined
+        return [
+            Token(word, start, end, forms, n in joined)
+            for n, (word, (start, end), forms) in enumerate(
+                zip(self.words, self.spans, self.forms, strict=True)
+            )
+        ]
 
 
 def _join_spelled_out(
-    tokens: list[Token],
-    spans: list[tuple[int, int]],
-    text: str,
-    slang: Mapping[str, str],
-    cache: dict[str, tuple[str, ...]],
-) -> list[Token]:
-    """Replace runs of 3+ single letters split by separators (``a.n.j.i.n.g``) by one word."""
-    if sum(1 for t in tokens if len(t.text) == 1) < 3:
-        return tokens
-    out: list[Token] = []
+    text: str, offsets: list[int] | None
+) -> tuple[list[str], list[tuple[int, int]], frozenset[int]]:
+    """Words and spans with runs of 3+ single letters split by separators joined into one word."""
+    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    words: list[str] = []
+    spans: list[tuple[int, int]] = []
+    joined: set[int] = set()
     i = 0
-    n = len(tokens)
+    n = len(raw)
     while i < n:
         j = i
-        if len(tokens[i].text) == 1:
+        if len(raw[i][0]) == 1:
             while (
                 j + 1 < n
-                and len(tokens[j + 1].text) == 1
-                and 0 < spans[j + 1][0] - spans[j][1] <= 2
-                and all(c in _SEPARATORS for c in text[spans[j][1] : spans[j + 1][0]])
+                and len(raw[j + 1][0]) == 1
+                and 0 < raw[j + 1][1] - raw[j][2] <= 2
+                and all(c in _SEPARATORS for c in text[raw[j][2] : raw[j + 1][1]])
             ):
                 j += 1
         if j - i >= 2:
-            word = "".join(t.text for t in tokens[i : j + 1])
-            out.append(
-                Token(word, tokens[i].start, tokens[j].end, _forms(word, slang, cache), True)
-            )
+            joined.add(len(words))
+            words.append("".join(w for w, _, _ in raw[i : j + 1]))
+            spans.append((raw[i][1], raw[j][2]))
         else:
-            out.extend(tokens[i : j + 1])
+            for w, s, e in raw[i : j + 1]:
+                words.append(w)
+                spans.append((s, e))
         i = j + 1
-    return out
+    if offsets is not None:
+        spans = [(offsets[s], offsets[e - 1] + 1) for s, e in spans]
+    return words, spans, frozenset(joined)
 
 
 def normalize(

@@ -37,7 +37,7 @@ import re2
 import yaml
 
 from smguard.errors import RulePackError
-from smguard.normalize import Token, fold, squeeze
+from smguard.normalize import fold, squeeze
 from smguard.rule import ANY_LANGUAGE, CheckContext, Rule, examples_from
 from smguard.types import CATEGORIES, LANGUAGES, POST_KINDS, Finding, Post, Severity
 
@@ -89,13 +89,14 @@ class PackRule(Rule):
         if self.terms and self.index is not None:
             hits = self.index.hits(ctx).get(self.id)
             if hits:
-                tokens = ctx.norm.tokens
+                forms = ctx.norm.forms
+                spans = ctx.norm.spans
                 for i, j, key in hits:
-                    if self.near and not _context(tokens, i, j, self.near):
+                    if self.near and not _context(forms, i, j, self.near):
                         continue
-                    if self.not_near and _context(tokens, i, j, self.not_near):
+                    if self.not_near and _context(forms, i, j, self.not_near):
                         continue
-                    matches.append((tokens[i].start, tokens[j].end, key))
+                    matches.append((spans[i][0], spans[j][1], key))
         for pattern in self.regexes:
             if self.regex_on == "original":
                 for m in pattern.finditer(post.text):
@@ -124,13 +125,13 @@ class PackRule(Rule):
         return findings
 
 
-def _context(tokens: Sequence[Token], i: int, j: int, ctx: Context) -> bool:
+def _context(forms: Sequence[tuple[str, ...]], i: int, j: int, ctx: Context) -> bool:
     lo = i - ctx.window if ctx.side in ("both", "before") else i
     hi = j + ctx.window if ctx.side in ("both", "after") else j
-    for k in range(max(lo, 0), min(hi, len(tokens) - 1) + 1):
+    for k in range(max(lo, 0), min(hi, len(forms) - 1) + 1):
         if i <= k <= j:
             continue
-        for form in tokens[k].forms:
+        for form in forms[k]:
             if form in ctx.words:
                 return True
     return False
@@ -153,12 +154,25 @@ _Entry = tuple[str, tuple[frozenset[str], ...], str]
 
 
 class LexiconIndex:
-    """Every term of every pack rule in two dictionaries, looked up once per word of a post."""
+    """Every term of every pack rule, resolved once per distinct word.
+
+    For each word seen, the index works out (and remembers) which rule terms it can start:
+    through its own spelling, its leetspeak and slang forms, its stretched letters squeezed
+    (``anjiiiing``) and, for rules that allow it, Indonesian suffixes removed (``bangsatnya``).
+    A post then costs one dictionary look-up per word.
+    """
+
+    _MAX_WORDS = 200_000
 
     def __init__(self, rules: Iterable[PackRule], slang: Mapping[str, str]) -> None:
         self.exact: dict[str, list[_Entry]] = {}
         self.squeezed: dict[str, list[_Entry]] = {}
         self.stemmed: set[str] = set()
+        self.slang = slang
+        self._forms: dict[str, tuple[str, ...]] = {}
+        self._words: dict[str, tuple[_Entry, ...]] = {}
+        #: The words seen so far that start at least one term.
+        self._hot: set[str] = set()
         self._cache_key = f"lexicon:{id(self)}"
         for rule in rules:
             if rule.stem:
@@ -172,60 +186,70 @@ class LexiconIndex:
                     if len(term) == 1:
                         self.squeezed.setdefault(squeeze(first), []).append(entry)
 
+    def entries_for(self, word: str) -> tuple[_Entry, ...]:
+        """The terms a word can start (memoised; most words start none)."""
+        found = self._words.get(word)
+        if found is not None:
+            return found
+        from smguard.normalize import word_forms
+
+        out: dict[tuple[str, str], _Entry] = {}
+        for form in word_forms(word, self.slang, self._forms):
+            for entry in self.exact.get(form, ()):
+                out.setdefault((entry[0], entry[2]), entry)
+            if _DOUBLE_RE.search(form):
+                sq = squeeze(form)
+                if len(sq) >= 4 or _TRIPLE_RE.search(form):
+                    for entry in self.squeezed.get(sq, ()):
+                        out.setdefault((entry[0], entry[2]), entry)
+            if len(form) > 6 and form.endswith(_ID_SUFFIXES):
+                for suffix in _ID_SUFFIXES:
+                    if form.endswith(suffix):
+                        for entry in self.exact.get(form[: -len(suffix)], ()):
+                            if entry[0] in self.stemmed:
+                                out.setdefault((entry[0], entry[2]), entry)
+        result = tuple(out.values())
+        if len(self._words) >= self._MAX_WORDS:
+            self._words.clear()
+        self._words[word] = result
+        if result:
+            self._hot.add(word)
+        return result
+
     def hits(self, ctx: CheckContext) -> dict[str, list[tuple[int, int, str]]]:
-        """Rule id → matched token ranges ``(first, last, key)`` for this post (memoised)."""
+        """Rule id → matched word ranges ``(first, last, key)`` for this post (memoised)."""
         cached: dict[str, list[tuple[int, int, str]]] | None = ctx.cache.get(self._cache_key)
         if cached is not None:
             return cached
         found: dict[str, list[tuple[int, int, str]]] = {}
-        tokens = ctx.norm.tokens
-        exact = self.exact
-        squeezed = self.squeezed
-        for i, tok in enumerate(tokens):
-            seen: set[str] = set()
-            for form in tok.forms:
-                entries = exact.get(form)
-                if entries:
-                    self._add(found, entries, tokens, i, seen)
-                if _DOUBLE_RE.search(form):
-                    sq = squeeze(form)
-                    entries = squeezed.get(sq)
-                    if entries and (len(sq) >= 4 or _TRIPLE_RE.search(form)):
-                        self._add(found, entries, tokens, i, seen)
-                if len(form) > 6 and form.endswith(_ID_SUFFIXES):
-                    for suffix in _ID_SUFFIXES:
-                        if form.endswith(suffix):
-                            entries = exact.get(form[: -len(suffix)])
-                            if entries:
-                                self._add(
-                                    found,
-                                    [e for e in entries if e[0] in self.stemmed],
-                                    tokens,
-                                    i,
-                                    seen,
-                                )
+        norm = ctx.norm
+        words = norm.words
+        known = self._words
+        distinct = set(words)
+        for word in [w for w in distinct if w not in known]:
+            self.entries_for(word)
+        if distinct.isdisjoint(self._hot):
+            ctx.cache[self._cache_key] = found
+            return found
+        hot = self._hot
+        for i, word in enumerate(words):
+            if word not in hot:
+                continue
+            entries = known.get(word) or self.entries_for(word)
+            for rule_id, rest, key in entries:
+                j = i
+                if rest:
+                    forms = norm.forms
+                    for alternatives in rest:
+                        j += 1
+                        if j >= len(words) or alternatives.isdisjoint(forms[j]):
+                            break
+                    else:
+                        found.setdefault(rule_id, []).append((i, j, key))
+                    continue
+                found.setdefault(rule_id, []).append((i, j, key))
         ctx.cache[self._cache_key] = found
         return found
-
-    @staticmethod
-    def _add(
-        found: dict[str, list[tuple[int, int, str]]],
-        entries: list[_Entry],
-        tokens: Sequence[Token],
-        i: int,
-        seen: set[str],
-    ) -> None:
-        for rule_id, rest, key in entries:
-            if (rule_id + key) in seen:
-                continue
-            j = i
-            for words in rest:
-                j += 1
-                if j >= len(tokens) or words.isdisjoint(tokens[j].forms):
-                    break
-            else:
-                seen.add(rule_id + key)
-                found.setdefault(rule_id, []).append((i, j, key))
 
 
 @dataclass
