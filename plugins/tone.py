@@ -35,7 +35,8 @@ from typing import Any
 from smguard import hookimpl
 from smguard.config import Config
 from smguard.errors import ConfigError
-from smguard.normalize import NormalizedText, Token, normalize, squeeze
+from smguard.lexicon import PhraseMatcher
+from smguard.normalize import NormalizedText, normalize
 from smguard.rule import CheckContext, Example, Rule
 from smguard.types import POST_KINDS, Finding, Post, Severity
 
@@ -156,7 +157,7 @@ def _phrases(value: Any, key: str) -> tuple[str, ...]:
 
 def _phrase_words(phrase: str) -> tuple[str, ...]:
     """A phrase as the words a post's tokens are compared with (same tokeniser as posts)."""
-    return tuple(t.text for t in normalize(phrase).tokens)
+    return tuple(normalize(phrase).words)
 
 
 # -- word lists ---------------------------------------------------------------------------------
@@ -206,11 +207,6 @@ _COURTESY = """
 _COURTESY_SYMBOLS = ("🙏",)
 _ANGRY_EMOJI = ("😡", "🤬", "😠", "👎", "😤", "💢")
 _SAD_EMOJI = ("😭", "😢", "🙄", "😞", "😩", "😒")
-_SUFFIXES = ("nya", "lah", "kah", "mu", "ku")
-# Three of the same letter in a row: "maaaaf", "lamaaa". Normalised text is folded to Latin, and
-# an ASCII class is three times faster here than a Unicode one. Not "w", so that the "www." of a
-# link does not send every word of the post through the slow path.
-_STRETCHED_RE = re.compile(r"([a-vx-z])\1\1")
 
 
 def _split(spec: str) -> list[str]:
@@ -218,80 +214,23 @@ def _split(spec: str) -> list[str]:
 
 
 class PhraseSet:
-    """Phrases (token sequences) looked up by their first word; each phrase carries a weight.
-
-    A post token matches a phrase word through any of its forms (leetspeak, slang), a squeezed
-    form when letters are stretched (``maaaaf``), or the form without an Indonesian suffix
-    (``kecewanya``).
-    """
+    """Phrases (word sequences) each carrying a weight, matched with the shared
+    :class:`~smguard.lexicon.PhraseMatcher`: forms (leetspeak, slang), stretched letters
+    (``maaaaf``) and Indonesian suffixes (``kecewanya``) all count."""
 
     def __init__(self, phrases: Iterable[tuple[str, int]], slang: Mapping[str, str]) -> None:
-        self._first: dict[str, list[tuple[tuple[frozenset[str], ...], str, int]]] = {}
+        self._matcher: PhraseMatcher[tuple[str, int]] = PhraseMatcher(slang)
         for phrase, weight in phrases:
             words = _phrase_words(phrase)
-            if not words:
-                continue
-            variants = tuple(frozenset({w, slang.get(w, w), squeeze(w)}) for w in words)
-            entry = (variants[1:], " ".join(words), weight)
-            for first in variants[0]:
-                self._first.setdefault(first, []).append(entry)
+            if words:
+                self._matcher.add(words, (" ".join(words), weight))
 
     def find(
-        self, tokens: Sequence[Token], text: str, first_only: bool = False
+        self, norm: NormalizedText, first_only: bool = False
     ) -> list[tuple[int, int, str, int]]:
-        """Every match in ``tokens`` (of the normalised ``text``) as ``(first, last, phrase,
-        weight)``; with ``first_only``, stop at the first one."""
-        found: list[tuple[int, int, str, int]] = []
-        first = self._first
-        stretched = _STRETCHED_RE.search(text) is not None
-        suffixes = _SUFFIXES
-        for i, tok in enumerate(tokens):
-            for form in tok.forms:
-                if form in first:
-                    self._extend(found, first[form], tokens, i, stretched)
-                if len(form) > 5 and form.endswith(suffixes):
-                    for suffix in suffixes:
-                        if form.endswith(suffix):
-                            stem = form[: -len(suffix)]
-                            if stem in first:
-                                self._extend(found, first[stem], tokens, i, stretched)
-                if stretched and _STRETCHED_RE.search(form):
-                    squeezed = squeeze(form)
-                    if squeezed in first:
-                        self._extend(found, first[squeezed], tokens, i, stretched)
-            if first_only and found:
-                break
-        return found
-
-    @staticmethod
-    def _extend(
-        found: list[tuple[int, int, str, int]],
-        entries: list[tuple[tuple[frozenset[str], ...], str, int]],
-        tokens: Sequence[Token],
-        i: int,
-        stretched: bool,
-    ) -> None:
-        for rest, key, weight in entries:
-            j = i
-            for words in rest:
-                j += 1
-                if j >= len(tokens) or words.isdisjoint(_candidates(tokens[j], stretched)):
-                    break
-            else:
-                if not any(f[0] == i and f[2] == key for f in found):
-                    found.append((i, j, key, weight))
-
-
-def _candidates(tok: Token, stretched: bool) -> tuple[str, ...]:
-    """The token's forms, plus squeezed and suffix-less ones where they can differ."""
-    forms = tok.forms
-    extra: list[str] = []
-    for form in forms:
-        if stretched and _STRETCHED_RE.search(form):
-            extra.append(squeeze(form))
-        if len(form) > 5 and form.endswith(_SUFFIXES):
-            extra.extend(form[: -len(x)] for x in _SUFFIXES if form.endswith(x))
-    return forms + tuple(extra) if extra else forms
+        """Every match as ``(first word, last word, phrase, weight)``; with ``first_only``,
+        stop at the first one."""
+        return [(i, j, key, w) for i, j, (key, w) in self._matcher.find(norm, first_only)]
 
 
 # -- shouting -----------------------------------------------------------------------------------
@@ -429,8 +368,8 @@ def complaint_markers(norm: NormalizedText, phrases: PhraseSet, options: ToneOpt
     """What in the follower's message says "complaint", strongest first, or ``[]`` when it is
     not a complaint (less than two points: one strong marker or two weak ones)."""
     text = norm.original
-    tokens = norm.tokens
-    matches = phrases.find(tokens, norm.text)
+    spans = norm.spans
+    matches = phrases.find(norm)
     found: list[tuple[int, str]] = []  # (weight, marker)
     seen: set[str] = set()
     for i, j, key, weight in sorted(matches, key=lambda m: m[0]):
@@ -439,7 +378,7 @@ def complaint_markers(norm: NormalizedText, phrases: PhraseSet, options: ToneOpt
         if not inside and key not in seen:
             seen.add(key)
             # Quote the follower's own words ("gak bisa"), not the canonical form.
-            found.append((weight, text[tokens[i].start : tokens[j].end]))
+            found.append((weight, text[spans[i][0] : spans[j][1]]))
     runs = [m.group() for m in _PUNCT_RUN_RE.finditer(text)]
     angry = [r for r in runs if not _QUESTION.isdisjoint(r) and not _EXCLAIM.isdisjoint(r)]
     if angry:
@@ -579,7 +518,7 @@ class NoCourtesyRule(_ToneRule):
         if any(s in post.text for s in _COURTESY_SYMBOLS):
             return ()
         norm = ctx.norm
-        if _phrase_sets(self.options, ctx.slang)[1].find(norm.tokens, norm.text, True):
+        if _phrase_sets(self.options, ctx.slang)[1].find(norm, True):
             return ()
         markers = self._complaint(ctx)
         if not markers:

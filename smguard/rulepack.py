@@ -37,7 +37,8 @@ import re2
 import yaml
 
 from smguard.errors import RulePackError
-from smguard.normalize import fold, squeeze
+from smguard.lexicon import PhraseMatcher
+from smguard.normalize import fold
 from smguard.rule import ANY_LANGUAGE, CheckContext, Rule, examples_from
 from smguard.types import CATEGORIES, LANGUAGES, POST_KINDS, Finding, Post, Severity
 
@@ -45,9 +46,6 @@ __all__ = ["LexiconIndex", "PackRule", "PackSet", "load_packs"]
 
 _RULE_ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
 _WORD_RE = re.compile(r"^[@$]*[^\W_](?:[^\W_]|[@$])*$")
-_DOUBLE_RE = re.compile(r"(.)\1")
-_TRIPLE_RE = re.compile(r"(.)\1\1")
-_ID_SUFFIXES = ("nya", "lah", "kah", "pun", "mu", "ku")
 _WITH_CONDITIONS = ("link", "contact")
 _MAX_FINDINGS_PER_RULE = 10
 _MAX_REGEX_LEN = 2000
@@ -149,72 +147,16 @@ def _has_required(conditions: tuple[str, ...], ctx: CheckContext) -> bool:
     return False
 
 
-# One index entry: (rule id, the phrase's tokens, the key reported as matched).
-_Entry = tuple[str, tuple[frozenset[str], ...], str]
-
-
 class LexiconIndex:
-    """Every term of every pack rule, resolved once per distinct word.
-
-    For each word seen, the index works out (and remembers) which rule terms it can start:
-    through its own spelling, its leetspeak and slang forms, its stretched letters squeezed
-    (``anjiiiing``) and, for rules that allow it, Indonesian suffixes removed (``bangsatnya``).
-    A post then costs one dictionary look-up per word.
-    """
-
-    _MAX_WORDS = 200_000
+    """Every term and phrase of every pack rule in one :class:`~smguard.lexicon.PhraseMatcher`,
+    so a post's words are looked up once for all rules."""
 
     def __init__(self, rules: Iterable[PackRule], slang: Mapping[str, str]) -> None:
-        self.exact: dict[str, list[_Entry]] = {}
-        self.squeezed: dict[str, list[_Entry]] = {}
-        self.stemmed: set[str] = set()
-        self.slang = slang
-        self._forms: dict[str, tuple[str, ...]] = {}
-        self._words: dict[str, tuple[_Entry, ...]] = {}
-        #: The words seen so far that start at least one term.
-        self._hot: set[str] = set()
+        self.matcher: PhraseMatcher[tuple[str, str]] = PhraseMatcher(slang)
         self._cache_key = f"lexicon:{id(self)}"
         for rule in rules:
-            if rule.stem:
-                self.stemmed.add(rule.id)
             for term in rule.terms:
-                words = tuple(frozenset({w, slang.get(w, w)}) for w in term)
-                key = " ".join(term)
-                entry: _Entry = (rule.id, words[1:], key)
-                for first in words[0]:
-                    self.exact.setdefault(first, []).append(entry)
-                    if len(term) == 1:
-                        self.squeezed.setdefault(squeeze(first), []).append(entry)
-
-    def entries_for(self, word: str) -> tuple[_Entry, ...]:
-        """The terms a word can start (memoised; most words start none)."""
-        found = self._words.get(word)
-        if found is not None:
-            return found
-        from smguard.normalize import word_forms
-
-        out: dict[tuple[str, str], _Entry] = {}
-        for form in word_forms(word, self.slang, self._forms):
-            for entry in self.exact.get(form, ()):
-                out.setdefault((entry[0], entry[2]), entry)
-            if _DOUBLE_RE.search(form):
-                sq = squeeze(form)
-                if len(sq) >= 4 or _TRIPLE_RE.search(form):
-                    for entry in self.squeezed.get(sq, ()):
-                        out.setdefault((entry[0], entry[2]), entry)
-            if len(form) > 6 and form.endswith(_ID_SUFFIXES):
-                for suffix in _ID_SUFFIXES:
-                    if form.endswith(suffix):
-                        for entry in self.exact.get(form[: -len(suffix)], ()):
-                            if entry[0] in self.stemmed:
-                                out.setdefault((entry[0], entry[2]), entry)
-        result = tuple(out.values())
-        if len(self._words) >= self._MAX_WORDS:
-            self._words.clear()
-        self._words[word] = result
-        if result:
-            self._hot.add(word)
-        return result
+                self.matcher.add(term, (rule.id, " ".join(term)), stem=rule.stem)
 
     def hits(self, ctx: CheckContext) -> dict[str, list[tuple[int, int, str]]]:
         """Rule id → matched word ranges ``(first, last, key)`` for this post (memoised)."""
@@ -222,32 +164,8 @@ class LexiconIndex:
         if cached is not None:
             return cached
         found: dict[str, list[tuple[int, int, str]]] = {}
-        norm = ctx.norm
-        words = norm.words
-        known = self._words
-        distinct = set(words)
-        for word in [w for w in distinct if w not in known]:
-            self.entries_for(word)
-        if distinct.isdisjoint(self._hot):
-            ctx.cache[self._cache_key] = found
-            return found
-        hot = self._hot
-        for i, word in enumerate(words):
-            if word not in hot:
-                continue
-            entries = known.get(word) or self.entries_for(word)
-            for rule_id, rest, key in entries:
-                j = i
-                if rest:
-                    forms = norm.forms
-                    for alternatives in rest:
-                        j += 1
-                        if j >= len(words) or alternatives.isdisjoint(forms[j]):
-                            break
-                    else:
-                        found.setdefault(rule_id, []).append((i, j, key))
-                    continue
-                found.setdefault(rule_id, []).append((i, j, key))
+        for i, j, (rule_id, key) in self.matcher.find(ctx.norm):
+            found.setdefault(rule_id, []).append((i, j, key))
         ctx.cache[self._cache_key] = found
         return found
 

@@ -1,0 +1,159 @@
+"""Phrase matching on normalised words, shared by rule packs and code rules.
+
+A :class:`PhraseMatcher` holds phrases (sequences of words, each carrying a payload) and finds
+them in a :class:`~smguard.normalize.NormalizedText`. A word of a post matches a phrase word
+through any of its forms (itself, its leetspeak reading, its slang spelling-out), through its
+stretched letters squeezed (``anjiiiing``, ``maaaaf``) and — for phrases that allow it — with an
+Indonesian suffix removed (``bangsatnya``, ``kecewanya``).
+
+What a word can match is worked out once per distinct word and remembered, so a post costs about
+one set operation plus one dictionary look-up per word that starts a phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from smguard.normalize import NormalizedText, squeeze, word_forms
+
+__all__ = ["ID_SUFFIXES", "PhraseMatcher"]
+
+T = TypeVar("T")
+
+#: Indonesian suffixes that may be removed from a word: -nya, -lah, -kah, -pun, -mu, -ku.
+ID_SUFFIXES = ("nya", "lah", "kah", "pun", "mu", "ku")
+_DOUBLE_RE = re.compile(r"(.)\1")
+_TRIPLE_RE = re.compile(r"(.)\1\1")
+_MAX_WORDS = 200_000
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """What one word of a post can stand for."""
+
+    plain: frozenset[str]
+    #: Squeezed forms, when the word's letters are stretched far enough to count.
+    squeezed: frozenset[str]
+    #: Forms with an Indonesian suffix removed.
+    stems: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Phrase(Generic[T]):
+    rest: tuple[frozenset[str], ...]
+    payload: T
+    stem: bool
+
+
+class PhraseMatcher(Generic[T]):
+    """Phrases looked up by their first word; ``find`` returns ``(first, last, payload)``."""
+
+    def __init__(self, slang: Mapping[str, str]) -> None:
+        self.slang = slang
+        self._exact: dict[str, list[_Phrase[T]]] = {}
+        self._squeezed: dict[str, list[_Phrase[T]]] = {}
+        self._forms: dict[str, tuple[str, ...]] = {}
+        self._cands: dict[str, _Candidates] = {}
+        self._starts: dict[str, tuple[_Phrase[T], ...]] = {}
+        #: The words seen so far that start at least one phrase.
+        self._hot: set[str] = set()
+
+    def add(self, words: Sequence[str], payload: T, *, stem: bool = True) -> None:
+        """Add a phrase of normalised words; ``stem`` lets its words drop Indonesian suffixes."""
+        if not words:
+            raise ValueError("a phrase needs at least one word")
+        variants = tuple(frozenset({w, self.slang.get(w, w)}) for w in words)
+        phrase = _Phrase(variants[1:], payload, stem)
+        for first in variants[0]:
+            self._exact.setdefault(first, []).append(phrase)
+            self._squeezed.setdefault(squeeze(first), []).append(phrase)
+        self._starts.clear()
+        self._hot.clear()
+
+    def candidates(self, word: str) -> _Candidates:
+        found = self._cands.get(word)
+        if found is not None:
+            return found
+        plain = word_forms(word, self.slang, self._forms)
+        squeezed: set[str] = set()
+        stems: set[str] = set()
+        for form in plain:
+            if _DOUBLE_RE.search(form):
+                sq = squeeze(form)
+                # "anjiing" → "anjing"; but "good" is not "god": short words need a real stretch.
+                if len(sq) >= 4 or _TRIPLE_RE.search(form):
+                    squeezed.add(sq)
+            if len(form) > 6 and form.endswith(ID_SUFFIXES):
+                stems.update(form[: -len(s)] for s in ID_SUFFIXES if form.endswith(s))
+        found = _Candidates(frozenset(plain), frozenset(squeezed), frozenset(stems))
+        if len(self._cands) >= _MAX_WORDS:
+            self._cands.clear()
+        self._cands[word] = found
+        return found
+
+    def _phrases_starting(self, word: str) -> tuple[_Phrase[T], ...]:
+        started = self._starts.get(word)
+        if started is not None:
+            return started
+        cand = self.candidates(word)
+        out: dict[int, _Phrase[T]] = {}
+        for form in cand.plain:
+            for p in self._exact.get(form, ()):
+                out.setdefault(id(p), p)
+        for form in cand.squeezed:
+            for p in self._squeezed.get(form, ()):
+                out.setdefault(id(p), p)
+        for form in cand.stems:
+            for p in self._exact.get(form, ()):
+                if p.stem:
+                    out.setdefault(id(p), p)
+        result = tuple(out.values())
+        if len(self._starts) >= _MAX_WORDS:
+            self._starts.clear()
+            self._hot.clear()
+        self._starts[word] = result
+        if result:
+            self._hot.add(word)
+        return result
+
+    def _continues(self, word: str, alternatives: frozenset[str], stem: bool) -> bool:
+        cand = self.candidates(word)
+        if not alternatives.isdisjoint(cand.plain):
+            return True
+        if cand.squeezed and any(squeeze(a) in cand.squeezed for a in alternatives):
+            return True
+        return stem and not alternatives.isdisjoint(cand.stems)
+
+    def find(self, norm: NormalizedText, first_only: bool = False) -> list[tuple[int, int, T]]:
+        """Every phrase occurrence as ``(first word, last word, payload)``, in reading order."""
+        words = norm.words
+        distinct = set(words)
+        starts = self._starts
+        for word in [w for w in distinct if w not in starts]:
+            self._phrases_starting(word)
+        hot = self._hot
+        if distinct.isdisjoint(hot):
+            return []
+        found: list[tuple[int, int, T]] = []
+        n = len(words)
+        for i, word in enumerate(words):
+            if word not in hot:
+                continue
+            for phrase in starts.get(word) or self._phrases_starting(word):
+                j = i
+                for alternatives in phrase.rest:
+                    j += 1
+                    if j >= n or not self._continues(words[j], alternatives, phrase.stem):
+                        break
+                else:
+                    found.append((i, j, phrase.payload))
+                    if first_only:
+                        return found
+        return found
+
+    def extend(self, phrases: Iterable[tuple[Sequence[str], T]], *, stem: bool = True) -> None:
+        for words, payload in phrases:
+            self.add(words, payload, stem=stem)
