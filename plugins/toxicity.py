@@ -449,21 +449,30 @@ class ToxicityRule(Rule):
     # ------------------------------------------------------------------ checking
 
     def check(self, post: Post, ctx: CheckContext) -> list[Finding]:
-        return self.check_batch([(post, ctx)])[0]
+        result = self.check_batch([(post, ctx)])[0]
+        if isinstance(result, ModelUnavailable):
+            raise result
+        return result
 
-    def check_batch(self, items: Sequence[tuple[Post, CheckContext]]) -> list[list[Finding]]:
+    def check_batch(
+        self, items: Sequence[tuple[Post, CheckContext]]
+    ) -> list[list[Finding] | ModelUnavailable]:
         if not _detoxify_installed():
             raise ModelUnavailable(
                 "the toxicity check needs the detoxify extra, which is not installed",
                 fix=INSTALL_FIX,
             )
         # Find the files before importing torch, so that a missing model is reported fast.
+        # A post whose language has no model is reported on its own; the others are scored.
         targets = self._assign(items)
         # Group every window of every post by model; one predict call per batch_size windows.
         groups: dict[_Target, list[tuple[int, int, int]]] = {}
         for index, (post, _ctx) in enumerate(items):
+            target = targets[index]
+            if isinstance(target, ModelUnavailable):
+                continue
             for start, end in windows(post.text, self.settings.chunk_chars):
-                groups.setdefault(targets[index], []).append((index, start, end))
+                groups.setdefault(target, []).append((index, start, end))
         best: list[dict[str, tuple[float, tuple[int, int], str]]] = [{} for _ in items]
         for target, pieces in groups.items():
             model = self._model(target)
@@ -481,12 +490,17 @@ class ToxicityRule(Rule):
                     for (i, s, e), value in zip(chunk, values, strict=True):
                         if name not in best[i] or value > best[i][name][0]:
                             best[i][name] = (value, (s, e), target.ref)
-        return [self._findings(post, best[i]) for i, (post, _ctx) in enumerate(items)]
+        return [
+            target if isinstance(target, ModelUnavailable) else self._findings(post, best[i])
+            for i, ((post, _ctx), target) in enumerate(zip(items, targets, strict=True))
+        ]
 
-    def _assign(self, items: Sequence[tuple[Post, CheckContext]]) -> list[_Target]:
-        """The model for each post; ``ModelUnavailable`` if one has no usable model at all."""
+    def _assign(
+        self, items: Sequence[tuple[Post, CheckContext]]
+    ) -> list[_Target | ModelUnavailable]:
+        """The model for each post, or why that post has no usable model."""
         resolved: dict[tuple[str, str | None], _Target | ModelUnavailable] = {}
-        out: list[_Target] = []
+        out: list[_Target | ModelUnavailable] = []
         for post, ctx in items:
             lang = post.language or (next(iter(ctx.languages)) if len(ctx.languages) == 1 else None)
             first_error: ModelUnavailable | None = None
@@ -504,11 +518,15 @@ class ToxicityRule(Rule):
                     break
                 first_error = first_error or found
             if chosen is None:
-                raise first_error or ModelUnavailable(
-                    "no toxicity model is configured for this language",
-                    fix=f'set [plugins.{PLUGIN}] models = {{default = "multilingual"}}',
+                out.append(
+                    first_error
+                    or ModelUnavailable(
+                        "no toxicity model is configured for this language",
+                        fix=f'set [plugins.{PLUGIN}] models = {{default = "multilingual"}}',
+                    )
                 )
-            out.append(chosen)
+            else:
+                out.append(chosen)
         return out
 
     def _findings(

@@ -321,9 +321,12 @@ class Guard:
             return
         share = (time.perf_counter() - t0) * 1000 / len(todo)
         for it, found in zip(todo, results, strict=True):
+            it.own_ms += share
+            if isinstance(found, ModelUnavailable):
+                self._unavailable(it, rule, found)
+                continue
             it.findings.extend(found)
             _add_time(it.engines, rule.engine, share)
-            it.own_ms += share
 
     def _unavailable(self, item: _Item, rule: Rule, exc: ModelUnavailable) -> None:
         item.engines[rule.engine] = EngineStatus("skipped", reason=exc.reason, fix=exc.fix)

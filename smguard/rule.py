@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from smguard.errors import RulePackError
+from smguard.errors import ModelUnavailable, RulePackError
 from smguard.types import CATEGORIES, Finding, Post, Severity
 
 if TYPE_CHECKING:
@@ -131,8 +131,15 @@ class Rule:
         """Return the findings of this rule for one post (empty when it does not fire)."""
         raise NotImplementedError
 
-    def check_batch(self, items: Sequence[tuple[Post, CheckContext]]) -> list[list[Finding]]:
-        """Check many posts at once; the default calls :meth:`check` for each."""
+    def check_batch(
+        self, items: Sequence[tuple[Post, CheckContext]]
+    ) -> Sequence[list[Finding] | ModelUnavailable]:
+        """Check many posts at once; the default calls :meth:`check` for each.
+
+        An entry may be a :class:`~smguard.errors.ModelUnavailable` instead of findings when
+        that post alone cannot be checked (say, no model for its language); raising it instead
+        marks the whole batch.
+        """
         return [list(self.check(post, ctx)) for post, ctx in items]
 
     def finding(

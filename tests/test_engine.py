@@ -362,3 +362,27 @@ def test_elapsed_ms_is_each_posts_own_time() -> None:
     fast, slow = guard.check_many(["fast one", "slow one"])
     assert slow.elapsed_ms >= 50
     assert fast.elapsed_ms < 50  # not charged for its slow neighbour
+
+
+def test_a_batched_rule_can_mark_single_posts_unavailable() -> None:
+    class HalfModel(Rule):
+        batch = True
+
+        def check_batch(
+            self, items: Sequence[tuple[Post, CheckContext]]
+        ) -> list[list[Finding] | ModelUnavailable]:
+            return [
+                [self.finding(score=0.9)]
+                if p.language == "en"
+                else ModelUnavailable("no model for id", fix="smguard models pull multilingual")
+                for p, _ in items
+            ]
+
+    guard = make_guard([rules_plugin(base_rule(HalfModel, "T-HALF", required=True))])
+    en, id_ = guard.check_many(
+        [{"text": "toxic", "language": "en"}, {"text": "beracun", "language": "id"}]
+    )
+    assert en.engines["t-half"].status == "ok" and en.decision == "block"
+    assert id_.engines["t-half"].status == "skipped"
+    assert id_.engines["t-half"].fix == "smguard models pull multilingual"
+    assert [f.rule for f in id_.findings] == ["SMG-INT-002"]

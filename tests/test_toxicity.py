@@ -162,9 +162,11 @@ post = Post("hello", language="en")
 config = Config()
 ctx = CheckContext(post, frozenset({{"en"}}), config, config.account(None))
 try:
-    rule.check_batch([(post, ctx)])
-except ModelUnavailable as exc:
-    print(exc.fix, "torch" in sys.modules)
+    exc = rule.check_batch([(post, ctx)])[0]  # the post's own result: why it has no model
+except ModelUnavailable as whole_batch:  # the extra itself is missing
+    exc = whole_batch
+assert isinstance(exc, ModelUnavailable)
+print(exc.fix, "torch" in sys.modules)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     fix, torch_loaded = out.stdout.strip().rsplit(" ", 1)
@@ -242,16 +244,19 @@ def test_missing_weights_say_which_command_fixes_it(
 ) -> None:
     monkeypatch.setattr(toxicity, "_detoxify_installed", lambda: True)  # runs without the extra
     rule = make_rule(tmp_path / "empty-store")
-    with pytest.raises(ModelUnavailable) as info:
-        rule.check_batch(items(Post("halo semua", language="id")))
-    assert info.value.fix == "smguard models pull multilingual"
-    assert "not installed" in info.value.reason
+    (result,) = rule.check_batch(items(Post("halo semua", language="id")))
+    assert isinstance(result, ModelUnavailable)
+    assert result.fix == "smguard models pull multilingual"
+    assert "not installed" in result.reason
+    with pytest.raises(ModelUnavailable):  # check() of a single post raises it
+        rule.check(*items(Post("halo semua", language="id"))[0])
     missing_file = make_rule(
         tmp_path,
         models={"en": str(tmp_path / "nope.ckpt")},
     )
-    with pytest.raises(ModelUnavailable, match="does not exist"):
-        missing_file.check_batch(items(Post("hello", language="en")))
+    (result,) = missing_file.check_batch(items(Post("hello", language="en")))
+    assert isinstance(result, ModelUnavailable)
+    assert "does not exist" in result.reason
 
 
 def test_detoxify_not_installed_is_skipped_with_the_pip_command(
@@ -375,6 +380,21 @@ def test_english_falls_back_to_the_default_model_when_its_own_is_missing(
     rule = make_rule(store)
     [found] = rule.check_batch(items(Post("hello", language="en")))
     assert "sexual_explicit" in summary(found)
+
+
+@detoxify_test
+def test_a_language_without_a_model_skips_only_its_own_posts(
+    tiny: TinyModels, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    modelstore.import_model(store, tiny.store / "original")  # English only
+    rule = make_rule(store, models={"en": "original", "default": "multilingual"})
+    found_en, missing_id = rule.check_batch(
+        items(Post("hello", language="en"), Post("halo", language="id"))
+    )
+    assert isinstance(found_en, list) and "obscene" in summary(found_en)
+    assert isinstance(missing_id, ModelUnavailable)
+    assert missing_id.fix == "smguard models pull multilingual"
 
 
 @detoxify_test
