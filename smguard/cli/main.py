@@ -60,7 +60,53 @@ class State:
         return self._guard
 
 
+#: Command name → "module:attribute". Modules load when their command is used, so that
+#: `smguard check` does not import the database layer, and `smguard --help` stays quick enough.
+_COMMANDS: dict[str, str] = {
+    "check": "smguard.cli.check:check",
+    "rules": "smguard.cli.rules:rules",
+    "plugins": "smguard.cli.plugins:plugins",
+    "models": "smguard.cli.models:models",
+    "incidents": "smguard.cli.incidents:incidents",
+    "clarify": "smguard.cli.clarify:clarify",
+    "audit": "smguard.cli.audit:audit",
+    "alerts": "smguard.cli.alerts:alerts",
+    "db": "smguard.cli.db:db",
+    "accounts": "smguard.cli.accounts:accounts",
+    "admins": "smguard.cli.accounts:admins",
+    "2fa": "smguard.cli.twofa:twofa",
+    "vault": "smguard.cli.vault:vault",
+    "keys": "smguard.cli.security:keys",
+    "approve": "smguard.cli.security:approve",
+}
+#: Subcommands that live in another module than their group.
+_SUBCOMMANDS: dict[str, dict[str, str]] = {"audit": {"2fa": "smguard.cli.security:audit_2fa"}}
+
+
+def _load(target: str) -> click.Command:
+    import importlib
+
+    module, _, attr = target.partition(":")
+    command = getattr(importlib.import_module(module), attr)
+    if not isinstance(command, click.Command):  # pragma: no cover - a packaging mistake
+        raise TypeError(f"{target} is not a click command")
+    return command
+
+
 class SmguardGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(_COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = self.commands.get(cmd_name)
+        if command is None and cmd_name in _COMMANDS:
+            command = _load(_COMMANDS[cmd_name])
+            if isinstance(command, click.Group):
+                for sub, target in _SUBCOMMANDS.get(cmd_name, {}).items():
+                    command.add_command(_load(target), name=sub)
+            self.add_command(command, name=cmd_name)
+        return command
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -95,32 +141,10 @@ def cli(ctx: click.Context, config_path: Path | None, lang: str | None) -> None:
 
 
 def _add_commands() -> None:
-    from smguard.cli.alerts import alerts
-    from smguard.cli.audit import audit
-    from smguard.cli.check import check
-    from smguard.cli.clarify import clarify
-    from smguard.cli.db import db
-    from smguard.cli.incidents import incidents
-    from smguard.cli.plugins import plugins
-    from smguard.cli.rules import rules
-
-    cli.add_command(check)
-    cli.add_command(rules)
-    cli.add_command(plugins)
-    cli.add_command(alerts)
-    cli.add_command(incidents)
-    cli.add_command(clarify)
-    cli.add_command(audit)
-    cli.add_command(db)
-    try:
-        from smguard.cli.models import models
-    except ImportError:  # pragma: no cover - the models group ships with the toxicity plugin
-        pass
-    else:
-        cli.add_command(models)
-    from smguard.cli.security import add_security_commands
-
-    add_security_commands(cli)
+    """Load every built-in command now (tests and documentation tools use this)."""
+    ctx = click.Context(cli)
+    for name in _COMMANDS:
+        cli.get_command(ctx, name)
 
 
 def _plugin_commands() -> None:
@@ -135,6 +159,5 @@ def _plugin_commands() -> None:
 
 
 def main() -> None:
-    _add_commands()
     _plugin_commands()
     cli(prog_name="smguard")

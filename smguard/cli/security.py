@@ -2,8 +2,8 @@
 
 The groups live in their own modules — ``accounts`` and ``admins`` (``smguard.cli.accounts``),
 ``2fa`` (``smguard.cli.twofa``), ``vault`` (``smguard.cli.vault``) — and
-:func:`add_security_commands` puts them all on the root command, and ``2fa`` onto the ``audit``
-group. Every command first syncs ``smguard.toml``'s inventory into the database.
+``smguard.cli.main`` loads them by name when used, and puts ``2fa`` onto the ``audit`` group.
+Every command first syncs ``smguard.toml``'s inventory into the database.
 
 Exit codes: 0 done; 3 refused or bad input (one line saying why, in the user's language) —
 ``smguard audit 2fa`` has its own: 0 clean, 1 warnings, 2 critical.
@@ -28,7 +28,7 @@ from smguard.errors import SmguardError
 if TYPE_CHECKING:
     from smguard.store import Store
 
-__all__ = ["SecurityGroup", "add_security_commands", "ask_code", "security_store"]
+__all__ = ["SecurityGroup", "ask_code", "security_store"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -392,27 +392,3 @@ def keys_generate(state: State) -> None:
 
 
 # -- registration ------------------------------------------------------------------------------
-
-
-def add_security_commands(cli: click.Group) -> None:
-    """Put the account-security commands on the root group and ``2fa`` on ``audit``."""
-    from smguard.cli.accounts import accounts, admins
-    from smguard.cli.twofa import twofa
-    from smguard.cli.vault import vault
-
-    cli.add_command(accounts)
-    cli.add_command(admins)
-    cli.add_command(twofa, name="2fa")
-    cli.add_command(vault)
-    cli.add_command(keys)
-    cli.add_command(approve)
-    audit = cli.commands.get("audit")
-    if audit is None:
-        try:
-            from smguard.cli.audit import audit as audit_group
-        except ImportError:  # pragma: no cover - the audit group ships with the core
-            return
-        cli.add_command(audit_group)
-        audit = audit_group
-    if isinstance(audit, click.Group):
-        audit.add_command(audit_2fa, name="2fa")
