@@ -17,6 +17,8 @@ from smguard.errors import InputError
 __all__ = [
     "CATEGORIES",
     "DECISIONS",
+    "EVENT_KINDS",
+    "ActivityEvent",
     "LANGUAGES",
     "POST_KINDS",
     "EngineStatus",
@@ -287,3 +289,58 @@ class Verdict:
         if self.error:
             out["error"] = self.error
         return out
+
+
+#: What a connector can see happen on an account.
+EVENT_KINDS: tuple[str, ...] = (
+    "post_published",  # a post, reply or story went live (text, url, links)
+    "post_deleted",
+    "login",  # a session started (ip, device, location where known)
+    "logout",
+    "login_failed",
+    "password_change",
+    "profile_change",  # name, bio, avatar, username
+    "recovery_change",  # recovery e-mail or phone
+    "twofa_change",  # 2FA switched on/off or its method changed
+    "app_authorised",  # a connected app / third-party access granted
+    "app_revoked",
+    "admin_added",  # a person or page role granted access
+    "admin_removed",
+    "follow",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class ActivityEvent:
+    """Something a connector saw on an account, as detectors see it.
+
+    ``id`` is stable: the same event read twice (a re-ingested export, an overlapping poll) has
+    the same id, so storage can drop the repeat. ``at`` is timezone-aware.
+    """
+
+    id: str
+    account: str
+    platform: str
+    kind: str
+    at: datetime
+    source: str
+    actor: str | None = None
+    ip: str | None = None
+    device: str | None = None
+    country: str | None = None
+    city: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    text: str | None = None
+    url: str | None = None
+    links: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in EVENT_KINDS:
+            raise InputError(
+                f"unknown activity kind {self.kind!r} (one of {', '.join(EVENT_KINDS)})"
+            )
+        if self.at.tzinfo is None:
+            raise InputError("an activity event's time needs a time zone")
