@@ -131,6 +131,12 @@ class PhraseMatcher(Generic[T]):
         """Every phrase occurrence as ``(first word, last word, payload)``, in reading order."""
         words = norm.words
         distinct = set(words)
+        joined = norm.joined
+        if joined:
+            # "what a m o r o n" joins to "amoron": also try it without the article.
+            distinct.update(
+                words[k][1:] for k in joined if words[k][0] in "ai" and len(words[k]) >= 5
+            )
         starts = self._starts
         for word in [w for w in distinct if w not in starts]:
             self._phrases_starting(word)
@@ -141,7 +147,9 @@ class PhraseMatcher(Generic[T]):
         n = len(words)
         for i, word in enumerate(words):
             if word not in hot:
-                continue
+                if i not in joined or word[1:] not in hot or word[0] not in "ai":
+                    continue
+                word = word[1:]
             for phrase in starts.get(word) or self._phrases_starting(word):
                 j = i
                 for alternatives in phrase.rest:

@@ -27,6 +27,7 @@ cannot hang the guard.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -97,30 +98,44 @@ class PackRule(Rule):
                     matches.append((spans[i][0], spans[j][1], key))
         for pattern in self.regexes:
             if self.regex_on == "original":
-                for m in pattern.finditer(post.text):
-                    matches.append((m.start(), m.end(), m.group()))
+                found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(post.text)]
             else:
                 norm = ctx.norm
-                for m in pattern.finditer(norm.text):
-                    s, e = norm.span(m.start(), m.end())
-                    matches.append((s, e, m.group()))
+                found = [
+                    (*norm.span(m.start(), m.end()), m.group()) for m in pattern.finditer(norm.text)
+                ]
+            if found and (self.near or self.not_near):
+                found = [m for m in found if self._regex_context_ok(ctx, m[0], m[1])]
+            matches.extend(found)
         if not matches:
             return ()
-        if self.min_distinct > 1 and len({k for _, _, k in matches}) < self.min_distinct:
+        # Overlapping matches of one rule are one finding (and count once for min_distinct).
+        matches.sort()
+        kept: list[tuple[int, int, str]] = []
+        for match in matches:
+            if not kept or match[0] >= kept[-1][1]:
+                kept.append(match)
+        if self.min_distinct > 1 and len({k for _, _, k in kept}) < self.min_distinct:
             return ()
         if self.with_ and not _has_required(self.with_, ctx):
             return ()
-        matches.sort()
-        findings = []
-        last_end = -1
-        for s, e, _ in matches:
-            if s < last_end:  # overlapping matches of one rule are one finding
-                continue
-            last_end = e
-            findings.append(self.finding(span=(s, e), evidence=post.text[s:e]))
-            if len(findings) >= _MAX_FINDINGS_PER_RULE:
-                break
-        return findings
+        return [
+            self.finding(span=(s, e), evidence=post.text[s:e])
+            for s, e, _ in kept[:_MAX_FINDINGS_PER_RULE]
+        ]
+
+    def _regex_context_ok(self, ctx: CheckContext, start: int, end: int) -> bool:
+        """Apply near / not_near to a regex match through the words it covers."""
+        spans = ctx.norm.spans
+        covered = [k for k, (s, e) in enumerate(spans) if s < end and e > start]
+        if covered:
+            i, j = covered[0], covered[-1]
+        else:  # between words: its context is the words on either side
+            i = j = bisect.bisect_left([s for s, _ in spans], start)
+        forms = ctx.norm.forms
+        if self.near and not _context(forms, i, j, self.near):
+            return False
+        return not (self.not_near and _context(forms, i, j, self.not_near))
 
 
 def _context(forms: Sequence[tuple[str, ...]], i: int, j: int, ctx: Context) -> bool:
@@ -346,9 +361,21 @@ def _context_spec(value: Any, key: str, file: str, rule: str) -> Context | None:
             f"'match.{key}.side' must be both, before or after", file=file, rule=rule
         )
     words = value["words"]
-    if not all(isinstance(w, str) and w.strip() for w in words):
-        raise RulePackError(f"'match.{key}.words' must be words", file=file, rule=rule)
+    for w in words:
+        if not isinstance(w, str) or not w.strip():
+            raise RulePackError(
+                f"'match.{key}.words' must be words, got {_yaml_value(w)}", file=file, rule=rule
+            )
     return Context(words=frozenset(fold(w.strip()) for w in words), window=window, side=side)
+
+
+def _yaml_value(value: Any) -> str:
+    """Describe a non-text YAML value; unquoted yes/no/on/off/true/false become booleans."""
+    if isinstance(value, bool):
+        return f'{value!r} (a YAML boolean: write the word in quotes, e.g. "no")'
+    if isinstance(value, int | float):
+        return f"{value!r} (a number: write it in quotes)"
+    return repr(value)
 
 
 def _compile_regex(pattern: Any, file: str, rule: str) -> Any:
@@ -379,7 +406,9 @@ def _terms(values: Any, key: str, file: str, rule: str) -> list[tuple[str, ...]]
     for value in values:
         if not isinstance(value, str) or not value.strip():
             raise RulePackError(
-                f"'match.{key}' items must be non-empty texts", file=file, rule=rule
+                f"'match.{key}' items must be non-empty texts, got {_yaml_value(value)}",
+                file=file,
+                rule=rule,
             )
         words = tuple(fold(value).split())
         bad = [w for w in words if not _WORD_RE.match(w)]

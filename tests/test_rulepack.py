@@ -190,3 +190,38 @@ def test_rules_test_command_reports_failing_examples(tmp_path: Path) -> None:
     )
     assert result.exit_code == 3
     assert "mine.yaml, rule SMG-XX-T-001: 'severity'" in result.output
+
+
+def test_spelled_out_word_after_an_article(tmp_path: Path) -> None:
+    guard = guard_for(tmp_path, "terms: [moron]")
+    text = "What a m o r o n"
+    verdict = guard.check({"text": text, "language": "en"})
+    (finding,) = verdict.findings
+    assert finding.span is not None and text[finding.span[0] : finding.span[1]] == "a m o r o n"
+    assert fired(guard, "m.o.r.o.n")
+
+
+def test_regex_matches_respect_near_and_not_near(tmp_path: Path) -> None:
+    guard = guard_for(
+        tmp_path,
+        """
+        regex: ['\\d+rb']
+        near: {words: [depo, deposit], window: 2}
+        not_near: {words: [tabungan], window: 3}
+        """,
+    )
+    assert fired(guard, "depo 10rb langsung main")
+    assert not fired(guard, "harga 10rb saja")
+    assert not fired(guard, "deposit tabungan 50rb")
+
+
+def test_min_distinct_counts_overlapping_matches_once(tmp_path: Path) -> None:
+    guard = guard_for(tmp_path, "terms: [depo, slot]\nphrases: ['depo 10rb']\nmin_distinct: 2")
+    assert not fired(guard, "depo 10rb")  # one place, two overlapping keys
+    assert fired(guard, "slot depo 10rb")
+
+
+def test_unquoted_yaml_booleans_in_word_lists_are_explained(tmp_path: Path) -> None:
+    write_pack(tmp_path, "p.yaml", pack_with("terms: [yes, no]"))
+    with pytest.raises(RulePackError, match="a YAML boolean: write the word in quotes"):
+        load_packs([tmp_path])
