@@ -186,3 +186,13 @@ def test_plugins_lists_what_each_registered(run) -> None:  # type: ignore[no-unt
     rows = {r["name"]: r for r in json.loads(result.output)}
     assert rows["policy"]["builtin"] is True
     assert "decide" in rows["policy"]["hooks"]
+
+
+def test_batch_text_output_ends_with_a_summary(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    posts = tmp_path / "posts.jsonl"
+    lines = ['{"text": "semua boleh"}', '{"text": "ini terlarang"}', '{"text": "saya ragu"}', "{"]
+    posts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("check", "--file", str(posts))
+    assert result.exit_code == 3
+    last = result.output.strip().splitlines()[-1]
+    assert last == "4 checked: 1 may go out, 1 need review, 1 blocked, 1 not checked"

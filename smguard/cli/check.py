@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 import click
 
 from smguard.cli.main import EXIT_BAD_INPUT, Problem, State
-from smguard.cli.render import render_verdict
+from smguard.cli.render import render_summary, render_verdict
 from smguard.errors import InputError
 from smguard.types import Verdict
 
@@ -149,7 +149,10 @@ def check(
         guard, posts(), len(inputs), show_progress=batch and fmt == "text" and not quiet
     )
     worst = 0
+    seen: list[Verdict] = []
+    skipped_notes: set[str] | None = set() if batch else None
     for n, verdict in enumerate(verdicts):
+        seen.append(verdict)
         if verdict.error is not None:
             worst = max(worst, EXIT_BAD_INPUT)
             if not batch:
@@ -171,9 +174,12 @@ def check(
             click.echo(json.dumps(out, ensure_ascii=False))
         else:
             text_in = source.get("text") if isinstance(source, dict) else None
-            click.echo(render_verdict(verdict, text_in if isinstance(text_in, str) else "", lang))
+            shown = text_in if isinstance(text_in, str) else ""
+            click.echo(render_verdict(verdict, shown, lang, skipped_notes))
             if recorded is not None:
                 click.echo(_recorded_line(recorded, lang))
+    if batch and fmt == "text" and not quiet and skipped_notes is not None:
+        click.echo(render_summary(seen, skipped_notes, lang))
     sys.exit(worst)
 
 

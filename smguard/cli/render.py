@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from smguard.types import Finding, Verdict, localized
+from smguard.types import EngineStatus, Finding, Verdict, localized
 
 _DECISION = {
     "allow": ("OK", "green", {"en": "may go out", "id": "boleh terbit"}),
@@ -64,7 +64,20 @@ def render_finding(finding: Finding, text: str, lang: str) -> list[str]:
     return lines
 
 
-def render_verdict(verdict: Verdict, text: str, lang: str) -> str:
+def engine_note(name: str, status: EngineStatus, lang: str) -> str:
+    note = f"  {localized(_LABELS['engine'], lang)} {name}: {status.status}"
+    if status.reason:
+        note += f" — {status.reason}"
+    if status.fix:
+        note += f" ({localized(_LABELS['fix'], lang)}: {status.fix})"
+    return click.style(note, dim=True)
+
+
+def render_verdict(
+    verdict: Verdict, text: str, lang: str, skipped_notes: set[str] | None = None
+) -> str:
+    """A verdict for people. With ``skipped_notes``, notes about skipped engines are collected
+    there (to be shown once for a whole batch) instead of under every post."""
     who = f" {verdict.id}" if verdict.id else ""
     if verdict.error:
         label = click.style("ERROR", fg="red", bold=True)
@@ -79,11 +92,33 @@ def render_verdict(verdict: Verdict, text: str, lang: str) -> str:
     for finding in verdict.findings:
         lines.extend(render_finding(finding, text, lang))
     for name, status in verdict.engines.items():
-        if status.status != "ok":
-            note = f"  {localized(_LABELS['engine'], lang)} {name}: {status.status}"
-            if status.reason:
-                note += f" — {status.reason}"
-            if status.fix:
-                note += f" ({localized(_LABELS['fix'], lang)}: {status.fix})"
-            lines.append(click.style(note, dim=True))
+        if status.status == "ok":
+            continue
+        note = engine_note(name, status, lang)
+        if skipped_notes is not None and status.status == "skipped":
+            skipped_notes.add(note)
+        else:
+            lines.append(note)
     return "\n".join(lines) + "\n"
+
+
+_SUMMARY = {
+    "en": "{n} checked: {allow} may go out, {review} need review, {block} blocked",
+    "id": "{n} diperiksa: {allow} boleh terbit, {review} perlu ditinjau, {block} diblokir",
+}
+_SUMMARY_ERRORS = {"en": ", {errors} not checked", "id": ", {errors} tidak diperiksa"}
+
+
+def render_summary(verdicts: list[Verdict], skipped_notes: set[str], lang: str) -> str:
+    """The closing lines of a batch: counts per decision, and engines that did not run."""
+    counts = {"allow": 0, "review": 0, "block": 0}
+    errors = 0
+    for v in verdicts:
+        if v.error:
+            errors += 1
+        else:
+            counts[v.decision] += 1
+    line = localized(_SUMMARY, lang).format(n=len(verdicts), **counts)
+    if errors:
+        line += localized(_SUMMARY_ERRORS, lang).format(errors=errors)
+    return "\n".join([click.style(line, bold=True), *sorted(skipped_notes)])
