@@ -41,8 +41,9 @@ CONFIG_FILE = "smguard.toml"
 ENV_PREFIX = "SMGUARD_"
 _SECTIONS = (
     "guard", "plugins", "rules", "policy", "accounts", "storage", "incidents", "alerts", "clarify",
-    "organisation", "security", "approvals", "admins",
+    "organisation", "security", "approvals", "admins", "detectors",
 )  # fmt: skip
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,11 @@ class AccountSettings:
     prime_time: tuple[str, ...] = ("07:00", "12:00", "19:00")
     own_domains: tuple[str, ...] = ()
     language: str | None = None
+    #: When the team works on the account (local time; may wrap midnight); ``None``: the
+    #: account-watch detectors treat only ``quiet_hours`` as off hours.
+    working_hours: tuple[time, time] | None = None
+    #: Working days, 0 = Monday … 6 = Sunday (every day unless ``working_days`` says otherwise).
+    working_days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
     policy: PolicySettings = field(default_factory=PolicySettings)
     #: Inventory (handle, platform 2FA, recovery contacts, roles): see smguard.security.
     inventory: AccountInventory = field(default_factory=AccountInventory)
@@ -96,6 +102,8 @@ class Config:
     incidents: Mapping[str, Any] = field(default_factory=dict)
     alerts: Mapping[str, Any] = field(default_factory=dict)
     clarify: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[detectors]``: account-watch detector tuning, validated by ``smguard.detect``.
+    detectors: Mapping[str, Any] = field(default_factory=dict)
     #: ``[organisation]``, ``[security]``, ``[approvals]``; ``[admins.NAME]``.
     security: SecuritySettings = field(default_factory=SecuritySettings)
     admins: Mapping[str, AdminSettings] = field(default_factory=dict)
@@ -231,6 +239,13 @@ def _clock(value: Any, key: str) -> time:
         raise ConfigError(f"{key}: {value!r} is not a time like 07:30") from None
 
 
+def _hours(raw: Any, key: str, example: str) -> tuple[time, time]:
+    if not isinstance(raw, str) or raw.count("-") != 1:
+        raise ConfigError(f'{key}: must look like "{example}"')
+    start, end = raw.split("-")
+    return _clock(start.strip(), key), _clock(end.strip(), key)
+
+
 def _parse_guard(table: Mapping[str, Any]) -> GuardSettings:
     _check_keys(table, set(GuardSettings.__dataclass_fields__), "guard")
     defaults = GuardSettings()
@@ -261,18 +276,26 @@ def _parse_account(
         raise ConfigError(f"{where}: must be a table")
     known = {
         "platform", "timezone", "quiet_hours", "prime_time", "own_domains", "language", "policy",
+        "working_hours", "working_days",
     } | ACCOUNT_INVENTORY_KEYS  # fmt: skip
     _check_keys(table, known, where)
     quiet = AccountSettings().quiet_hours
     if "quiet_hours" in table:
-        raw = table["quiet_hours"]
-        if not isinstance(raw, str) or raw.count("-") != 1:
-            raise ConfigError(f'{where}.quiet_hours: must look like "00:00-05:00"')
-        start, end = raw.split("-")
-        quiet = (
-            _clock(start.strip(), f"{where}.quiet_hours"),
-            _clock(end.strip(), f"{where}.quiet_hours"),
-        )
+        quiet = _hours(table["quiet_hours"], f"{where}.quiet_hours", "00:00-05:00")
+    working = None
+    if "working_hours" in table:
+        working = _hours(table["working_hours"], f"{where}.working_hours", "07:00-19:00")
+    days = AccountSettings().working_days
+    if "working_days" in table:
+        names = _str_list(table["working_days"], f"{where}.working_days")
+        bad = [d for d in names if d.lower() not in _DAYS]
+        if bad:
+            raise ConfigError(
+                f"{where}.working_days: {bad[0]!r} is not a day (use {', '.join(_DAYS)})"
+            )
+        if not names:
+            raise ConfigError(f'{where}.working_days: name at least one day, e.g. ["mon"]')
+        days = tuple(sorted({_DAYS.index(d.lower()) for d in names}))
     prime = AccountSettings().prime_time
     if "prime_time" in table:
         prime = _str_list(table["prime_time"], f"{where}.prime_time")
@@ -292,6 +315,8 @@ def _parse_account(
             d.lower() for d in _str_list(table.get("own_domains", []), f"{where}.own_domains")
         ),
         language=None if language is None else _language(language, f"{where}.language", False),
+        working_hours=working,
+        working_days=days,
         policy=parse_policy(table["policy"], f"{where}.policy", base=policy)
         if "policy" in table
         else policy,
@@ -348,6 +373,7 @@ def _parse(data: Mapping[str, Any], path: Path | None) -> Config:
         incidents=_table(data, "incidents"),
         alerts=_table(data, "alerts"),
         clarify=_table(data, "clarify"),
+        detectors=_table(data, "detectors"),
         security=security,
         admins=parse_admins(_table(data, "admins")),
         raw=data,
