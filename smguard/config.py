@@ -12,12 +12,14 @@ A bad setting raises :class:`~smguard.errors.ConfigError` naming the key, e.g.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from smguard.errors import ConfigError
@@ -35,7 +37,7 @@ from smguard.security.settings import (
 )
 from smguard.types import LANGUAGES
 
-__all__ = ["AccountSettings", "Config", "GuardSettings"]
+__all__ = ["AccountSettings", "AccountWatch", "Config", "GuardSettings", "WatchSettings"]
 
 CONFIG_FILE = "smguard.toml"
 ENV_PREFIX = "SMGUARD_"
@@ -61,6 +63,42 @@ class GuardSettings:
 
 
 @dataclass(frozen=True)
+class WatchSettings:
+    """``[watch]``: how ``smguard watch`` polls accounts (see docs/watch.md)."""
+
+    #: Seconds between two polling cycles.
+    interval_s: float = 60.0
+    #: Seconds to wait for a platform's answer.
+    timeout_s: float = 10.0
+    #: Tries after a failed request (server error, 429, network), with growing pauses.
+    retries: int = 3
+    #: The longest ``Retry-After`` pause smguard honours; a longer one fails this cycle.
+    retry_after_max_s: float = 120.0
+    #: Posts read on an account's first poll (older ones: ingest an export).
+    backfill: int = 40
+    #: Pages read per account and cycle; the rest waits for the next cycle.
+    max_pages: int = 10
+    #: Failed cycles in a row before the account's watch failure opens an incident.
+    failures_before_incident: int = 3
+    #: How long one watcher holds an account (PostgreSQL: several watchers share the accounts).
+    lease_s: float = 300.0
+
+
+#: Keys of ``[accounts.NAME]`` that tell ``smguard watch`` how to read the account.
+WATCH_ACCOUNT_KEYS: frozenset[str] = frozenset({"mastodon_url", "mastodon_id", "token_env"})
+
+
+@dataclass(frozen=True)
+class AccountWatch:
+    """Where ``smguard watch`` reads an account (``mastodon_url`` + ``handle`` or ``mastodon_id``;
+    the access token, if any, from the environment variable named by ``token_env``)."""
+
+    mastodon_url: str | None = None
+    mastodon_id: str | None = None
+    token_env: str | None = None
+
+
+@dataclass(frozen=True)
 class AccountSettings:
     """Per-account settings (``[accounts.NAME]``); an unknown account gets the defaults."""
 
@@ -81,6 +119,8 @@ class AccountSettings:
     inventory: AccountInventory = field(default_factory=AccountInventory)
     #: Which checks of this account need approval (``[approvals]`` unless overridden).
     approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
+    #: Where ``smguard watch`` polls it (empty: not polled).
+    watch: AccountWatch = field(default_factory=AccountWatch)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -107,6 +147,8 @@ class Config:
     #: ``[organisation]``, ``[security]``, ``[approvals]``; ``[admins.NAME]``.
     security: SecuritySettings = field(default_factory=SecuritySettings)
     admins: Mapping[str, AdminSettings] = field(default_factory=dict)
+    #: ``[watch]``: how accounts are polled.
+    watch: WatchSettings = field(default_factory=WatchSettings)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def plugin(self, name: str) -> Mapping[str, Any]:
@@ -277,7 +319,7 @@ def _parse_account(
     known = {
         "platform", "timezone", "quiet_hours", "prime_time", "own_domains", "language", "policy",
         "working_hours", "working_days",
-    } | ACCOUNT_INVENTORY_KEYS  # fmt: skip
+    } | ACCOUNT_INVENTORY_KEYS | WATCH_ACCOUNT_KEYS  # fmt: skip
     _check_keys(table, known, where)
     quiet = AccountSettings().quiet_hours
     if "quiet_hours" in table:
@@ -324,7 +366,67 @@ def _parse_account(
         approvals=parse_approvals(table["approvals"], f"{where}.approvals", base=approvals)
         if "approvals" in table
         else (approvals or ApprovalPolicy()),
+        watch=_parse_account_watch(table, where),
     )
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _parse_account_watch(table: Mapping[str, Any], where: str) -> AccountWatch:
+    values: dict[str, str] = {}
+    for key in WATCH_ACCOUNT_KEYS & set(table):
+        value = table[key]
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}.{key}: must be a non-empty string")
+        values[key] = value.strip()
+    url = values.get("mastodon_url")
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ConfigError(
+                f"{where}.mastodon_url: {url!r} is not a server address like https://mastodon.social"
+            )
+        values["mastodon_url"] = url.rstrip("/")
+        if "mastodon_id" not in values and not table.get("handle"):
+            raise ConfigError(
+                f'{where}.mastodon_url: also set handle (e.g. "@kemcontoh") or mastodon_id'
+            )
+    elif "mastodon_id" in values:
+        raise ConfigError(f"{where}.mastodon_id: set mastodon_url too (the account's server)")
+    env = values.get("token_env")
+    if env is not None and not _ENV_NAME.fullmatch(env):
+        raise ConfigError(
+            f"{where}.token_env: {env!r} must be the NAME of an environment variable holding the "
+            "token (e.g. MASTODON_TOKEN), not the token itself"
+        )
+    return AccountWatch(**values)
+
+
+def _parse_watch(table: Mapping[str, Any]) -> WatchSettings:
+    defaults = WatchSettings()
+    _check_keys(table, set(WatchSettings.__dataclass_fields__), "watch")
+    limits: dict[str, tuple[float, float]] = {
+        "interval_s": (1, 86_400), "timeout_s": (0.1, 300), "retries": (0, 10),
+        "retry_after_max_s": (0, 3600), "backfill": (0, 10_000), "max_pages": (1, 1000),
+        "failures_before_incident": (1, 1000), "lease_s": (10, 86_400),
+    }  # fmt: skip
+    values: dict[str, Any] = {}
+    for key, (low, high) in limits.items():
+        value = table.get(key, getattr(defaults, key))
+        whole = isinstance(getattr(defaults, key), int)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (whole and not isinstance(value, int))
+            or not low <= value <= high
+        ):
+            kind = "a whole number" if whole else "a number"
+            raise ConfigError(f"watch.{key}: must be {kind} from {low:g} to {high:g}")
+        values[key] = value if whole else float(value)
+    if values["lease_s"] < 4 * values["timeout_s"]:
+        raise ConfigError("watch.lease_s: must be at least 4 × watch.timeout_s")
+    return WatchSettings(**values)
 
 
 def _parse(data: Mapping[str, Any], path: Path | None) -> Config:
@@ -376,5 +478,6 @@ def _parse(data: Mapping[str, Any], path: Path | None) -> Config:
         detectors=_table(data, "detectors"),
         security=security,
         admins=parse_admins(_table(data, "admins")),
+        watch=_parse_watch(_table(data, "watch")),
         raw=data,
     )

@@ -347,3 +347,58 @@ class SecVaultSeed(Base):
     #: When this seed was set on the platform (its age is what rotation policy looks at).
     added_at: Mapped[datetime]
     last_code_at: Mapped[datetime | None]
+
+
+# -- account watch (smguard.activity): what connectors saw, and where each poll left off ---------
+
+
+class ActivityEventRow(Base):
+    """One :class:`~smguard.types.ActivityEvent`, stored once (its ``id`` is stable)."""
+
+    __tablename__ = "activity_events"
+    __table_args__ = (
+        Index("ix_activity_events_account_at", "account", "at"),
+        Index("ix_activity_events_account_kind_at", "account", "kind", "at"),
+        Index("ix_activity_events_account_processed", "account", "processed_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    account: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    #: The full text of a published post (public anyway); NULL for other kinds.
+    text: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    links: Mapped[list[Any]] = mapped_column(JSON)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    ingested_at: Mapped[datetime]
+    #: When the detectors ran over it; NULL until then (a crashed run is picked up again).
+    processed_at: Mapped[datetime | None]
+
+
+class WatchCursor(Base):
+    """Where the last poll of one account by one connector left off, and who polls it now."""
+
+    __tablename__ = "watch_cursors"
+
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)
+    connector: Mapped[str] = mapped_column(String(50), primary_key=True)
+    cursor: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+    #: The watcher polling it now and until when (a lease, so two watchers never poll it at once).
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None]
+    #: Failed cycles in a row, the last error and the last good poll.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None]
+    last_ok_at: Mapped[datetime | None]
