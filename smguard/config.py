@@ -43,7 +43,7 @@ CONFIG_FILE = "smguard.toml"
 ENV_PREFIX = "SMGUARD_"
 _SECTIONS = (
     "guard", "plugins", "rules", "policy", "accounts", "storage", "incidents", "alerts", "clarify",
-    "organisation", "security", "approvals", "admins", "detectors",
+    "organisation", "security", "approvals", "admins", "detectors", "watch",
 )  # fmt: skip
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
