@@ -402,3 +402,22 @@ class WatchCursor(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None]
     last_ok_at: Mapped[datetime | None]
+
+
+class DetectionRecord(Base):
+    """One detector's report of one activity event (a re-run of the detectors skips it)."""
+
+    __tablename__ = "detections"
+    __table_args__ = (
+        Index("uq_detections_detector_event", "detector", "event_id", unique=True),
+        Index("ix_detections_account_event_at", "account", "event_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    detector: Mapped[str] = mapped_column(String(50))
+    event_id: Mapped[str] = mapped_column(String(300), index=True)
+    account: Mapped[str] = mapped_column(String(200))
+    event_at: Mapped[datetime]
+    #: The incident it opened or added a sighting to.
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    created_at: Mapped[datetime]
