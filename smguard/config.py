@@ -78,6 +78,8 @@ class WatchSettings:
     backfill: int = 40
     #: Pages read per account and cycle; the rest waits for the next cycle.
     max_pages: int = 10
+    #: The newest posts read again each cycle to catch edits (0: do not look for edits).
+    recheck_edits: int = 20
     #: Failed cycles in a row before the account's watch failure opens an incident.
     failures_before_incident: int = 3
     #: How long one watcher holds an account (PostgreSQL: several watchers share the accounts).
@@ -409,7 +411,7 @@ def _parse_watch(table: Mapping[str, Any]) -> WatchSettings:
     limits: dict[str, tuple[float, float]] = {
         "interval_s": (1, 86_400), "timeout_s": (0.1, 300), "retries": (0, 10),
         "retry_after_max_s": (0, 3600), "backfill": (0, 10_000), "max_pages": (1, 1000),
-        "failures_before_incident": (1, 1000), "lease_s": (10, 86_400),
+        "recheck_edits": (0, 40), "failures_before_incident": (1, 1000), "lease_s": (10, 86_400),
     }  # fmt: skip
     values: dict[str, Any] = {}
     for key, (low, high) in limits.items():
