@@ -41,6 +41,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "timing",
     "toxicity",
     "webhooks",
+    "connectors",
     "policy",
 )
 

@@ -1,0 +1,278 @@
+"""X / Twitter: the "Download an archive of your data" zip (or its unpacked folder).
+
+Each ``data/<name>.js`` assigns a JSON array to ``window.YTD.<name>.partN``; big files are split
+into ``<name>-part1.js``, ``<name>-part2.js`` … Every element wraps its record in one key
+(``{"tweet": {...}}``); old archives (``tweet.js``) put the fields at the top level.
+
+What becomes an event:
+
+=============================  ===============================================================
+``tweets.js`` / ``tweet.js``   ``post_published`` (text, ``t.co`` links expanded into ``links``
+                               and ``raw["link_expansions"]``; the media link X appends is
+                               dropped from the text, the media stay in ``raw["media"]``)
+``deleted-tweets.js``          ``post_deleted``
+``ip-audit.js``                ``login`` with the IP address
+``connected-application.js``   ``app_authorised`` at ``approvedAt`` (``raw["app"]``)
+``email-address-change.js``    ``recovery_change`` (``raw["changed_to"]``)
+``screen-name-change.js``      ``profile_change`` (``raw["changed_from"]``, ``changed_to``)
+``account.js``                 one ``other`` event (``raw["type"] = "x_account"``) carrying the
+                               account's e-mail, username and creation time, so detectors can
+                               compare them with the inventory; it is not a change by itself
+=============================  ===============================================================
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from smguard.activity import ExportError, ExportSource, load_json, stable_id
+from smguard.types import ActivityEvent
+
+from ._common import iso_time, obj, text_or_none
+
+__all__ = ["XArchiveConnector", "read_ytd"]
+
+_FILE = re.compile(r"^(?P<stem>[a-z][a-z-]*?)(?:-part(?P<part>\d+))?\.js$")
+_PREFIX = re.compile(r"\A\s*window\.YTD\.[A-Za-z0-9_]+\.part\d+\s*=\s*")
+#: File stems this connector reads, and the key that wraps each record.
+_WRAPPERS = {
+    "tweets": "tweet",
+    "tweet": "tweet",
+    "deleted-tweets": "tweet",
+    "ip-audit": "ipAudit",
+    "account": "account",
+    "connected-application": "connectedApplication",
+    "email-address-change": "emailAddressChange",
+    "screen-name-change": "screenNameChange",
+}
+#: Files whose presence says "this is an X archive".
+_MARKERS = frozenset({"tweets", "tweet", "ip-audit", "account", "manifest"})
+
+
+def read_ytd(source: ExportSource, name: str) -> list[Any]:
+    """The JSON array of one ``window.YTD…`` file (plain JSON arrays are accepted too)."""
+    text = source.read_text(name)
+    where = source.where(name)
+    match = _PREFIX.match(text)
+    if match is None and not text.lstrip().startswith("["):
+        raise ExportError(
+            f"{where}: does not start with 'window.YTD.<name>.part0 = [' (not an X archive file?)"
+        )
+    data = load_json(text, where, start=match.end() if match else 0)
+    if not isinstance(data, list):
+        raise ExportError(
+            f"{where}: expected a list of records after '=', found {type(data).__name__}"
+        )
+    return data
+
+
+def _x_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    for fmt in ("%a %b %d %H:%M:%S %z %Y", "%Y-%m-%d %H:%M:%S %z"):
+        try:
+            when: datetime = datetime.strptime(value.strip(), fmt)
+            return when
+        except ValueError:
+            continue
+    return iso_time(value)
+
+
+class _File:
+    """Records of one archive file (all its parts), each with its position for messages."""
+
+    def __init__(self, source: ExportSource, stem: str, names: list[str]) -> None:
+        self.source, self.stem, self.names = source, stem, names
+
+    def records(self) -> Iterable[tuple[str, int, Mapping[str, Any]]]:
+        key = _WRAPPERS[self.stem]
+        for name in self.names:
+            where = self.source.where(name)
+            for n, item in enumerate(read_ytd(self.source, name), 1):
+                if isinstance(item, Mapping) and isinstance(item.get(key), Mapping):
+                    item = item[key]
+                if not isinstance(item, Mapping):
+                    raise ExportError(f"{where}: record {n} is not an object")
+                yield where, n, item
+
+
+def _need_time(value: Any, where: str, n: int, field: str) -> datetime:
+    when = _x_time(value)
+    if when is None:
+        raise ExportError(f"{where}: record {n}: {field} is missing or not a time: {value!r}")
+    return when
+
+
+class XArchiveConnector:
+    name = "x"
+    platform = "x"
+    description = "X / Twitter archive (zip or folder): tweets, logins, apps, e-mail changes"
+
+    def _files(self, source: ExportSource) -> dict[str, list[str]]:
+        found: dict[str, list[tuple[int, str]]] = {}
+        for name in source.names:
+            if "/assets/" in f"/{name}" or "_media/" in name:
+                continue
+            match = _FILE.match(source.basename(name))
+            if match and (match["stem"] in _WRAPPERS or match["stem"] == "manifest"):
+                found.setdefault(match["stem"], []).append((int(match["part"] or 0), name))
+        return {stem: [n for _, n in sorted(parts)] for stem, parts in found.items()}
+
+    def recognises(self, source: ExportSource) -> bool:
+        return bool(_MARKERS & set(self._files(source)))
+
+    def read(
+        self, source: ExportSource, account: str | None, platform: str | None
+    ) -> list[ActivityEvent]:
+        if not account:
+            raise ExportError("an X archive needs --account (the smguard account it belongs to)")
+        files = {s: _File(source, s, n) for s, n in self._files(source).items() if s in _WRAPPERS}
+        if not files:
+            raise ExportError(f"{source.path}: no X archive data files (data/tweets.js, …) found")
+        events: list[ActivityEvent] = []
+        username: str | None = None
+        if "account" in files:
+            for where, _n, rec in files["account"].records():
+                username = text_or_none(rec.get("username"), 200) or username
+                created = _x_time(rec.get("createdAt"))
+                if created is None:
+                    continue
+                events.append(
+                    self._event(
+                        account, "other", created, f"account:{rec.get('accountId')}", where,
+                        actor=username,
+                        raw={
+                            "type": "x_account",
+                            "account_id": rec.get("accountId"),
+                            "username": rec.get("username"),
+                            "display_name": rec.get("accountDisplayName"),
+                            "email": rec.get("email"),
+                            "created_via": rec.get("createdVia"),
+                        },
+                    )
+                )  # fmt: skip
+        for stem in ("tweets", "tweet"):
+            if stem in files:
+                events += self._tweets(files[stem], account, username, "post_published")
+        if "deleted-tweets" in files:
+            events += self._tweets(files["deleted-tweets"], account, username, "post_deleted")
+        if "ip-audit" in files:
+            for where, n, rec in files["ip-audit"].records():
+                at = _need_time(rec.get("createdAt"), where, n, "createdAt")
+                ip = text_or_none(rec.get("loginIp"), 64)
+                events.append(
+                    self._event(account, "login", at, f"login:{stable_id(at.isoformat(), ip)}",
+                                where, ip=ip, raw={"account_id": rec.get("accountId")})
+                )  # fmt: skip
+        if "connected-application" in files:
+            for where, n, rec in files["connected-application"].records():
+                at = _need_time(rec.get("approvedAt"), where, n, "approvedAt")
+                org = obj(rec.get("organization"))
+                app = {
+                    "id": rec.get("id"),
+                    "name": rec.get("name"),
+                    "description": rec.get("description"),
+                    "organization": org.get("name"),
+                    "url": org.get("url"),
+                    "permissions": rec.get("permissions") or [],
+                }
+                app_id = rec.get("id") or stable_id(rec.get("name"))
+                events.append(
+                    self._event(account, "app_authorised", at, f"app:{app_id}:{at.isoformat()}",
+                                where, actor=text_or_none(rec.get("name"), 200), raw={"app": app})
+                )  # fmt: skip
+        for stem, kind, inner, key in (
+            ("email-address-change", "recovery_change", "emailChange", "email"),
+            ("screen-name-change", "profile_change", "screenNameChange", "screen_name"),
+        ):
+            if stem not in files:
+                continue
+            for where, n, rec in files[stem].records():
+                change = obj(rec.get(inner)) or rec
+                at = _need_time(change.get("changedAt"), where, n, f"{inner}.changedAt")
+                raw = {
+                    "field": key,
+                    "changed_from": change.get("changedFrom"),
+                    "changed_to": change.get("changedTo"),
+                }
+                events.append(
+                    self._event(account, kind, at,
+                                f"{key}:{stable_id(at.isoformat(), change.get('changedTo'))}",
+                                where, raw=raw)
+                )  # fmt: skip
+        return events
+
+    def _event(
+        self,
+        account: str,
+        kind: str,
+        at: datetime,
+        key: str,
+        where: str,
+        **fields: Any,
+    ) -> ActivityEvent:
+        return ActivityEvent(
+            id=f"x:{account}:{key}",
+            account=account,
+            platform="x",
+            kind=kind,
+            at=at,
+            source=f"x:{where.rsplit('/', 1)[-1].split(':')[-1]}",
+            **fields,
+        )
+
+    def _tweets(
+        self, file: _File, account: str, username: str | None, kind: str
+    ) -> Iterable[ActivityEvent]:
+        for where, n, tweet in file.records():
+            tid = text_or_none(tweet.get("id_str") or tweet.get("id"), 40)
+            if tid is None:
+                raise ExportError(f"{where}: record {n}: the tweet has no id_str")
+            created = _need_time(tweet.get("created_at"), where, n, "created_at")
+            at = created
+            if kind == "post_deleted":
+                at = _x_time(tweet.get("deleted_at")) or created
+            text = tweet.get("full_text", tweet.get("text"))
+            if not isinstance(text, str):
+                raise ExportError(f"{where}: record {n}: tweet {tid} has no full_text")
+            expansions: dict[str, str] = {}
+            entities = obj(tweet.get("entities"))
+            for url in entities.get("urls") or []:
+                if isinstance(url, Mapping) and url.get("url") and url.get("expanded_url"):
+                    expansions[str(url["url"])] = str(url["expanded_url"])
+            media: list[dict[str, Any]] = []
+            extended = tweet.get("extended_entities")
+            for holder in (extended, entities):
+                if not isinstance(holder, Mapping):
+                    continue
+                for item in holder.get("media") or []:
+                    if not isinstance(item, Mapping):
+                        continue
+                    short = item.get("url")
+                    if isinstance(short, str) and short:
+                        text = text.replace(short, "").rstrip()
+                    if not any(m.get("id") == item.get("id_str") for m in media):
+                        media.append({
+                            "id": item.get("id_str"),
+                            "type": item.get("type"),
+                            "url": item.get("media_url_https") or item.get("media_url"),
+                        })  # fmt: skip
+            raw: dict[str, Any] = {
+                k: tweet.get(k)
+                for k in ("id_str", "created_at", "lang", "source", "in_reply_to_status_id_str",
+                          "in_reply_to_screen_name", "possibly_sensitive", "deleted_at")
+                if tweet.get(k) is not None
+            }  # fmt: skip
+            if expansions:
+                raw["link_expansions"] = expansions
+            if media:
+                raw["media"] = media
+            who = username or "i/web"
+            yield self._event(
+                account, kind, at, f"tweet:{tid}" + (":deleted" if kind == "post_deleted" else ""),
+                where, actor=username, text=text, url=f"https://x.com/{who}/status/{tid}",
+                links=tuple(dict.fromkeys(expansions.values())), raw=raw,
+            )  # fmt: skip
