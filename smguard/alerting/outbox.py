@@ -20,7 +20,7 @@ import random
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -258,12 +258,14 @@ def _send(settings: AlertSettings, row: OutboxAlert, http: AlertHttp) -> Deliver
 
 def _record(
     store: Store,
+    session: Session,
     settings: AlertSettings,
     row: OutboxAlert,
     error: DeliveryError | None,
     worker_id: str,
     now: datetime,
 ) -> DeliveryOutcome:
+    """Write one outcome (and its audit event) into ``session``."""
     attempts = row.attempts + 1
     mine = and_(
         OutboxAlert.id == row.id, OutboxAlert.locked_by == worker_id, OutboxAlert.status == PENDING
@@ -278,50 +280,39 @@ def _record(
         "worker": worker_id,
     }
     next_at: datetime | None = None
-    with store.session() as session:
-        if error is None:
-            status, action = SENT, "alert.sent"
-            values: dict[str, Any] = {"status": SENT, "sent_at": now, "last_error": None}
-            details = base
-        elif attempts >= settings.max_attempts:
-            status, action = DEAD, "alert.dead"
-            values = {"status": DEAD, "last_error": str(error)}
-            details = {**base, "error": str(error), "status_code": error.status}
-        else:
-            status, action = "failed", "alert.failed"
-            delay = backoff_delay(attempts, settings.backoff_base_s, settings.backoff_max_s)
-            if error.retry_after is not None:
-                delay = max(delay, min(error.retry_after, settings.backoff_max_s))
-            next_at = now + timedelta(seconds=delay)
-            values = {"next_attempt_at": next_at, "last_error": str(error)}
-            details = {
-                **base,
-                "error": str(error),
-                "status_code": error.status,
-                "next_attempt_at": next_at.isoformat(),
-            }
-        result = session.execute(
-            update(OutboxAlert)
-            .where(mine)
-            .values(attempts=attempts, locked_until=None, locked_by=None, **values)
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 1) != 1:
-            # Our lease ran out and another worker took the row over; it records the outcome.
-            log.warning("alert #%s: claim lost to another worker before recording", row.id)
-            return DeliveryOutcome(
-                row.id,
-                row.sink,
-                row.incident_id,
-                row.event,
-                "lost",
-                attempts,
-                str(error) if error else None,
-            )
+    if error is None:
+        status, action = SENT, "alert.sent"
+        values: dict[str, Any] = {"status": SENT, "sent_at": now, "last_error": None}
+        details = base
+    elif attempts >= settings.max_attempts:
+        status, action = DEAD, "alert.dead"
+        values = {"status": DEAD, "last_error": str(error)}
+        details = {**base, "error": str(error), "status_code": error.status}
+    else:
+        status, action = "failed", "alert.failed"
+        delay = backoff_delay(attempts, settings.backoff_base_s, settings.backoff_max_s)
+        if error.retry_after is not None:
+            delay = max(delay, min(error.retry_after, settings.backoff_max_s))
+        next_at = now + timedelta(seconds=delay)
+        values = {"next_attempt_at": next_at, "last_error": str(error)}
+        details = {
+            **base,
+            "error": str(error),
+            "status_code": error.status,
+            "next_attempt_at": next_at.isoformat(),
+        }
+    result = session.execute(
+        update(OutboxAlert)
+        .where(mine)
+        .values(attempts=attempts, locked_until=None, locked_by=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 1) != 1:
+        # Our lease ran out and another worker took the row over; it records the outcome.
+        log.warning("alert #%s: claim lost to another worker before recording", row.id)
+        status = "lost"
+    else:
         store.audit(session, action, actor=ACTOR, subject=f"alert:{row.id}", details=details)
-    opened = None
-    if status == DEAD:
-        opened = _raise_failure_incident(store, row, str(error), attempts)
     return DeliveryOutcome(
         row.id,
         row.sink,
@@ -331,7 +322,6 @@ def _record(
         attempts,
         str(error) if error else None,
         next_at,
-        opened,
     )
 
 
@@ -408,8 +398,19 @@ def deliver_due(
     finally:
         if http is None:
             client.close()
-    for row, error in zip(rows, errors, strict=True):
-        report.outcomes.append(_record(store, settings, row, error, worker, now or utcnow()))
+    # One transaction for the whole pass. Should it fail, the rows stay claimed and are sent
+    # again when the lease ends: at least once, as always.
+    done_at = now or utcnow()
+    with store.session() as session:
+        outcomes = [
+            _record(store, session, settings, row, error, worker, done_at)
+            for row, error in zip(rows, errors, strict=True)
+        ]
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if outcome.status == DEAD:
+            opened = _raise_failure_incident(store, row, str(outcome.error), outcome.attempts)
+            outcome = replace(outcome, incident_opened=opened)
+        report.outcomes.append(outcome)
     return report
 
 
