@@ -744,7 +744,8 @@ class PollReport:
     pages: int = 0
     error: str | None = None
     failures: int = 0
-    recovered: bool = False
+    #: Failures in a row before this good poll (0: the last poll was fine too).
+    recovered_after: int = 0
     incident_id: int | None = None
     detections: list[Any] = field(default_factory=list)
 
@@ -888,7 +889,7 @@ def poll_account(
                     },
                 )
         elif state.failures:
-            report.recovered = True
+            report.recovered_after = state.failures
             store.audit(
                 session,
                 "watch.recovered",

@@ -78,6 +78,8 @@ _COMMANDS: dict[str, str] = {
     "vault": "smguard.cli.vault:vault",
     "keys": "smguard.cli.security:keys",
     "approve": "smguard.cli.security:approve",
+    "ingest": "smguard.cli.watch:ingest",
+    "watch": "smguard.cli.watch:watch",
 }
 #: Subcommands that live in another module than their group.
 _SUBCOMMANDS: dict[str, dict[str, str]] = {"audit": {"2fa": "smguard.cli.security:audit_2fa"}}
