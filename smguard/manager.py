@@ -42,6 +42,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "toxicity",
     "webhooks",
     "connectors",
+    "detectors",
     "policy",
 )
 

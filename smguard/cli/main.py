@@ -80,6 +80,7 @@ _COMMANDS: dict[str, str] = {
     "approve": "smguard.cli.security:approve",
     "ingest": "smguard.cli.watch:ingest",
     "watch": "smguard.cli.watch:watch",
+    "detectors": "smguard.cli.detectors:detectors",
 }
 #: Subcommands that live in another module than their group.
 _SUBCOMMANDS: dict[str, dict[str, str]] = {"audit": {"2fa": "smguard.cli.security:audit_2fa"}}

@@ -1,0 +1,163 @@
+"""Live posts: is each one in the publish ledger, and would the guard have let it out?"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from smguard.detect import DetectContext, Detection, Detector
+from smguard.types import ActivityEvent, Severity
+
+if TYPE_CHECKING:
+    from smguard.types import Verdict
+
+__all__ = ["UnauthorisedPost", "UnsafePostLive", "verdict_facts"]
+
+_MAX_FINDINGS = 10
+
+
+def verdict_facts(verdict: Verdict) -> dict[str, Any]:
+    """The guard's verdict as evidence: the decision and the worst findings, both languages."""
+    findings = sorted(verdict.findings, key=lambda f: -int(f.severity))[:_MAX_FINDINGS]
+    return {
+        "decision": verdict.decision,
+        "findings": [
+            {
+                "rule": f.rule,
+                "category": f.category,
+                "severity": f.severity.label,
+                "message": dict(f.message),
+            }
+            for f in findings
+        ],
+    }
+
+
+def _worst(verdict: Verdict) -> Mapping[str, Any]:
+    worst = max(verdict.findings, key=lambda f: f.severity, default=None)
+    if worst is None:
+        return {"rule": None, "category": None}
+    return {"rule": worst.rule, "category": worst.category}
+
+
+class UnauthorisedPost(Detector):
+    """A live post that nobody approved: the motivating incident (an account takeover)."""
+
+    id = "SMG-DET-001"
+    name = "Unauthorised post"
+    level = Severity.HIGH
+    incident = "unauthorized_post"
+    kinds = frozenset({"post_published"})
+    needs_guard = True
+    source = __name__
+    description: Mapping[str, str] = {
+        "en": "A post is live on the account but has no entry in the publish ledger: nobody "
+        "approved it through smguard. Its fingerprint survives what platforms do to a text "
+        "(Mastodon HTML, t.co links, whitespace, emoji variants). Critical when the guard would "
+        "have blocked it.",
+        "id": "Sebuah unggahan tayang di akun tetapi tidak tercatat di catatan publikasi: tidak "
+        "ada yang menyetujuinya lewat smguard. Sidik jarinya tahan terhadap perubahan oleh "
+        "platform (HTML Mastodon, tautan t.co, spasi, varian emoji). Kritis jika guard akan "
+        "memblokirnya.",
+    }
+    message: Mapping[str, str] = {
+        "en": "Unauthorised post on {account} at {local_time}: it is not in the publish ledger",
+        "id": "Unggahan tanpa izin di {account} pada {local_time}: tidak tercatat di catatan "
+        "publikasi",
+    }
+    message_blocked: Mapping[str, str] = {
+        "en": "Unauthorised post on {account} at {local_time} with content the guard blocks "
+        "({category}, {rule}): it is not in the publish ledger",
+        "id": "Unggahan tanpa izin di {account} pada {local_time} berisi konten yang diblokir "
+        "guard ({category}, {rule}): tidak tercatat di catatan publikasi",
+    }
+    falsepositives = (
+        "posts published outside smguard on purpose (the platform's own app, a scheduler that "
+        "does not record publications): record them with `record_publication` or publish "
+        "through smguard",
+        "a post edited on the platform after approval (its text no longer matches)",
+        "posts older than the ledger itself: set [detectors] since to when the watch started",
+        "boosts of other people's posts are not checked against the ledger (only the guard's "
+        "verdict on them counts, SMG-DET-002)",
+    )
+
+    def detect(self, event: ActivityEvent, ctx: DetectContext) -> Sequence[Detection]:
+        if isinstance(event.raw, Mapping) and event.raw.get("reblog"):
+            return ()  # a boost of someone else's post: only the guard's verdict counts (002)
+        match = ctx.in_ledger(event)
+        if match.matched:
+            return ()
+        verdict = ctx.verdict(event)
+        blocked = verdict.decision == "block"
+        facts: dict[str, Any] = {
+            "local_time": ctx.local_time(event),
+            "ledger": {
+                "found": False,
+                "fingerprint": match.fingerprint,
+                "entries_on_account": match.entries,
+            },
+            "guard": verdict_facts(verdict),
+            **_worst(verdict),
+        }
+        return (
+            self.detection(
+                event,
+                facts=facts,
+                severity=max(self.level, Severity.CRITICAL) if blocked else self.level,
+                message=self.message_blocked if blocked else self.message,
+                category=facts["category"] if blocked else None,
+            ),
+        )
+
+
+class UnsafePostLive(Detector):
+    """A live post the guard blocks, approved or not."""
+
+    id = "SMG-DET-002"
+    name = "Unsafe post live"
+    level = Severity.CRITICAL
+    incident = "unsafe_post_published"
+    kinds = frozenset({"post_published"})
+    needs_guard = True
+    source = __name__
+    description: Mapping[str, str] = {
+        "en": "Every live post runs through the guard; a post it blocks (pornography, gambling "
+        "promotion, phishing links, SARA hatred …) is live on the account, whether or not it was "
+        "approved. An unapproved one becomes part of the unauthorised-post incident.",
+        "id": "Setiap unggahan yang tayang diperiksa guard; unggahan yang diblokir guard "
+        "(pornografi, promosi judi, tautan phishing, kebencian SARA …) sedang tayang di akun, "
+        "disetujui atau tidak. Yang tidak disetujui menjadi bagian dari insiden unggahan tanpa "
+        "izin.",
+    }
+    message: Mapping[str, str] = {
+        "en": "A post the guard blocks is live on {account} ({category}, {rule}) since "
+        "{local_time}",
+        "id": "Unggahan yang diblokir guard tayang di {account} ({category}, {rule}) sejak "
+        "{local_time}",
+    }
+    falsepositives = (
+        "a rule that is too broad for this account (tune it with [rules] disable or the "
+        "account's policy; `smguard rules show ID` explains each finding)",
+        "a quoted phrase in a clarification or a news post that reports on offensive content",
+    )
+
+    def detect(self, event: ActivityEvent, ctx: DetectContext) -> Sequence[Detection]:
+        verdict = ctx.verdict(event)
+        if verdict.decision != "block":
+            return ()
+        match = ctx.in_ledger(event)
+        worst = _worst(verdict)
+        facts: dict[str, Any] = {
+            "local_time": ctx.local_time(event),
+            "approved": match.matched,
+            "guard": verdict_facts(verdict),
+            **worst,
+        }
+        return (
+            self.detection(
+                event,
+                key=[match.fingerprint[:16]],
+                facts=facts,
+                category=worst["category"],
+            ),
+        )
