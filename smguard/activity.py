@@ -138,7 +138,7 @@ def load_json(text: str, where: str, *, start: int = 0) -> Any:
     except json.JSONDecodeError as exc:
         pos = start + exc.pos
         line, col = _line_col(text, pos)
-        if not text[pos:].strip():
+        if not text[pos:].strip() or exc.msg.startswith("Unterminated string"):
             why = "the file ends too early (truncated?)"
         else:
             why = f"{exc.msg.lower()} (damaged?)"
