@@ -155,7 +155,9 @@ class MastodonServer:
         return f"http://{host!s}:{port}"
 
     def start(self) -> MastodonServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
