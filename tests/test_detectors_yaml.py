@@ -8,11 +8,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
-from smguard.cli.main import cli
-from smguard.config import Config
-from smguard.detect import Detector, load_detectors
-from smguard.errors import ConfigError, PluginError
 from smguard.plugins.detectors.yamlrules import (
     DetectorFileError,
     Example,
@@ -23,6 +18,11 @@ from smguard.plugins.detectors.yamlrules import (
     load_file,
     run_example,
 )
+
+from smguard.cli.main import cli
+from smguard.config import Config
+from smguard.detect import Detector, load_detectors
+from smguard.errors import ConfigError, PluginError
 
 SHIPPED = builtin_yaml()
 EXAMPLES = [(d, e) for d in SHIPPED for e in d.examples]
@@ -163,7 +163,7 @@ def test_register_detectors_refuses_what_is_not_a_detector() -> None:
 
     pm = get_plugin_manager()
     pm.register(Plugin(), name="odd")
-    with pytest.raises(PluginError, match="which is not a smguard.detect.Detector"):
+    with pytest.raises(PluginError, match=r"which is not a smguard\.detect\.Detector"):
         load_detectors(Config(), pm)
 
 
