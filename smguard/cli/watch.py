@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 _T: dict[str, dict[str, str]] = {
     "read": {
-        "en": "Read {total} events from {path} ({fmt}): {new} new, {known} already known.",
+        "en": "Read {total} {noun} from {path} ({fmt}): {new} new, {known} already known.",
         "id": "Membaca {total} peristiwa dari {path} ({fmt}): {new} baru, {known} sudah ada.",
     },
     "kinds": {"en": "  new: {kinds}", "id": "  baru: {kinds}"},
@@ -172,6 +172,7 @@ def ingest(state: State, path: Path, account: str | None, fmt: str, actor: str |
             state,
             "read",
             total=report.total,
+            noun="event" if report.total == 1 else "events",
             path=path.name,
             fmt=report.format,
             new=len(report.new),
