@@ -81,6 +81,7 @@ __all__ = [
     "load_detectors",
     "parse_duration",
     "process_events",
+    "verdict_facts",
 ]
 
 log = logging.getLogger("smguard.detect")
@@ -288,11 +289,16 @@ class Detector:
         incident: str | None = None,
         message: Mapping[str, str] | None = None,
         category: str | None = None,
+        values: Mapping[str, Any] | None = None,
     ) -> Detection:
-        """A detection of ``event``: its key is ``incident:account:detector[:key…]``."""
+        """A detection of ``event``: its key is ``incident:account:detector[:key…]``.
+
+        ``facts`` are stored with the incident; the message's placeholders are filled from the
+        event's fields, ``values`` (not stored) and ``facts``.
+        """
         kind = incident or self.incident
         parts = [kind, event.account, self.id, *(str(p) for p in key)]
-        values = {**event_values(event), **(facts or {})}
+        values = {**event_values(event), **(values or {}), **(facts or {})}
         texts = message or self.message
         return Detection(
             detector=self.id,
@@ -670,6 +676,10 @@ class DetectContext:
             self.check_posts([event])
         return self._verdicts[event.id]
 
+    def checked(self, event: ActivityEvent) -> Verdict | None:
+        """The verdict on ``event`` if the guard has checked it (None otherwise)."""
+        return self._verdicts.get(event.id)
+
     # -- the publish ledger ------------------------------------------------------------------
 
     def _ledger(self, account: str) -> _Ledger:
@@ -741,6 +751,26 @@ class DetectContext:
         from smguard.security.vault import codes_issued
 
         return codes_issued(self.store, account, since, until)
+
+
+_MAX_FINDINGS = 10
+
+
+def verdict_facts(verdict: Verdict) -> dict[str, Any]:
+    """The guard's verdict as evidence: the decision and the worst findings, both languages."""
+    findings = sorted(verdict.findings, key=lambda f: -int(f.severity))[:_MAX_FINDINGS]
+    return {
+        "decision": verdict.decision,
+        "findings": [
+            {
+                "rule": f.rule,
+                "category": f.category,
+                "severity": f.severity.label,
+                "message": dict(f.message),
+            }
+            for f in findings
+        ],
+    }
 
 
 def _url_key(url: str) -> str:
@@ -961,7 +991,7 @@ def _event_evidence(event: ActivityEvent, ctx: DetectContext) -> dict[str, Any]:
         if value is not None:
             out[name] = value
     if event.text:
-        text = event.text
+        text = post_text(event.text) if event.kind == "post_published" else event.text
         out["text"] = text if len(text) <= _TEXT_IN_EVIDENCE else text[:_TEXT_IN_EVIDENCE] + "…"
     if event.links:
         out["links"] = list(event.links)
@@ -977,20 +1007,8 @@ def _record(
     lead = min(found, key=lambda d: (_rank(d.incident), -int(d.severity), d.detector))
     severity = max(d.severity for d in found)
     lang = store.config.guard.ui_language
-    evidence: dict[str, Any] = {
-        "summary": dict(lead.message),
-        "event": _event_evidence(event, ctx),
-        "detections": [
-            {
-                "detector": d.detector,
-                "name": d.name,
-                "severity": d.severity.label,
-                "message": dict(d.message),
-                **({"facts": dict(d.facts)} if d.facts else {}),
-            }
-            for d in sorted(found, key=lambda d: (-int(d.severity), d.detector))
-        ],
-    }
+    # What the person on duty reads first: what happened, then what to do, then the details.
+    evidence: dict[str, Any] = {"summary": dict(lead.message)}
     if lead.incident == "unauthorized_post":
         evidence["containment"] = {
             lang_: [
@@ -998,6 +1016,20 @@ def _record(
             ]
             for lang_, steps in CONTAINMENT.items()
         }
+    evidence["event"] = _event_evidence(event, ctx)
+    verdict = ctx.checked(event)
+    if verdict is not None:
+        evidence["guard"] = verdict_facts(verdict)
+    evidence["detections"] = [
+        {
+            "detector": d.detector,
+            "name": d.name,
+            "severity": d.severity.label,
+            "message": dict(d.message),
+            **({"facts": dict(d.facts)} if d.facts else {}),
+        }
+        for d in sorted(found, key=lambda d: (-int(d.severity), d.detector))
+    ]
     title = localized(lead.message, lang)
     with store.session() as session:
         inserted = _claim(session, found, event)
@@ -1017,11 +1049,12 @@ def _record(
         )
         if created and lead.incident in _CLARIFY_KINDS:
             # The incident's number is known only now: add the clarification commands.
+            commands = {lng: f"smguard clarify draft {row.id} --lang {lng}" for lng in ("id", "en")}
+            head = ("summary", "containment")
             row.evidence = {
-                **row.evidence,
-                "clarification": {
-                    lng: f"smguard clarify draft {row.id} --lang {lng}" for lng in ("id", "en")
-                },
+                **{k: v for k, v in row.evidence.items() if k in head},
+                "clarification": commands,
+                **{k: v for k, v in row.evidence.items() if k not in head},
             }
         _link(session, inserted, row.id)
         return DetectionResult(

@@ -168,7 +168,9 @@ def test_an_unapproved_post_opens_a_high_incident_with_the_containment_checklist
     assert evidence["event"]["url"] == "https://m.example/1"
     facts = evidence["detections"][0]["facts"]
     assert facts["ledger"]["found"] is False and facts["ledger"]["entries_on_account"] == 1
-    assert facts["guard"]["decision"] == "allow"
+    assert evidence["guard"]["decision"] == "allow"
+    # What to do comes right after what happened.
+    assert list(evidence)[:3] == ["summary", "containment", "clarification"]
     steps_en, steps_id = evidence["containment"]["en"], evidence["containment"]["id"]
     assert len(steps_en) == len(steps_id) == 7
     assert "password" in steps_en[1] and "kata sandi" in steps_id[1]
@@ -190,7 +192,7 @@ def test_an_unapproved_porn_post_is_one_critical_incident_with_both_facts(
     [incident] = incidents(store)
     assert incident.category == "sexual"
     assert sorted(detectors_of(incident)) == ["SMG-DET-001", "SMG-DET-002"]
-    guard_facts = incident.evidence["detections"][0]["facts"]["guard"]
+    guard_facts = incident.evidence["guard"]
     assert guard_facts["decision"] == "block"
     assert {"sexual", "link"} <= {f["category"] for f in guard_facts["findings"]}
     assert "containment" in incident.evidence
@@ -360,8 +362,10 @@ def test_off_hours_are_read_in_each_accounts_time_zone(db: Database, guard: Guar
     wita = ev("login", at=early, account="kemtimur", platform="x")
     [result] = run(store, guard, [wib, wita])
     assert (result.event_id, result.detectors, result.severity) == (wib.id, ("SMG-DET-014",), "low")
-    facts = get(store, result.incident_id).evidence["detections"][0]["facts"]
-    assert facts["local_time"] == "2026-06-01 07:30 WIB" and facts["working"] == "08:00-17:00"
+    evidence = get(store, result.incident_id).evidence
+    assert evidence["event"]["local_time"] == "2026-06-01 07:30 WIB"
+    assert evidence["detections"][0]["facts"]["working"] == "08:00-17:00"
+    assert "07:30 WIB" in evidence["summary"]["en"] and "jam kerja" in evidence["summary"]["id"]
 
 
 def test_off_hours_without_working_hours_means_quiet_hours(store: Store, guard: Guard) -> None:

@@ -74,7 +74,6 @@ class ImpossibleTravel(Detector):
             return ()
         speed, earlier, km, hours = worst
         facts = {
-            "local_time": ctx.local_time(event),
             "city": event.city or event.country or f"{event.latitude:.2f},{event.longitude:.2f}",
             "from_city": earlier.city
             or earlier.country
@@ -170,10 +169,9 @@ class OffHours(Detector):
         if not off:
             return ()
         login = event.kind in ("login", "login_failed")
-        facts = {
+        facts = {"timezone": account.timezone, "working": working}
+        values = {
             "local_time": ctx.local_time(event),
-            "timezone": account.timezone,
-            "working": working,
             "what": "A login" if login else f"A {event.kind.replace('_', ' ')}",
             "what_id": "Login" if login else f"Aktivitas {event.kind}",
         }
@@ -181,6 +179,7 @@ class OffHours(Detector):
             self.detection(
                 event,
                 facts=facts,
+                values=values,
                 incident="suspicious_login" if login else "account_change",
             ),
         )
@@ -231,7 +230,6 @@ class LoginWithoutVaultCode(Detector):
             return ()
         last = ctx.codes_issued(event.account, event.at - timedelta(days=7), event.at - window)
         facts: dict[str, Any] = {
-            "local_time": ctx.local_time(event),
             "window": format_duration(window),
             "vault": {
                 "seed_in_vault_since": seeded.isoformat(),
@@ -241,4 +239,4 @@ class LoginWithoutVaultCode(Detector):
                 ),
             },
         }
-        return (self.detection(event, facts=facts),)
+        return (self.detection(event, facts=facts, values={"local_time": ctx.local_time(event)}),)

@@ -11,26 +11,7 @@ from smguard.types import ActivityEvent, Severity
 if TYPE_CHECKING:
     from smguard.types import Verdict
 
-__all__ = ["UnauthorisedPost", "UnsafePostLive", "verdict_facts"]
-
-_MAX_FINDINGS = 10
-
-
-def verdict_facts(verdict: Verdict) -> dict[str, Any]:
-    """The guard's verdict as evidence: the decision and the worst findings, both languages."""
-    findings = sorted(verdict.findings, key=lambda f: -int(f.severity))[:_MAX_FINDINGS]
-    return {
-        "decision": verdict.decision,
-        "findings": [
-            {
-                "rule": f.rule,
-                "category": f.category,
-                "severity": f.severity.label,
-                "message": dict(f.message),
-            }
-            for f in findings
-        ],
-    }
+__all__ = ["UnauthorisedPost", "UnsafePostLive"]
 
 
 def _worst(verdict: Verdict) -> Mapping[str, Any]:
@@ -89,23 +70,23 @@ class UnauthorisedPost(Detector):
             return ()
         verdict = ctx.verdict(event)
         blocked = verdict.decision == "block"
-        facts: dict[str, Any] = {
-            "local_time": ctx.local_time(event),
+        worst = _worst(verdict)
+        facts = {
             "ledger": {
                 "found": False,
                 "fingerprint": match.fingerprint,
                 "entries_on_account": match.entries,
             },
-            "guard": verdict_facts(verdict),
-            **_worst(verdict),
+            "guard_decision": verdict.decision,
         }
         return (
             self.detection(
                 event,
                 facts=facts,
+                values={"local_time": ctx.local_time(event), **worst},
                 severity=max(self.level, Severity.CRITICAL) if blocked else self.level,
                 message=self.message_blocked if blocked else self.message,
-                category=facts["category"] if blocked else None,
+                category=worst["category"] if blocked else None,
             ),
         )
 
@@ -147,17 +128,13 @@ class UnsafePostLive(Detector):
             return ()
         match = ctx.in_ledger(event)
         worst = _worst(verdict)
-        facts: dict[str, Any] = {
-            "local_time": ctx.local_time(event),
-            "approved": match.matched,
-            "guard": verdict_facts(verdict),
-            **worst,
-        }
+        facts = {"approved": match.matched, "ledger_match": match.how, "guard_decision": "block"}
         return (
             self.detection(
                 event,
                 key=[match.fingerprint[:16]],
                 facts=facts,
+                values={"local_time": ctx.local_time(event), **worst},
                 category=worst["category"],
             ),
         )

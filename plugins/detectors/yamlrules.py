@@ -658,10 +658,13 @@ class YamlDetector(Detector):
                 return ()
             facts.update(found)
         key = [_norm(field_value(event, name)) for name in spec.dedupe]
-        values = {name: field_value(event, name) for name in (*spec.dedupe, *_DERIVED)}
+        for name in spec.dedupe:  # the cause, as the incident's evidence names it
+            value = field_value(event, name)
+            if value not in (None, "", []):
+                facts.setdefault(name, value)
+        values = {name: field_value(event, name) for name in _DERIVED}
         values["local_time"] = ctx.local_time(event)
-        detection = self.detection(event, key=key, facts={**values, **facts})
-        return (detection,)
+        return (self.detection(event, key=key, facts=facts, values=values),)
 
     def _first_seen_facts(
         self, event: ActivityEvent, ctx: DetectContext, fs: _FirstSeen
