@@ -29,8 +29,6 @@ progress elsewhere is not doubled).
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
 import json
 import logging
 import zipfile
@@ -430,12 +428,11 @@ def recent_events(
 # -- detectors ---------------------------------------------------------------------------------
 
 
-def _detector() -> Callable[..., list[Any]] | None:
-    # smguard.detect is written alongside this module; until it lands, events are only stored.
-    if importlib.util.find_spec("smguard.detect") is None:
-        return None
-    process: Callable[..., list[Any]] = importlib.import_module("smguard.detect").process_events
-    return process
+def _detector() -> Callable[..., list[Any]]:
+    """``smguard.detect.process_events`` (imported on first use; tests stand in for it)."""
+    from smguard.detect import process_events
+
+    return process_events
 
 
 def _mark_processed(store: Store, ids: Sequence[str]) -> None:
@@ -455,10 +452,7 @@ def run_detectors(
     """Run the detectors over stored, new ``events`` and mark them processed."""
     if not events:
         return []
-    process = _detector()
-    if process is None:
-        return []
-    results = process(store, events, now=now)
+    results = _detector()(store, events, now=now)
     _mark_processed(store, [e.id for e in events])
     return results
 
@@ -481,8 +475,6 @@ def _left_behind(store: Store, account: str, limit: int = 5000) -> list[Activity
 
 
 def process_left_behind(store: Store, account: str) -> list[Any]:
-    if _detector() is None:
-        return []
     return run_detectors(store, _left_behind(store, account))
 
 
@@ -808,7 +800,6 @@ def poll_account(
     if state is None:
         report.status = "busy"
         return report
-    detections = process_left_behind(store, account)
     job = PollJob(
         account=account,
         settings=store.config.account(account),
@@ -863,7 +854,9 @@ def poll_account(
         log.exception("connector %s failed on account %s", connector.name, account)
         error = f"internal error in connector {connector.name}: {type(exc).__name__}: {exc}"
     try:
-        report.detections = detections + run_detectors(store, report.new, now=now)
+        report.detections = process_left_behind(store, account) + run_detectors(
+            store, report.new, now=now
+        )
     except Exception as exc:
         log.exception("the detectors failed on %d new events of %s", len(report.new), account)
         error = error or f"the detectors failed: {type(exc).__name__}: {exc}"
