@@ -333,7 +333,10 @@ def _insert_if_absent(session: Session, values: dict[str, Any]) -> int | None:
     """Insert unless an unresolved incident holds the key; a concurrent opener's uncommitted
     row makes this wait for it (PostgreSQL) and then do nothing."""
     dialect = session.get_bind().dialect.name
-    where = m.Incident.status != RESOLVED
+    # A literal predicate, as in the partial unique index: with a bound parameter, PostgreSQL's
+    # generic plan (used after a few executions of a prepared statement) can no longer prove
+    # that the index applies, and the insert fails.
+    where = text(f"status <> '{RESOLVED}'")
     stmt: Any
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert

@@ -356,3 +356,13 @@ def test_migration_0002_upgrades_a_database_that_has_incidents(db_url: str) -> N
     again, created = open_one(store, key="k", kind="account_change")
     assert not created and again.id == 3 and again.sightings == 2
     db.dispose()
+
+
+def test_many_incidents_on_one_connection(db: Any) -> None:
+    # PostgreSQL switches a statement prepared often enough to a generic plan; the dedupe insert
+    # must still find its partial unique index then (it once failed from the ~10th incident on).
+    store = make_store(db)
+    for n in range(25):
+        open_one(store, key=f"blocked_post:acct:{n}")
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Incident)) == 25
