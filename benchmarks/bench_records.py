@@ -48,11 +48,6 @@ from smguard.store import Store
 
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-#: psycopg prepares a statement after 5 runs, and PostgreSQL then plans it generically; under a
-#: generic plan, ``open_incident``'s ``ON CONFLICT … WHERE status <> :param`` no longer matches
-#: the partial unique index (error after ~10 incidents per connection). Until that is fixed in
-#: smguard/incidents.py (a literal predicate), the benchmark turns statement preparation off.
-PG_ENGINE: dict[str, Any] = {"connect_args": {"connect_timeout": 10, "prepare_threshold": None}}
 
 RECEIVER = r"""
 import socket
@@ -114,7 +109,7 @@ def fresh_database(kind: str, pg_url: str) -> Iterator[str]:
 
 
 def database(url: str) -> Database:
-    return Database(url, **(PG_ENGINE if url.startswith("postgresql") else {}))
+    return Database(url)
 
 
 def make_store(url: str, port: int = 9) -> Store:
