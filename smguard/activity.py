@@ -358,11 +358,14 @@ def _event(row: ActivityEventRow) -> ActivityEvent:
 
 
 def _insert(session: Session) -> Any:
+    # The table, not the mapped class: a Core executemany sends each chunk as one multi-row
+    # INSERT … RETURNING, where the ORM's bulk path would group rows by which columns are NULL.
     dialect = session.get_bind().dialect.name
+    table = ActivityEventRow.metadata.tables[ActivityEventRow.__tablename__]
     if dialect == "postgresql":
-        return postgresql.insert(ActivityEventRow)
+        return postgresql.insert(table)
     if dialect == "sqlite":
-        return sqlite.insert(ActivityEventRow)
+        return sqlite.insert(table)
     raise SmguardError(f"activity storage supports SQLite and PostgreSQL, not {dialect}")
 
 
