@@ -44,7 +44,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from smguard.errors import InputError, PluginError, SmguardError
-from smguard.models import ActivityEventRow, WatchCursor, utcnow
+from smguard.models import ActivityEventRow, Base, WatchCursor, utcnow
 from smguard.types import ActivityEvent
 
 if TYPE_CHECKING:
@@ -357,11 +357,12 @@ def _event(row: ActivityEventRow) -> ActivityEvent:
     )
 
 
-def _insert(session: Session) -> Any:
+def _insert(session: Session, model: type[Base]) -> Any:
+    """The dialect's INSERT (with ON CONFLICT) for ``model``'s table."""
     # The table, not the mapped class: a Core executemany sends each chunk as one multi-row
     # INSERT … RETURNING, where the ORM's bulk path would group rows by which columns are NULL.
+    table = model.metadata.tables[model.__tablename__]
     dialect = session.get_bind().dialect.name
-    table = ActivityEventRow.metadata.tables[ActivityEventRow.__tablename__]
     if dialect == "postgresql":
         return postgresql.insert(table)
     if dialect == "sqlite":
@@ -378,7 +379,7 @@ def insert_new_events(session: Session, events: Iterable[ActivityEvent]) -> list
         return []
     now = utcnow()
     stmt = (
-        _insert(session)
+        _insert(session, ActivityEventRow)
         .on_conflict_do_nothing(index_elements=["id"])
         .returning(ActivityEventRow.id)
     )
@@ -497,9 +498,6 @@ class IngestReport:
     def known(self) -> int:
         return self.total - len(self.new)
 
-    def kinds(self) -> Counter[str]:
-        return Counter(e.kind for e in self.new)
-
 
 def _pick_connector(
     available: Mapping[str, ExportConnector], source: ExportSource, fmt: str, platform: str | None
@@ -543,9 +541,9 @@ def ingest(
     with ExportSource.open(path) as source:
         connector = _pick_connector(export_connectors(store.pm), source, fmt, platform)
         events = connector.read(source, account, platform)
-    unique = list({e.id: e for e in reversed(events)}.values())[::-1]
+    total = len({e.id for e in events})
     with store.session() as session:
-        new = insert_new_events(session, unique)
+        new = insert_new_events(session, events)
         store.audit(
             session,
             "activity.ingested",
@@ -554,7 +552,7 @@ def ingest(
             details={
                 "file": Path(path).name,
                 "format": connector.name,
-                "events": len(unique),
+                "events": total,
                 "new": len(new),
                 "kinds": dict(Counter(e.kind for e in new)),
             },
@@ -563,7 +561,7 @@ def ingest(
     for name in sorted({e.account for e in new}):
         detections += process_left_behind(store, name)
     detections += run_detectors(store, new, now=now)
-    return IngestReport(str(path), connector.name, len(unique), new, detections)
+    return IngestReport(str(path), connector.name, total, new, detections)
 
 
 # -- cursors -----------------------------------------------------------------------------------
@@ -579,14 +577,9 @@ class CursorState:
     last_ok_at: datetime | None
 
 
-def _upsert_cursor(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(WatchCursor)
-
-
 def _ensure_row(session: Session, account: str, connector: str, now: datetime) -> None:
     session.execute(
-        _upsert_cursor(session)
+        _insert(session, WatchCursor)
         .values(account=account, connector=connector, cursor={}, updated_at=now, failures=0)
         .on_conflict_do_nothing(index_elements=["account", "connector"])
     )
@@ -619,7 +612,7 @@ def set_cursor(
     value = dict(cursor)
     if owner is None:
         session.execute(
-            _upsert_cursor(session)
+            _insert(session, WatchCursor)
             .values(account=account, connector=connector, cursor=value, updated_at=now, failures=0)
             .on_conflict_do_update(
                 index_elements=["account", "connector"],

@@ -460,10 +460,16 @@ def test_watch_stops_cleanly_on_sigterm(
 
 
 def test_nothing_to_watch_is_one_clear_line(run: Cli) -> None:
-    (run.folder / "smguard.toml").write_text('[accounts.kem_x]\nplatform = "x"\n', "utf-8")
+    (run.folder / "smguard.toml").write_text(
+        '[accounts.kem_x]\nplatform = "x"\n\n[accounts.kem_m]\nplatform = "mastodon"\n', "utf-8"
+    )
     result = run("watch", "--once")
     assert result.exit_code == 3
-    assert "Nothing to watch: no account has a polling connector configured" in result.output
+    assert result.output.splitlines() == [
+        "kem_m: a Mastodon account without accounts.kem_m.mastodon_url is not watched",
+        "Error: Nothing to watch: no account has a polling connector configured (set "
+        "accounts.NAME.mastodon_url and handle in smguard.toml; see docs/watch.md).",
+    ]
     other = run("watch", "--once", "--account", "kem_x")
     assert other.exit_code == 3
     assert "--account kem_x: not an account smguard can poll" in other.output

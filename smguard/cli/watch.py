@@ -82,6 +82,10 @@ _T: dict[str, dict[str, str]] = {
         "id": "--account {name}: bukan akun yang dapat dipantau (isi accounts.{name}."
         "mastodon_url dan handle di smguard.toml)",
     },
+    "unwatched": {
+        "en": "{name}: a Mastodon account without accounts.{name}.mastodon_url is not watched",
+        "id": "{name}: akun Mastodon tanpa accounts.{name}.mastodon_url tidak dipantau",
+    },
     "bad_account": {
         "en": "--account {name!r} is not an account name (letters, digits, _ . -)",
         "id": "--account {name!r} bukan nama akun (huruf, angka, _ . -)",
@@ -278,6 +282,9 @@ def watch(
 
     store = open_store(state)
     pairs = watched_accounts(store, polling_connectors(store.pm))
+    for name, settings in store.config.accounts.items():
+        if settings.platform == "mastodon" and settings.watch.mastodon_url is None:
+            click.echo(_t(state, "unwatched", name=name), err=True)
     for name in accounts:
         _check_name(state, name)
         if name not in {a for a, _ in pairs}:
