@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from smguard.plugins.webhooks import DiscordSink, JsonSink, SlackSink, TelegramSink
 from sqlalchemy import func, select
 
+from smguard.alerting.sinks import DiscordSink, JsonSink, SlackSink, TelegramSink
 from smguard.alerts import (
     Alert,
     AlertHttp,
