@@ -713,7 +713,7 @@ class DetectContext:
         text = event.text or ""
         candidates = _link_maps(event)
         prints = [fingerprint(text, links) for links in candidates]
-        if text.strip():
+        if post_text(text).strip():  # an image-only post is matched by its URL or id only
             for fp in prints:
                 if fp in ledger.fingerprints:
                     return LedgerMatch(True, fp, "fingerprint", ledger.entries)

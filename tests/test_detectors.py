@@ -614,3 +614,22 @@ def test_working_hours_settings_are_validated() -> None:
     ):
         with pytest.raises(ConfigError, match=message):
             Config.from_dict({"accounts": {"a": table}})
+
+
+def test_an_image_only_post_is_matched_by_its_url_not_its_empty_text(
+    store: Store, guard: Guard
+) -> None:
+    from smguard.checklog import fingerprint
+
+    record_publication(
+        store,
+        account=ACCOUNT,
+        approved_by="ayu",
+        fingerprint=fingerprint(""),
+        url="https://mastodon.example/@kemcontoh/111",
+    )
+    ours = ev("post_published", text="<p></p>", url="https://mastodon.example/@kemcontoh/111/")
+    assert run(store, guard, [ours]) == []
+    theirs = ev("post_published", text="", url="https://mastodon.example/@kemcontoh/112")
+    [result] = run(store, guard, [theirs])
+    assert result.kind == "unauthorized_post"

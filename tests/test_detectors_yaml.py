@@ -231,3 +231,30 @@ def test_plugins_lists_the_detectors() -> None:
     assert result.exit_code == 0
     row = next(r for r in json.loads(result.output) if r["name"] == "detectors")
     assert "SMG-DET-001" in row["detectors"] and row["builtin"] is True
+
+
+# -- the docs ----------------------------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "detectors.md"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_docs_describe_every_detector_with_its_level() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    for d in load_detectors(Config()).all:
+        row = next((line for line in doc.splitlines() if line.startswith(f"| {d.id} |")), None)
+        assert row is not None, f"docs/detectors.md has no table row for {d.id}"
+        assert f"| {d.name} |" in row and d.level.label in row and d.incident in row, row
+        assert d.id in doc.split("## The detectors", 1)[1].split("## Tuning", 1)[0]
+
+
+def test_the_docs_quote_the_containment_checklist() -> None:
+    from smguard.detect import CONTAINMENT, fill
+
+    doc = _flat(DOC.read_text(encoding="utf-8"))
+    for steps in CONTAINMENT.values():
+        for n, step in enumerate(steps, 1):
+            assert f"{n}. {_flat(fill(step, {'account': 'ACCOUNT'}))}" in doc, step
