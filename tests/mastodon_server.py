@@ -245,10 +245,18 @@ class MastodonServer:
             status["edited_at"] = self._clock.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
     def fail_next(
-        self, status: int, *, retry_after: str | None = None, times: int = 1, body: Any = None
+        self,
+        status: int,
+        *,
+        retry_after: str | None = None,
+        times: int = 1,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         """Answer the next ``times`` requests with ``status`` (then serve normally again)."""
-        headers = {"Retry-After": retry_after} if retry_after is not None else {}
+        headers = dict(headers or {})
+        if retry_after is not None:
+            headers["Retry-After"] = retry_after
         for _ in range(times):
             self.faults.append(Fault(status, headers, body or {"error": f"test fault {status}"}))
 

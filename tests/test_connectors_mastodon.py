@@ -228,9 +228,18 @@ def test_dead_server_is_a_clear_line() -> None:
 
 
 def test_not_a_mastodon_server(server: MastodonServer) -> None:
-    server.fail_next(200, body=None)
-    server.faults[0] = server.faults[0].__class__(200, {}, "<html>")
+    server.fail_next(200, body="<html>")
     job = Job(server)
     job.account["mastodon_id"] = server.account_id
     with pytest.raises(ConnectorError, match=r"unexpected answer for the statuses"):
         job.poll()
+
+
+def test_a_redirect_is_not_followed(server: MastodonServer) -> None:
+    server.fail_next(301, headers={"Location": "https://elsewhere.example/"})
+    with pytest.raises(ConnectorError) as info:
+        Job(server).poll()
+    assert str(info.value).endswith(
+        "redirects to https://elsewhere.example/ (301): set accounts.kem.mastodon_url to the "
+        "server's own address"
+    )

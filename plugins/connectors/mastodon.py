@@ -208,6 +208,12 @@ class _Api:
 
     def _refused(self, response: httpx.Response, missing: str) -> ConnectorError:
         code = response.status_code
+        if 300 <= code < 400:
+            target = response.headers.get("location", "another address")
+            return ConnectorError(
+                f"{self.host} redirects to {target} ({code}): set accounts.{self.job.account}."
+                "mastodon_url to the server's own address"
+            )
         if code == 401:
             if self.token_env:
                 return ConnectorError(
