@@ -70,17 +70,6 @@ _char_cache: dict[str, str] = {}
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
-class _Translation(dict[int, str]):
-    """``str.translate`` table: ASCII lower-cased, anything else through :func:`_map_char`."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        mapped = ch.lower() if code < 128 else _map_char(ch)
-        self[code] = mapped
-        return mapped
-
-
-_TRANSLATE = _Translation()
 _NO_SLANG: Mapping[str, str] = {}
 
 
@@ -179,11 +168,19 @@ class NormalizedText:
             self.offsets: list[int] | None = None
             return
         # Most non-ASCII posts only hold emoji, dashes, accents or look-alikes that map to
-        # exactly one character each: translate in C and keep identity offsets.
-        if all(len(_map_char(c)) == 1 for c in set(_NON_ASCII_RE.findall(original))):
-            self.text = original.translate(_TRANSLATE)
-            self.offsets = None
-            return
+        # exactly one character each: lower-case in C, replace those few characters, and keep
+        # identity offsets.
+        special = set(_NON_ASCII_RE.findall(original))
+        if all(len(_map_char(c)) == 1 for c in special):
+            text = original.lower()
+            if len(text) == len(original):
+                for c in special:
+                    mapped, lowered = _map_char(c), c.lower()
+                    if mapped != lowered:
+                        text = text.replace(lowered, mapped)
+                self.text = text
+                self.offsets = None
+                return
         out: list[str] = []
         offsets: list[int] = []
         for i, ch in enumerate(original):

@@ -163,15 +163,31 @@ def _has_required(conditions: tuple[str, ...], ctx: CheckContext) -> bool:
 
 
 class LexiconIndex:
-    """Every term and phrase of every pack rule in one :class:`~smguard.lexicon.PhraseMatcher`,
-    so a post's words are looked up once for all rules."""
+    """Every term and phrase of the pack rules that apply to a kind of post, in one
+    :class:`~smguard.lexicon.PhraseMatcher`, so a post's words are looked up once for all rules.
+
+    One matcher per (languages, post kind): an English post is not looked up against the
+    Indonesian packs, nor an announcement against the reply-only tone phrases.
+    """
 
     def __init__(self, rules: Iterable[PackRule], slang: Mapping[str, str]) -> None:
-        self.matcher: PhraseMatcher[tuple[str, str]] = PhraseMatcher(slang)
+        self.rules = [r for r in rules if r.terms]
+        self.slang = slang
+        self._matchers: dict[tuple[frozenset[str], str], PhraseMatcher[tuple[str, str]]] = {}
         self._cache_key = f"lexicon:{id(self)}"
-        for rule in rules:
-            for term in rule.terms:
-                self.matcher.add(term, (rule.id, " ".join(term)), stem=rule.stem)
+
+    def matcher(self, languages: frozenset[str], kind: str) -> PhraseMatcher[tuple[str, str]]:
+        key = (languages, kind)
+        matcher = self._matchers.get(key)
+        if matcher is None:
+            probe = Post(text=".", kind=kind)
+            matcher = PhraseMatcher(self.slang)
+            for rule in self.rules:
+                if rule.applies_to(probe, languages):
+                    for term in rule.terms:
+                        matcher.add(term, (rule.id, " ".join(term)), stem=rule.stem)
+            self._matchers[key] = matcher
+        return matcher
 
     def hits(self, ctx: CheckContext) -> dict[str, list[tuple[int, int, str]]]:
         """Rule id → matched word ranges ``(first, last, key)`` for this post (memoised)."""
@@ -179,7 +195,8 @@ class LexiconIndex:
         if cached is not None:
             return cached
         found: dict[str, list[tuple[int, int, str]]] = {}
-        for i, j, (rule_id, key) in self.matcher.find(ctx.norm):
+        matcher = self.matcher(ctx.languages, ctx.post.kind)
+        for i, j, (rule_id, key) in matcher.find(ctx.norm):
             found.setdefault(rule_id, []).append((i, j, key))
         ctx.cache[self._cache_key] = found
         return found
