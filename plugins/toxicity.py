@@ -11,6 +11,14 @@ Nothing heavy is imported here: torch, transformers and detoxify load at the fir
 ``smguard --help`` and rules-only checks stay fast. Settings live in ``[plugins.toxicity]``
 (see ``docs/toxicity.md``); weights come from the model store (:mod:`smguard.modelstore`).
 
+The model runs on one of two engines, chosen by ``engine``: ``torch`` (detoxify itself) or
+``onnx`` / ``onnx-int8`` (an export made by ``smguard models export``, on onnxruntime and
+``tokenizers`` only: see :mod:`smguard.onnxengine`). ``auto`` (the default) takes an installed
+int8 export, else an fp32 one, else torch. The engine is only a backend: labels, thresholds,
+categories, windows and batching are this module's, whichever engine scores. Each post's
+engine and model ("onnx-int8 multilingual") go into ``ctx.cache[DETAIL_KEY]`` for the verdict's
+engine status, and into each finding's evidence.
+
 When detoxify or the weights are missing the rule raises
 :class:`~smguard.errors.ModelUnavailable` carrying the command that fixes it; the engine reports
 the engine as ``skipped`` — and, with ``enabled = true``, adds an integrity finding so the post
@@ -28,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from smguard import hookimpl, modelstore
+from smguard import hookimpl, modelstore, onnxengine
 from smguard.errors import ConfigError, ModelUnavailable
 from smguard.rule import Rule
 from smguard.types import Finding, Post, Severity
@@ -37,12 +45,24 @@ if TYPE_CHECKING:
     from smguard.config import Config
     from smguard.rule import CheckContext
 
-__all__ = ["LABELS", "ToxicityRule", "ToxicitySettings", "parse_settings", "register_rules"]
+__all__ = [
+    "DETAIL_KEY",
+    "ENGINES",
+    "LABELS",
+    "ToxicityRule",
+    "ToxicitySettings",
+    "parse_settings",
+    "register_rules",
+]
 
 PLUGIN = "toxicity"
 RULE_ID = "SMG-TOX-001"
 ENGINE = "toxicity"
 INSTALL_FIX = "pip install 'smguard[detoxify]'"
+#: Where each post's engine and model are left for the verdict's engine status (``detail``).
+DETAIL_KEY = f"engine_detail:{ENGINE}"
+#: Values of ``engine``: a backend to score with, or ``auto`` (int8 export, fp32 export, torch).
+ENGINES = ("auto", "torch", "onnx", "onnx-int8")
 #: Key of ``models`` used for posts of other languages, or whose language is unsure.
 DEFAULT_KEY = "default"
 
@@ -141,7 +161,7 @@ DEFAULT_MODELS: Mapping[str, str] = {"en": "original", DEFAULT_KEY: "multilingua
 
 _OPTIONS = {
     "enabled", "models", "config_path", "thresholds", "high_at", "batch_size", "device",
-    "model_dir", "chunk_chars",
+    "model_dir", "chunk_chars", "engine", "threads",
 }  # fmt: skip
 
 
@@ -169,6 +189,10 @@ class ToxicitySettings:
     #: Longer texts are scored in overlapping windows of this many characters (models read
     #: at most 512 tokens; without windows the end of a long post would go unread).
     chunk_chars: int = 1500
+    #: ``auto`` | ``torch`` | ``onnx`` | ``onnx-int8`` (see the module docstring).
+    engine: str = "auto"
+    #: Intra-op threads of the onnx engines (``None``: the cores this process may use).
+    threads: int | None = None
 
     @property
     def required(self) -> bool:
@@ -247,6 +271,12 @@ def parse_settings(options: Mapping[str, Any]) -> ToxicitySettings:
     model_dir = options.get("model_dir")
     if model_dir is not None and (not isinstance(model_dir, str) or not model_dir):
         raise _fail("model_dir", "must be a folder path")
+    engine = options.get("engine", defaults.engine)
+    if engine not in ENGINES:
+        raise _fail("engine", f"must be one of {', '.join(map(repr, ENGINES))}, not {engine!r}")
+    threads = options.get("threads")
+    if threads is not None:
+        threads = _positive_int(threads, "threads", 1024)
     return ToxicitySettings(
         mode=_mode(options.get("enabled", "auto")),
         models=models,
@@ -261,6 +291,8 @@ def parse_settings(options: Mapping[str, Any]) -> ToxicitySettings:
         chunk_chars=_positive_int(
             options.get("chunk_chars", defaults.chunk_chars), "chunk_chars", 100_000
         ),
+        engine=engine,
+        threads=threads,
     )
 
 
@@ -269,9 +301,18 @@ class _Target:
     """A resolved model reference: the files to load and how."""
 
     ref: str
-    checkpoint: Path
+    checkpoint: Path | None
     config_dir: Path | None
     trusted: bool
+    #: ``torch``, ``onnx`` or ``onnx-int8``.
+    engine: str = "torch"
+    #: The export folder (onnx engines).
+    onnx_dir: Path | None = None
+
+    @property
+    def detail(self) -> str:
+        """What the verdict's engine status says scored the post, e.g. "onnx-int8 original"."""
+        return f"{self.engine} {self.ref}"
 
 
 def _looks_like_path(ref: str) -> bool:
@@ -382,7 +423,90 @@ class ToxicityRule(Rule):
         return refs
 
     def resolve(self, ref: str, lang_key: str | None = None) -> _Target:
-        """Find the files of a model reference, or raise ``ModelUnavailable`` saying how to fix."""
+        """Find the files of a model reference, or raise ``ModelUnavailable`` saying how to fix.
+
+        The engine comes from ``engine``; ``auto`` takes the model's int8 export, else its fp32
+        export (when onnxruntime is installed), else its checkpoint on torch — torch first when
+        ``device`` names a GPU, which the onnx engines do not use.
+        """
+        engine = self.settings.engine
+        if engine == "torch":
+            return self._resolve_torch(ref, lang_key)
+        if engine != "auto":
+            return self._resolve_onnx(ref, engine)
+        if self.settings.device not in ("auto", "cpu") and _detoxify_installed():
+            return self._resolve_torch(ref, lang_key)
+        onnx_error: ModelUnavailable | None = None
+        if onnxengine.available():
+            try:
+                return self._resolve_onnx(ref, None)
+            except ModelUnavailable as exc:
+                onnx_error = exc
+        if _detoxify_installed():
+            return self._resolve_torch(ref, lang_key)
+        if onnx_error is None:  # neither engine is installed (check_batch says so earlier)
+            raise ModelUnavailable(
+                "the toxicity check needs the detoxify extra, which is not installed",
+                fix=INSTALL_FIX,
+            )
+        raise ModelUnavailable(
+            f"{onnx_error.reason}, and detoxify (torch) is not installed to run its checkpoint",
+            fix=onnx_error.fix,
+        )
+
+    def _export_dir(self, ref: str) -> Path | None:
+        """Where ``ref``'s ONNX export is (a store name's ``onnx/``, or a folder path), if any."""
+        if _looks_like_path(ref):
+            folder = Path(ref).expanduser()
+            candidates = [folder, folder / onnxengine.ONNX_FOLDER]
+        elif modelstore.valid_name(ref):
+            candidates = [self.root / ref / onnxengine.ONNX_FOLDER]
+        else:
+            return None
+        for folder in candidates:
+            if (folder / onnxengine.EXPORT_INFO).is_file():
+                return folder
+        return None
+
+    def _resolve_onnx(self, ref: str, engine: str | None) -> _Target:
+        """The export of ``ref`` for ``engine`` (``None``: the fastest one there)."""
+        export = self._export_dir(ref)
+        if export is None:
+            if _looks_like_path(ref):
+                raise ModelUnavailable(
+                    f"{ref} is not an ONNX export folder (no {onnxengine.EXPORT_INFO})",
+                    fix=f"smguard models export {ref} --name NAME, then set "
+                    f"[plugins.{PLUGIN}] models to NAME",
+                )
+            raise ModelUnavailable(
+                f"the '{ref}' toxicity model has no ONNX export "
+                f"(looked in {self.root / ref / onnxengine.ONNX_FOLDER})",
+                fix=f"smguard models export {ref}",
+            )
+        info = onnxengine.read_export(export)
+        chosen = engine or info.engines[0]
+        if not info.has(chosen):
+            raise ModelUnavailable(
+                f"the ONNX export of '{ref}' has no {onnxengine.VARIANTS[chosen]}",
+                fix=f"smguard models export {ref}" + (" --int8" if chosen == "onnx-int8" else ""),
+            )
+        if not _looks_like_path(ref) and info.checkpoint_sha256:
+            installed = modelstore.get_model(self.root, ref)
+            if (
+                installed is not None
+                and installed.ok
+                and installed.sha256
+                and installed.sha256 != info.checkpoint_sha256
+            ):
+                raise ModelUnavailable(
+                    f"the ONNX export of '{ref}' was made from another checkpoint than the one "
+                    "installed",
+                    fix=f"smguard models export {ref}",
+                )
+        return _Target(ref, None, None, False, engine=chosen, onnx_dir=export)
+
+    def _resolve_torch(self, ref: str, lang_key: str | None) -> _Target:
+        """The checkpoint of ``ref`` for detoxify on torch."""
         if _looks_like_path(ref):
             checkpoint = Path(ref).expanduser()
             if not checkpoint.is_file():
@@ -402,6 +526,14 @@ class ToxicityRule(Rule):
             )
             raise ModelUnavailable(
                 f"the '{ref}' toxicity model is not installed (looked in {self.root})", fix=fix
+            )
+        if installed.onnx_only:
+            raise ModelUnavailable(
+                f"only the ONNX export of the '{ref}' toxicity model is installed, which the "
+                "torch engine cannot run",
+                fix=onnxengine.INSTALL_FIX
+                if not onnxengine.available()
+                else f'set [plugins.{PLUGIN}] engine = "auto"',
             )
         if not installed.ok:
             raise ModelUnavailable(
@@ -427,12 +559,18 @@ class ToxicityRule(Rule):
         with self._lock:
             model = self._models.get(target)
             if model is None:
-                model = modelstore.load_detoxify(
-                    target.checkpoint,
-                    target.config_dir,
-                    device=self._resolve_device(),
-                    trusted=target.trusted,
-                )
+                if target.onnx_dir is not None:
+                    model = onnxengine.load(
+                        target.onnx_dir, target.engine, threads=self.settings.threads
+                    )
+                else:
+                    assert target.checkpoint is not None
+                    model = modelstore.load_detoxify(
+                        target.checkpoint,
+                        target.config_dir,
+                        device=self._resolve_device(),
+                        trusted=target.trusted,
+                    )
                 self._models[target] = model
         return model
 
@@ -457,11 +595,7 @@ class ToxicityRule(Rule):
     def check_batch(
         self, items: Sequence[tuple[Post, CheckContext]]
     ) -> list[list[Finding] | ModelUnavailable]:
-        if not _detoxify_installed():
-            raise ModelUnavailable(
-                "the toxicity check needs the detoxify extra, which is not installed",
-                fix=INSTALL_FIX,
-            )
+        self._require_engine()
         # Find the files before importing torch, so that a missing model is reported fast.
         # A post whose language has no model is reported on its own; the others are scored.
         targets = self._assign(items)
@@ -475,6 +609,7 @@ class ToxicityRule(Rule):
                 groups.setdefault(target, []).append((index, start, end))
         best: list[dict[str, tuple[float, tuple[int, int], str]]] = [{} for _ in items]
         for target, pieces in groups.items():
+            source = target.ref if target.engine == "torch" else f"{target.ref}, {target.engine}"
             model = self._model(target)
             # Similar lengths together: less padding, same scores.
             pieces.sort(key=lambda p: p[2] - p[1])
@@ -489,11 +624,43 @@ class ToxicityRule(Rule):
                         continue  # detoxify's identity columns (male, muslim, ...) say nothing bad
                     for (i, s, e), value in zip(chunk, values, strict=True):
                         if name not in best[i] or value > best[i][name][0]:
-                            best[i][name] = (value, (s, e), target.ref)
+                            best[i][name] = (value, (s, e), source)
+        for (_post, ctx), target in zip(items, targets, strict=True):
+            if isinstance(target, _Target):
+                ctx.cache[DETAIL_KEY] = target.detail
         return [
             target if isinstance(target, ModelUnavailable) else self._findings(post, best[i])
             for i, ((post, _ctx), target) in enumerate(zip(items, targets, strict=True))
         ]
+
+    def _require_engine(self) -> None:
+        """Stop the whole batch when the chosen engine's packages are not installed."""
+        engine = self.settings.engine
+        torch_ok = _detoxify_installed()
+        if engine == "torch" and not torch_ok:
+            raise ModelUnavailable(
+                "the toxicity check needs the detoxify extra, which is not installed",
+                fix=INSTALL_FIX,
+            )
+        if engine in ("onnx", "onnx-int8") and not onnxengine.available():
+            raise ModelUnavailable(
+                f"the toxicity check's {engine} engine needs onnxruntime and tokenizers, "
+                "which are not installed",
+                fix=onnxengine.INSTALL_FIX,
+            )
+        if engine == "auto" and not torch_ok:
+            # Without torch only an export can run: one of the configured models must have one.
+            if not any(self._export_dir(ref) for ref in set(self.settings.models.values())):
+                raise ModelUnavailable(
+                    "the toxicity check needs the detoxify extra, which is not installed",
+                    fix=INSTALL_FIX,
+                )
+            if not onnxengine.available():
+                raise ModelUnavailable(
+                    "the toxicity model is exported to ONNX, but onnxruntime and tokenizers "
+                    "are not installed",
+                    fix=onnxengine.INSTALL_FIX,
+                )
 
     def _assign(
         self, items: Sequence[tuple[Post, CheckContext]]

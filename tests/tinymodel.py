@@ -41,6 +41,15 @@ UNBIASED_CLASSES: tuple[str, ...] = (
     "muslim",
 )
 
+#: The shape of BERT-base (detoxify's ``original``): ``build_tiny_model(folder, **BERT_BASE)``.
+BERT_BASE: Mapping[str, int] = {
+    "hidden": 768,
+    "layers": 12,
+    "heads": 12,
+    "intermediate": 3072,
+    "vocab_size": 30522,
+}
+
 _SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 #: Whole words the tokenizer knows (anything else is spelled out letter by letter).
 _WORDS = (
@@ -61,8 +70,17 @@ def build_tiny_model(
     seed: int = 0,
     hidden: int = 32,
     layers: int = 2,
+    heads: int = 2,
+    intermediate: int | None = None,
+    vocab_size: int | None = None,
 ) -> Path:
-    """Write ``<folder>/<name>.ckpt`` and ``<folder>/<name>-hf/``; return the checkpoint path."""
+    """Write ``<folder>/<name>.ckpt`` and ``<folder>/<name>-hf/``; return the checkpoint path.
+
+    ``hidden``, ``layers``, ``heads``, ``intermediate`` (default ``2 * hidden``) and
+    ``vocab_size`` (the word list padded with ``[unused…]`` entries) set the shape: BERT-base is
+    ``hidden=768, layers=12, heads=12, intermediate=3072, vocab_size=30522``
+    (:data:`BERT_BASE`), as detoxify's ``original`` model.
+    """
     import torch
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
 
@@ -70,6 +88,10 @@ def build_tiny_model(
     hf = folder / f"{name}-hf"
     hf.mkdir(exist_ok=True)
     vocab = _SPECIAL + _WORDS.split() + list(_LETTERS) + [f"##{c}" for c in _LETTERS]
+    if vocab_size is not None:
+        if vocab_size < len(vocab):
+            raise ValueError(f"vocab_size must be at least {len(vocab)}")
+        vocab += [f"[unused{i}]" for i in range(vocab_size - len(vocab))]
     (hf / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
     # BertTokenizer(vocab_file=...) ignores the file on transformers 5: load from the folder.
     tokenizer = BertTokenizer.from_pretrained(str(hf), model_max_length=512)
@@ -78,8 +100,8 @@ def build_tiny_model(
         vocab_size=len(vocab),
         hidden_size=hidden,
         num_hidden_layers=layers,
-        num_attention_heads=2,
-        intermediate_size=hidden * 2,
+        num_attention_heads=heads,
+        intermediate_size=intermediate or hidden * 2,
         max_position_embeddings=512,
         num_labels=len(classes),
     )
