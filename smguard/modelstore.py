@@ -1466,9 +1466,7 @@ def export_onnx(
             _quantize(staging / onnxengine.MODEL_FP32, staging / onnxengine.MODEL_INT8)
             engines.insert(0, "onnx-int8")
         say(f"Comparing with torch on {len(texts)} texts")
-        onnx_models = {
-            e: onnxengine.OnnxModel(staging, e, threads=threads) for e in reversed(engines)
-        }
+        onnx_models = {e: onnxengine.OnnxModel(staging, e, threads=threads) for e in engines}
         agreement = _agreement(reference, labels, onnx_models, texts, tolerance)
         del onnx_models
         mismatches = _tokenizer_mismatches(model.tokenizer, staging, texts)

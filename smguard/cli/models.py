@@ -3,6 +3,8 @@
     smguard models list                      what is installed, where, and what is missing
     smguard models pull original multilingual    download (needs internet)
     smguard models import /media/usb/original    install a copied folder or .ckpt (air-gapped)
+    smguard models export multilingual       ONNX + int8 copies for the torch-free engine
+    smguard models verify multilingual       how far the ONNX scores are from torch's
 
 The store logic lives in :mod:`smguard.modelstore`; this module only talks to people.
 """
@@ -109,16 +111,26 @@ def list_models(ctx: click.Context, fmt: str) -> None:
     if not installed:
         click.echo("No models installed.")
     for m in installed:
-        state = "ok" if m.ok else f"BROKEN: {m.problem}"
+        if m.onnx_only:
+            state = f"ONNX export only ({', '.join(m.onnx)})"
+        else:
+            state = "ok" if m.ok else f"BROKEN: {m.problem}"
         click.echo(f"  {m.name:<16} {modelstore.human_size(m.size):>9}  {state}")
-        if m.ok:
+        if m.ok or m.onnx_only:
             labels = ", ".join(m.classes[:7]) + (" …" if len(m.classes) > 7 else "")
             click.echo(f"      labels: {labels}")
             click.echo(f"      from: {m.source}")
+        if m.onnx and not m.onnx_only:
+            click.echo(f"      onnx export: {', '.join(m.onnx)}")
     click.echo("Used by the toxicity check:")
     for lang, ref in configured.items():
-        if _usable(ref, by_name):
+        onnx = by_name[ref].onnx if ref in by_name else ()
+        if _usable(ref, by_name) and onnx:
+            click.echo(f"  {lang:<8} {ref} (installed, onnx export: {', '.join(onnx)})")
+        elif _usable(ref, by_name):
             click.echo(f"  {lang:<8} {ref} (installed)")
+        elif onnx:
+            click.echo(f"  {lang:<8} {ref} (ONNX export only: {', '.join(onnx)})")
         elif ref in modelstore.KNOWN_MODELS:
             click.echo(f"  {lang:<8} {ref} (missing: smguard models pull {ref})")
         elif "/" in ref or ref.endswith((".ckpt", ".pt")):
@@ -208,3 +220,177 @@ def import_(
         click.echo(
             f'To use it, set in smguard.toml: [plugins.toxicity] models = {{en = "{model.name}"}}'
         )
+
+
+def _diff(value: float) -> str:
+    """A score difference: 4 decimals, or 2 significant digits when smaller than that."""
+    return f"{value:.4f}" if value == 0 or value >= 1e-4 else f"{value:.1e}"
+
+
+def _agreement_table(name: str, agreement: modelstore.Agreement) -> str:
+    """The largest difference from torch per label (rows) and engine (columns)."""
+    engines = list(agreement.max_diff)
+    lines = [
+        f"'{name}' against torch, {agreement.texts} texts, tolerance {agreement.tolerance:g}:",
+        "  " + f"{'label':<18}" + "".join(f"{e:>12}" for e in engines),
+    ]
+    for label in agreement.labels:
+        cells = "".join(f"{_diff(agreement.max_diff[e][label]):>12}" for e in engines)
+        lines.append(f"  {label:<18}{cells}")
+    lines.append(
+        "  "
+        + f"{'largest':<18}"
+        + "".join(f"{_diff(agreement.largest(e)[1]):>12}" for e in engines)
+    )
+    lines.append(
+        "  "
+        + f"{'result':<18}"
+        + "".join(f"{'over' if e in agreement.failed else 'ok':>12}" for e in engines)
+    )
+    return "\n".join(lines)
+
+
+def _texts(path: Path | None) -> list[str] | None:
+    return None if path is None else modelstore.read_texts(path)
+
+
+@models.command("export")
+@click.argument("sources", nargs=-1)
+@click.option("--name", help="Name to install the export under (default: from the source).")
+@click.option(
+    "--config-path",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Tokenizer/config folder of a checkpoint file given as PATH.",
+)
+@click.option("--int8/--no-int8", default=True, show_default=True, help="Also an int8 copy.")
+@click.option(
+    "--opset",
+    type=click.IntRange(11, 30),
+    default=modelstore.DEFAULT_OPSET,
+    show_default=True,
+    help="ONNX opset.",
+)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(0, 1),
+    default=modelstore.DEFAULT_TOLERANCE,
+    show_default=True,
+    help="Largest score difference from torch to accept.",
+)
+@click.option(
+    "--texts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Texts to compare on, one per line (default: a built-in English/Indonesian set).",
+)
+@click.option("--trust", is_flag=True, help="Allow a PATH checkpoint that holds Python objects.")
+@click.pass_context
+def export(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    name: str | None,
+    config_path: Path | None,
+    int8: bool,
+    opset: int,
+    tolerance: float,
+    texts: Path | None,
+    trust: bool,
+) -> None:
+    """Export models to ONNX for the torch-free engine (needs torch, here, once).
+
+    SOURCES are model names (default: the models [plugins.toxicity] uses; a known one that is
+    not installed is pulled first) or checkpoint files/folders. Each export is compared with
+    torch and installed as <model folder>/NAME/onnx/ only when no score differs by more than
+    --tolerance; otherwise nothing changes and the exit code is 1.
+    """
+    try:
+        root, _origin = _root(ctx)
+        todo = list(sources) or list(dict.fromkeys(_configured(_options(ctx)).values()))
+        if name and len(todo) != 1:
+            raise modelstore.ModelStoreError("--name needs exactly one model to export")
+        text_set = _texts(texts)
+        refused = False
+        for source in todo:
+            if (
+                source in modelstore.KNOWN_MODELS
+                and not Path(source).exists()
+                and modelstore.get_model(root, source) is None
+            ):
+                with _progress(f"Downloading {source}") as progress:
+                    modelstore.pull_model(root, source, progress=progress)
+            try:
+                result = modelstore.export_onnx(
+                    root,
+                    source,
+                    name=name,
+                    config_path=config_path,
+                    trust=trust,
+                    int8=int8,
+                    opset=opset,
+                    tolerance=tolerance,
+                    texts=text_set,
+                    log=lambda msg: click.echo(msg, err=True),
+                )
+            except modelstore.ExportRefused as exc:
+                click.echo(_agreement_table(name or Path(source).name, exc.agreement))
+                click.echo(f"Error: {exc}", err=True)
+                refused = True
+                continue
+            click.echo(_agreement_table(result.name, result.agreement))
+            sizes = ", ".join(
+                f"{e} {modelstore.human_size(size)}" for e, size in result.sizes.items()
+            )
+            click.echo(
+                f"Exported {result.name} to {result.folder} ({sizes}) in {result.seconds:.0f} s"
+            )
+    except SmguardError as exc:
+        raise _fail(exc) from None
+    if refused:
+        ctx.exit(1)
+
+
+@models.command("verify")
+@click.argument("names", nargs=-1)
+@click.option(
+    "--texts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='Texts to compare on: one per line, or JSON lines with a "text" field '
+    "(default: a built-in English/Indonesian set with long posts).",
+)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(0, 1),
+    default=modelstore.DEFAULT_TOLERANCE,
+    show_default=True,
+    help="Largest score difference from torch to accept.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def verify(
+    ctx: click.Context, names: tuple[str, ...], texts: Path | None, tolerance: float, fmt: str
+) -> None:
+    """Compare exported models' scores with torch's; exit 1 when one differs too much.
+
+    NAMES default to every installed model that has an export. Prints the largest difference
+    per label for each engine (onnx-int8, onnx). Needs torch and the checkpoint.
+    """
+    try:
+        root, _origin = _root(ctx)
+        todo = list(names) or [m.name for m in modelstore.list_models(root) if m.onnx]
+        if not todo:
+            raise modelstore.ModelStoreError(
+                f"no exported models in {root}: smguard models export NAME"
+            )
+        text_set = _texts(texts)
+        results = {
+            n: modelstore.verify_onnx(root, n, texts=text_set, tolerance=tolerance) for n in todo
+        }
+    except SmguardError as exc:
+        raise _fail(exc) from None
+    if fmt == "json":
+        click.echo(json.dumps({n: a.to_dict() for n, a in results.items()}, indent=2))
+    else:
+        click.echo("\n\n".join(_agreement_table(n, a) for n, a in results.items()))
+    failed = [f"{n} {', '.join(a.failed)}" for n, a in results.items() if not a.ok]
+    if failed:
+        click.echo(f"Over the tolerance {tolerance:g}: {'; '.join(failed)}", err=True)
+        ctx.exit(1)
