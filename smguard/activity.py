@@ -396,6 +396,8 @@ def insert_new_events(session: Session, events: Iterable[ActivityEvent]) -> list
 
 _COLUMNS = tuple(ActivityEventRow.metadata.tables[ActivityEventRow.__tablename__].columns.keys())
 _JSON_COLUMNS = frozenset({"links", "raw"})
+#: Rows per pipelined executemany on PostgreSQL (bounds the parameters held in memory).
+_PG_CHUNK = 2000
 
 
 def _insert_postgresql(session: Session, batch: Sequence[ActivityEvent], now: datetime) -> set[str]:
@@ -407,19 +409,22 @@ def _insert_postgresql(session: Session, batch: Sequence[ActivityEvent], now: da
         f"INSERT INTO {ActivityEventRow.__tablename__} ({', '.join(_COLUMNS)}) "
         f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) ON CONFLICT (id) DO NOTHING RETURNING id"
     )
-    params = []
-    for event in batch:
-        row = _row(event, now)
-        params.append(tuple(Json(row[c]) if c in _JSON_COLUMNS else row[c] for c in _COLUMNS))
     inserted: set[str] = set()
     driver = session.connection().connection.driver_connection
     assert driver is not None  # a live psycopg connection inside the session's transaction
     with driver.cursor() as cursor:
-        cursor.executemany(sql, params, returning=True)
-        while True:
-            inserted.update(r[0] for r in cursor.fetchall())
-            if not cursor.nextset():
-                break
+        for start in range(0, len(batch), _PG_CHUNK):
+            params = []
+            for event in batch[start : start + _PG_CHUNK]:
+                row = _row(event, now)
+                params.append(
+                    tuple(Json(row[c]) if c in _JSON_COLUMNS else row[c] for c in _COLUMNS)
+                )
+            cursor.executemany(sql, params, returning=True)
+            while True:
+                inserted.update(r[0] for r in cursor.fetchall())
+                if not cursor.nextset():
+                    break
     return inserted
 
 
