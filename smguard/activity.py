@@ -765,8 +765,6 @@ class PollReport:
     #: ok, failed, busy (another watcher has it) or stopped (asked to stop between pages).
     status: str = "ok"
     new: list[ActivityEvent] = field(default_factory=list)
-    fetched: int = 0
-    pages: int = 0
     error: str | None = None
     failures: int = 0
     #: Failures in a row before this good poll (0: the last poll was fine too).
@@ -846,8 +844,6 @@ def poll_account(
         pages = connector.poll(job)
         try:
             for page in pages:
-                report.pages += 1
-                report.fetched += len(page.events)
                 with store.session() as session:
                     new = insert_new_events(session, page.events)
                     set_cursor(
@@ -879,9 +875,7 @@ def poll_account(
     except LeaseLost as exc:
         report.status, report.error = "busy", str(exc)
         return report
-    except ConnectorError as exc:
-        error = str(exc)
-    except SmguardError as exc:
+    except SmguardError as exc:  # ConnectorError, or the database refusing a page
         error = str(exc)
     except Exception as exc:  # a connector's bug must not stop the other accounts
         log.exception("connector %s failed on account %s", connector.name, account)
