@@ -43,17 +43,18 @@ import math
 import re
 import string
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from smguard.errors import ConfigError, PluginError
 from smguard.types import EVENT_KINDS, ActivityEvent, Severity, localized
 
 if TYPE_CHECKING:
     import pluggy
+    from sqlalchemy.orm import Session
 
     from smguard.config import AccountSettings, Config
     from smguard.engine import Guard
@@ -85,6 +86,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("smguard.detect")
+T = TypeVar("T")
 
 #: Who opens the incidents (the audit log's actor).
 ACTOR = "watch"
@@ -99,6 +101,8 @@ INCIDENT_ORDER: tuple[str, ...] = (
     "activity_burst",
 )
 _TEXT_IN_EVIDENCE = 1000
+#: Events whose incidents are written in one transaction.
+_CHUNK = 100
 
 #: The containment checklist an unauthorised-post incident carries (``{account}`` filled in).
 CONTAINMENT: Mapping[str, tuple[str, ...]] = {
@@ -525,6 +529,8 @@ class History:
         self._events: dict[tuple[str, str], list[ActivityEvent]] = {}
         self._keys: dict[tuple[str, str], list[tuple[datetime, str]]] = {}
         self._ranges: dict[tuple[str, str], tuple[datetime, datetime]] = {}
+        #: Goes up with every fetch: an index built over the loaded events is stale after one.
+        self.version = 0
 
     def load(self, account: str, kind: str, since: datetime, until: datetime) -> None:
         key = (account, kind)
@@ -540,18 +546,42 @@ class History:
         self._events[key] = events
         self._keys[key] = [_order(e) for e in events]
         self._ranges[key] = (since, until)
+        self.version += 1
 
     def between(
-        self, account: str, kinds: Iterable[str], since: datetime, until: datetime
+        self,
+        account: str,
+        kinds: Iterable[str],
+        since: datetime,
+        until: datetime,
+        *,
+        before: tuple[datetime, str] | None = None,
+        last: int | None = None,
     ) -> list[ActivityEvent]:
-        """Stored events of ``kinds`` with ``since <= at <= until``, oldest first."""
+        """Stored events of ``kinds`` with ``since <= at <= until``, oldest first; only those
+        ordered before ``before`` (time, id) and only the ``last`` ones when given."""
         out: list[ActivityEvent] = []
         for kind in kinds:
             self.load(account, kind, since, until)
             keys, events = self._keys[(account, kind)], self._events[(account, kind)]
             lo = bisect.bisect_left(keys, (since, ""))
             hi = bisect.bisect_right(keys, (until, "\uffff"))
+            if before is not None:
+                hi = min(hi, bisect.bisect_left(keys, before))
+            if last is not None:
+                lo = max(lo, hi - last)
             out.extend(events[lo:hi])
+        out.sort(key=_order)
+        return out[-last:] if last is not None and last < len(out) else out
+
+    def ensure(self, account: str, kinds: Iterable[str], since: datetime, until: datetime) -> None:
+        """Make sure events of ``kinds`` from ``since`` to ``until`` are loaded."""
+        for kind in kinds:
+            self.load(account, kind, since, until)
+
+    def loaded(self, account: str, kinds: Iterable[str]) -> list[ActivityEvent]:
+        """Every event of ``kinds`` fetched so far for ``account``, oldest first."""
+        out = [e for kind in kinds for e in self._events.get((account, kind), [])]
         out.sort(key=_order)
         return out
 
@@ -610,6 +640,10 @@ class DetectContext:
         self._verdicts: dict[str, Verdict] = {}
         self._ledgers: dict[str, _Ledger] = {}
         self._seeds: dict[str, datetime | None] = {}
+        self._memo: dict[Hashable, Any] = {}
+        self._codes: dict[str, tuple[datetime, datetime, list[CodeIssue]]] = {}
+        #: The newest event of the batch: vault look-ups load codes up to it at once.
+        self.until_hint: datetime | None = None
 
     def account(self, name: str) -> AccountSettings:
         return self.config.account(name)
@@ -619,23 +653,33 @@ class DetectContext:
         return event.at.astimezone(self.account(event.account).tz).strftime("%Y-%m-%d %H:%M %Z")
 
     def earlier(
-        self, event: ActivityEvent, kinds: Iterable[str], within: timedelta | None = None
+        self,
+        event: ActivityEvent,
+        kinds: Iterable[str],
+        within: timedelta | None = None,
+        *,
+        last: int | None = None,
     ) -> list[ActivityEvent]:
         """Events of ``kinds`` on the event's account before it (the event itself excluded),
-        oldest first; only the last ``within`` when given."""
+        oldest first; only the last ``within`` and the ``last`` ones when given."""
         since = event.at - within if within is not None else datetime(1970, 1, 1, tzinfo=UTC)
-        me = _order(event)
-        return [
-            e
-            for e in self.history.between(event.account, kinds, since, event.at)
-            if e.id != event.id and _order(e) < me
-        ]
+        return self.history.between(
+            event.account, kinds, since, event.at, before=_order(event), last=last
+        )
 
     def window(
         self, event: ActivityEvent, kinds: Iterable[str], within: timedelta
     ) -> list[ActivityEvent]:
         """Events of ``kinds`` in the ``within`` up to and including ``event``, oldest first."""
         return [e for e in self.earlier(event, kinds, within) if e.at > event.at - within] + [event]
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A value detectors compute once per batch (an index over the loaded history), built
+        again when more history was fetched since."""
+        full = (key, self.history.version)
+        if full not in self._memo:
+            self._memo[full] = build()
+        return cast("T", self._memo[full])
 
     # -- the guard ---------------------------------------------------------------------------
 
@@ -746,11 +790,19 @@ class DetectContext:
         return self._seeds[account]
 
     def codes_issued(self, account: str, since: datetime, until: datetime) -> list[CodeIssue]:
+        """Vault codes handed out for ``account`` with ``since <= at <= until``, oldest first
+        (read once per batch and account, up to the batch's newest event)."""
         if self.store is None:
             return []
-        from smguard.security.vault import codes_issued
+        have = self._codes.get(account)
+        if have is None or have[0] > since or have[1] < until:
+            from smguard.security.vault import codes_issued
 
-        return codes_issued(self.store, account, since, until)
+            lo = since if have is None else min(since, have[0])
+            hi = max(until, self.until_hint or until, have[1] if have else until)
+            self._codes[account] = (lo, hi, codes_issued(self.store, account, lo, hi))
+        issued = self._codes[account][2]
+        return [c for c in issued if since <= c.at <= until]
 
 
 _MAX_FINDINGS = 10
@@ -917,10 +969,12 @@ def process_events(
     hist = History(history or _store_fetch(store))
     _prefetch(hist, todo, detectors.enabled)
     ctx = DetectContext(store.config, hist, store=store, now=now, guard=guard)
+    ctx.until_hint = todo[-1].at + timedelta(days=1)
     if detectors.needs_guard:
         ctx.check_posts(todo)
     done = _already_detected(store, [e.id for e in todo])
     results: list[DetectionResult] = []
+    pending: list[tuple[ActivityEvent, list[Detection]]] = []
     for event in todo:
         found: list[Detection] = []
         for detector in detectors.enabled:
@@ -932,9 +986,14 @@ def process_events(
                 log.exception("detector %s failed on event %s", detector.id, event.id)
                 results.append(_detector_failed(store, detector, event, exc))
         if found:
-            result = _record(store, ctx, event, found)
-            if result is not None:
-                results.append(result)
+            pending.append((event, found))
+    # Incidents, their alerts and the detection records of up to _CHUNK events commit together.
+    for start in range(0, len(pending), _CHUNK):
+        with store.session() as session:
+            for event, found in pending[start : start + _CHUNK]:
+                result = _record(store, session, ctx, event, found)
+                if result is not None:
+                    results.append(result)
     return results
 
 
@@ -999,7 +1058,11 @@ def _event_evidence(event: ActivityEvent, ctx: DetectContext) -> dict[str, Any]:
 
 
 def _record(
-    store: Store, ctx: DetectContext, event: ActivityEvent, found: Sequence[Detection]
+    store: Store,
+    session: Session,
+    ctx: DetectContext,
+    event: ActivityEvent,
+    found: Sequence[Detection],
 ) -> DetectionResult | None:
     """Merge one event's detections into one incident; record them so a re-run skips them."""
     from smguard.incidents import open_incident_in
@@ -1031,75 +1094,72 @@ def _record(
         for d in sorted(found, key=lambda d: (-int(d.severity), d.detector))
     ]
     title = localized(lead.message, lang)
-    with store.session() as session:
-        inserted = _claim(session, found, event)
-        if not inserted:
-            return None  # another watcher reported this event meanwhile
-        row, created = open_incident_in(
-            store,
-            session,
-            kind=lead.incident,
-            severity=severity.label,
-            title=title,
-            dedupe_key=lead.dedupe_key,
-            evidence=evidence,
-            actor=ACTOR,
-            account=event.account,
-            category=lead.category,
-        )
-        if created and lead.incident in _CLARIFY_KINDS:
-            # The incident's number is known only now: add the clarification commands.
-            commands = {lng: f"smguard clarify draft {row.id} --lang {lng}" for lng in ("id", "en")}
-            head = ("summary", "containment")
-            row.evidence = {
-                **{k: v for k, v in row.evidence.items() if k in head},
-                "clarification": commands,
-                **{k: v for k, v in row.evidence.items() if k not in head},
-            }
-        _link(session, inserted, row.id)
-        return DetectionResult(
-            incident_id=row.id,
-            created=created,
-            kind=row.kind,
-            severity=row.severity,
-            detector=lead.detector,
-            detectors=tuple(sorted({d.detector for d in found})),
-            event_id=event.id,
-            account=event.account,
-        )
+    inserted = _claim(session, found, event)
+    if not inserted:
+        return None  # another watcher reported this event meanwhile
+    row, created = open_incident_in(
+        store,
+        session,
+        kind=lead.incident,
+        severity=severity.label,
+        title=title,
+        dedupe_key=lead.dedupe_key,
+        evidence=evidence,
+        actor=ACTOR,
+        account=event.account,
+        category=lead.category,
+    )
+    if created and lead.incident in _CLARIFY_KINDS:
+        # The incident's number is known only now: add the clarification commands.
+        commands = {lng: f"smguard clarify draft {row.id} --lang {lng}" for lng in ("id", "en")}
+        head = ("summary", "containment")
+        row.evidence = {
+            **{k: v for k, v in row.evidence.items() if k in head},
+            "clarification": commands,
+            **{k: v for k, v in row.evidence.items() if k not in head},
+        }
+    _link(session, inserted, row.id)
+    return DetectionResult(
+        incident_id=row.id,
+        created=created,
+        kind=row.kind,
+        severity=row.severity,
+        detector=lead.detector,
+        detectors=tuple(sorted({d.detector for d in found})),
+        event_id=event.id,
+        account=event.account,
+    )
 
 
-def _claim(session: Any, found: Sequence[Detection], event: ActivityEvent) -> list[int]:
+def _claim(session: Session, found: Sequence[Detection], event: ActivityEvent) -> list[int]:
     """Insert a detection row per detector; the ones another watcher holds already are
     skipped (the unique (detector, event) index decides)."""
     from smguard.models import DetectionRecord, utcnow
 
-    dialect = session.get_bind().dialect.name
-    ids: list[int] = []
     now = utcnow()
-    for detector in sorted({d.detector for d in found}):
-        values = {
+    rows = [
+        {
             "detector": detector,
             "event_id": event.id,
             "account": event.account,
             "event_at": event.at,
             "created_at": now,
         }
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
+        for detector in sorted({d.detector for d in found})
+    ]
+    stmt: Any
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-            stmt: Any = pg_insert(DetectionRecord).values(**values).on_conflict_do_nothing()
-        else:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        stmt = pg_insert(DetectionRecord).values(rows).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-            stmt = sqlite_insert(DetectionRecord).values(**values).on_conflict_do_nothing()
-        new_id = session.execute(stmt.returning(DetectionRecord.id)).scalar_one_or_none()
-        if new_id is not None:
-            ids.append(int(new_id))
-    return ids
+        stmt = sqlite_insert(DetectionRecord).values(rows).on_conflict_do_nothing()
+    return [int(i) for i in session.execute(stmt.returning(DetectionRecord.id)).scalars()]
 
 
-def _link(session: Any, ids: Sequence[int], incident_id: int) -> None:
+def _link(session: Session, ids: Sequence[int], incident_id: int) -> None:
     from sqlalchemy import update
 
     from smguard.models import DetectionRecord

@@ -13,6 +13,8 @@ __all__ = ["ImpossibleTravel", "LoginWithoutVaultCode", "OffHours"]
 
 #: Half the Earth's circumference: no two places are further apart.
 _MAX_KM = 20_040.0
+#: Earlier logins a login is compared with (the most recent ones): bounded work per login.
+_COMPARED = 50
 
 
 class ImpossibleTravel(Detector):
@@ -60,7 +62,7 @@ class ImpossibleTravel(Detector):
         speed_limit = float(self.options["speed_kmh"])
         min_km = float(self.options["min_distance_km"])
         worst: tuple[float, ActivityEvent, float, float] | None = None
-        for earlier in ctx.earlier(event, self.kinds, self.lookback):
+        for earlier in ctx.earlier(event, self.kinds, self.lookback, last=_COMPARED):
             if earlier.latitude is None or earlier.longitude is None:
                 continue
             km = haversine_km(earlier.latitude, earlier.longitude, event.latitude, event.longitude)

@@ -36,6 +36,7 @@ about). String comparisons ignore case.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import ipaddress
 import re
@@ -93,8 +94,11 @@ class DetectorFileError(ConfigError):
 
 def ip_range(ip: str | None) -> str | None:
     """The /24 (IPv4) or /48 (IPv6) network an address is in; None when it is not an address."""
-    if not ip:
-        return None
+    return _ip_range(ip) if ip else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _ip_range(ip: str) -> str | None:
     try:
         address = ipaddress.ip_address(ip.strip())
     except ValueError:
@@ -110,8 +114,11 @@ _NOT_LETTERS = re.compile(r"[^a-z]+")
 def device_family(device: str | None) -> str | None:
     """A device or user agent without its version numbers: an app or browser update is the same
     device, another browser or system is not."""
-    if not device:
-        return None
+    return _device_family(device) if device else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _device_family(device: str) -> str | None:
     words = _NOT_LETTERS.sub(" ", _VERSION.sub(" ", device.casefold())).split()
     return " ".join(words) or None
 
@@ -445,6 +452,16 @@ class _Correlation:
 
 
 @dataclass
+class _Index:
+    """Matching events of one account: (time, id) keys per value, every key, and how each
+    value looked (for the evidence)."""
+
+    keys: dict[tuple[str, ...], list[tuple[datetime, str]]] = field(default_factory=dict)
+    shown: dict[tuple[str, ...], str] = field(default_factory=dict)
+    every: list[tuple[datetime, str]] = field(default_factory=list)
+
+
+@dataclass
 class _Spec:
     match: Test
     first_seen: _FirstSeen | None
@@ -666,57 +683,94 @@ class YamlDetector(Detector):
         values["local_time"] = ctx.local_time(event)
         return (self.detection(event, key=key, facts=facts, values=values),)
 
+    def _index(
+        self, event: ActivityEvent, ctx: DetectContext, within: timedelta, fields: Sequence[str]
+    ) -> _Index:
+        """The account's loaded events that match, as (time, id) keys per value of ``fields``,
+        built once per batch: every event then asks bisect, not the whole history."""
+        ctx.history.ensure(event.account, self.kinds, event.at - within, event.at)
+
+        def build() -> _Index:
+            index = _Index()
+            for e in ctx.history.loaded(event.account, self.kinds):
+                if not self._spec.match(e):
+                    continue
+                values = [field_value(e, name) for name in fields]
+                if any(v in (None, "", []) for v in values):
+                    continue
+                value = tuple(_norm(v) for v in values)
+                index.keys.setdefault(value, []).append((e.at, e.id))
+                index.shown.setdefault(value, ", ".join(str(v) for v in values))
+            index.every = sorted(k for ks in index.keys.values() for k in ks)
+            return index
+
+        return ctx.memo((self.id, event.account, tuple(fields), "index"), build)
+
     def _first_seen_facts(
         self, event: ActivityEvent, ctx: DetectContext, fs: _FirstSeen
     ) -> dict[str, Any] | None:
         value = field_value(event, fs.field)
         if value in (None, "", []):
             return None
-        earlier = [
-            e
-            for e in ctx.earlier(event, self.kinds, fs.within)
-            if self._spec.match(e) and field_value(e, fs.field) not in (None, "", [])
-        ]
-        if len(earlier) < fs.min_history:
+        index = self._index(event, ctx, fs.within, [fs.field])
+        me, since = (event.at, event.id), (event.at - fs.within, "")
+
+        def earlier(keys: list[tuple[datetime, str]]) -> int:
+            return bisect.bisect_left(keys, me) - bisect.bisect_left(keys, since)
+
+        seen = earlier(index.every)
+        if seen < fs.min_history:
             return None  # still learning what is normal for this account
-        known = {_norm(field_value(e, fs.field)) for e in earlier}
-        if _norm(value) in known:
+        if earlier(index.keys.get((_norm(value),), [])) > 0:
             return None
-        recent = list(dict.fromkeys(str(field_value(e, fs.field)) for e in reversed(earlier)))
+        last_seen: list[tuple[tuple[datetime, str], str]] = []
+        for known, keys in index.keys.items():
+            n = bisect.bisect_left(keys, me)
+            if n and keys[n - 1] >= since:
+                last_seen.append((keys[n - 1], index.shown[known]))
         return {
             "value": value,
             "history": {
                 "field": fs.field,
-                "earlier_events": len(earlier),
+                "earlier_events": seen,
                 "within": format_duration(fs.within),
-                "known_values": recent[:5],
+                "known_values": [v for _, v in sorted(last_seen, reverse=True)[:5]],
             },
         }
 
     def _correlation_facts(
         self, event: ActivityEvent, ctx: DetectContext, c: _Correlation
     ) -> dict[str, Any] | None:
-        group = [_norm(field_value(event, g)) for g in c.group_by]
+        group = tuple(_norm(field_value(event, g)) for g in c.group_by)
+        keys = self._index(event, ctx, c.within * 2, list(c.group_by)).keys.get(group, [])
+        me = (event.at, event.id)
 
-        def same(e: ActivityEvent) -> bool:
-            return self._spec.match(e) and [_norm(field_value(e, g)) for g in c.group_by] == group
+        def window(end: tuple[datetime, str]) -> tuple[int, int]:
+            """Positions of the group's events in (end - within, end], ``end`` counted once."""
+            hi = bisect.bisect_right(keys, end)
+            lo = bisect.bisect_right(keys, (end[0] - c.within, "\uffff"))
+            return lo, hi
 
-        window = [e for e in ctx.window(event, self.kinds, c.within) if same(e)]
-        if len(window) < c.count:
+        lo, hi = window(me)
+        stored = hi > 0 and keys[hi - 1] == me
+        count = hi - lo + (0 if stored else 1)
+        if count < c.count:
             return None
         # Fire when the threshold is crossed, not again for every event of the same burst.
-        previous = [e for e in ctx.earlier(event, self.kinds, c.within) if same(e)]
-        if previous:
-            before = [e for e in ctx.window(previous[-1], self.kinds, c.within) if same(e)]
-            if len(before) >= c.count:
+        before = hi - 1 if stored else hi
+        if before > lo:
+            plo, phi = window(keys[before - 1])
+            if phi - plo >= c.count:
                 return None
+        ids = [k[1] for k in keys[lo:hi]] + ([] if stored else [event.id])
+        first = keys[lo][0] if hi > lo else event.at
         return {
-            "count": len(window),
+            "count": count,
             "within": format_duration(c.within),
             "threshold": c.count,
             "group": dict(zip(c.group_by, group, strict=True)),
-            "first_at": window[0].at.isoformat(),
-            "event_ids": [e.id for e in window[-20:]],
+            "first_at": first.isoformat(),
+            "event_ids": ids[-20:],
         }
 
 
