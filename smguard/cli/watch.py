@@ -282,8 +282,8 @@ def watch(
 
     store = open_store(state)
     pairs = watched_accounts(store, polling_connectors(store.pm))
-    for name, settings in store.config.accounts.items():
-        if settings.platform == "mastodon" and settings.watch.mastodon_url is None:
+    for name, declared in store.config.accounts.items():
+        if declared.platform == "mastodon" and declared.watch.mastodon_url is None:
             click.echo(_t(state, "unwatched", name=name), err=True)
     for name in accounts:
         _check_name(state, name)
