@@ -633,3 +633,53 @@ def test_an_image_only_post_is_matched_by_its_url_not_its_empty_text(
     theirs = ev("post_published", text="", url="https://mastodon.example/@kemcontoh/112")
     [result] = run(store, guard, [theirs])
     assert result.kind == "unauthorized_post"
+
+
+def test_history_is_read_once_per_account_and_kind_for_a_whole_batch(
+    store: Store, guard: Guard
+) -> None:
+    from smguard.activity import recent_events
+
+    calls: list[tuple[str, tuple[str, ...]]] = []
+
+    def fetch(
+        account: str, kinds: Sequence[str], since: datetime, until: datetime
+    ) -> list[ActivityEvent]:
+        calls.append((account, tuple(kinds)))
+        return recent_events(store, account, kinds=kinds, since=since, until=until)
+
+    events = [
+        ev(kind, at=T0 + timedelta(seconds=20 * i), ip=f"203.0.113.{i % 7}", device="Chrome")
+        for i, kind in enumerate(["login", "follow", "login_failed", "app_authorised"] * 150)
+    ]
+    process_events(store, store_events(store, events), guard=guard, history=fetch)
+    assert len(calls) == len(set(calls)) and {k for _, k in calls} == {
+        ("login",), ("follow",), ("login_failed",), ("app_authorised",), ("post_published",),
+    }  # fmt: skip
+
+
+def test_two_watchers_with_the_same_events_report_them_once(db_url: str, guard: Guard) -> None:
+    import threading
+
+    stores = [make_store(Database(db_url)) for _ in range(2)]
+    try:
+        post = ev("post_published", text="Slot gacor maxwin hari ini")
+        new = store_events(stores[0], [post])
+        results: list[list[DetectionResult]] = []
+        barrier = threading.Barrier(2)
+
+        def work(st: Store) -> None:
+            barrier.wait()
+            results.append(process_events(st, new, guard=guard))
+
+        threads = [threading.Thread(target=work, args=(st,)) for st in stores]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(len(r) for r in results) == [0, 1]
+        [incident] = incidents(stores[0])
+        assert incident.sightings == 1
+    finally:
+        for st in stores:
+            st.db.dispose()
