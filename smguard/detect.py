@@ -206,10 +206,6 @@ class DetectionResult:
 
 # -- detectors ---------------------------------------------------------------------------------
 
-#: Types of a detector's settings: how ``[detectors.ID] name = value`` is read.
-_OPTION_TYPES = ("duration", "int", "whole", "number", "kinds")
-
-
 class Detector:
     """Base class of every detector. Subclasses set the metadata and implement :meth:`detect`.
 
@@ -277,9 +273,6 @@ class Detector:
 
     def validate_options(self, where: str) -> None:
         """Check the options together (e.g. a count of at least 2); raise ConfigError."""
-
-    def option(self, name: str) -> Any:
-        return self.options[name]
 
     # -- building detections -----------------------------------------------------------------
 
