@@ -1,0 +1,494 @@
+"""The toxicity engines on a BERT-base-shaped model: raw detoxify, torch, ONNX fp32, ONNX int8.
+
+    python benchmarks/bench_onnx.py                  # builds the model under /tmp once (~440 MB)
+    python benchmarks/bench_onnx.py --runs 3 --cold 3   # quicker
+    python benchmarks/bench_onnx.py --cpus 0 --threads 1  # one pinned core
+
+The model is random with exactly the shape of detoxify's ``original`` (BERT-base: hidden 768,
+12 layers, 12 heads, intermediate 3072, vocabulary 30522; ``tests/tinymodel.py``), saved as a
+real detoxify checkpoint: speed does not depend on the weight values. It is built in
+``--work`` (default ``/tmp/smguard-bench-onnx``), installed in a model store there as
+``original`` and exported with ``smguard.modelstore.export_onnx`` (which runs the agreement
+check), and reused by later runs. Posts are made of words the tokenizer knows whole, so a
+97-character post is ~22 tokens, as with BERT's real vocabulary.
+
+Four paths score the same posts:
+
+* ``raw``        ``detoxify.Detoxify(checkpoint=..., huggingface_config_path=...).predict``;
+* ``torch``      the toxicity rule with ``engine = "torch"`` (detoxify's model, smguard's
+                 windows, labels, thresholds and findings);
+* ``onnx``       the rule with ``engine = "onnx"`` (ONNX Runtime, fp32);
+* ``onnx-int8``  the rule with ``engine = "onnx-int8"`` (dynamically quantised int8 weights).
+
+Measured in one run. Timing: each path runs in a process of its own (as in production, one
+engine per process: torch's idle OpenMP threads would otherwise slow ONNX Runtime's, and the
+other way round), loaded and warmed up first; then every round asks every process, in rotating
+order (so that load from other processes on a shared machine hits all alike), for single-post
+latencies (``--singles`` posts of 97 characters, one at a time) and one batch of 64 posts of 97
+and of 280 characters, in wall-clock and in that process's CPU time (``time.process_time``,
+which counts all its threads). Also, in fresh processes: the cold start of ``smguard check`` on
+one post with each engine (``raw``: a script that loads Detoxify and predicts one post), and
+each child's peak memory (its own ``VmHWM``; ``ru_maxrss`` of a child would count the pages of
+the parent it was forked from) for that one-post check and for scoring 64 posts of 280
+characters. Last, the largest score difference of each ONNX engine from torch (on
+``smguard models verify``'s texts and on the benchmark's posts).
+
+The process (and so every child) is pinned with ``os.sched_setaffinity`` to ``--cpus`` (default:
+every CPU it may use); torch and ONNX Runtime get ``--threads`` threads (default: that many).
+On a busy machine, ``--cpus 1 --threads 1`` gives the steadiest figures: with two threads on two
+shared cores, every parallel region waits for whichever thread the scheduler has put aside,
+which can make torch's single-post latency swing by 10x from one round to the next.
+Medians of ``--runs`` rounds; ratios are between figures of the same run. No thresholds are
+enforced; the targets of issue 6 are printed next to the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PATHS = ("raw", "torch", "onnx", "onnx-int8")
+#: Words the tiny tokenizer knows whole (``tests/tinymodel.py``), English and Indonesian.
+WORDS = (
+    "thank thanks please hello good bad great help service update team news office post "
+    "terima kasih kak selamat pagi siang malam mohon maaf info layanan kami anda dan yang "
+    "the a and or of to in on for with is are was be this that it you we they my your our "
+    "idiot stupid hate bodoh goblok"
+).split()
+
+
+def make_post(n_chars: int, rng: random.Random) -> str:
+    words: list[str] = []
+    while len(" ".join(words)) < n_chars:
+        words.append(rng.choice(WORDS))
+    return " ".join(words)[:n_chars].rstrip()
+
+
+def posts(n: int, n_chars: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [make_post(n_chars, rng) for _ in range(n)]
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def prepare(work: Path, rebuild: bool) -> tuple[Path, Path, dict[str, Any]]:
+    """The checkpoint, its HF folder and the store with ``original`` exported; export.json."""
+    from smguard import modelstore
+    from tests.tinymodel import BERT_BASE, build_tiny_model
+
+    checkpoint, hf, store = work / "base.ckpt", work / "base-hf", work / "store"
+    info_file = store / "original" / "onnx" / "export.json"
+    if rebuild and work.exists():
+        shutil.rmtree(work)
+    if not checkpoint.is_file():
+        print(f"building a random BERT-base detoxify checkpoint in {work} ...", flush=True)
+        build_tiny_model(work, name="base", biases=None, **BERT_BASE)
+    if modelstore.get_model(store, "original") is None:
+        modelstore.import_model(store, checkpoint, name="original")
+    if not info_file.is_file():
+        print("exporting to ONNX (fp32 + int8) and checking agreement ...", flush=True)
+        result = modelstore.export_onnx(store, "original", log=lambda m: print("  " + m))
+        print(f"  exported in {result.seconds:.0f} s ({result.exporter})", flush=True)
+    info = json.loads(info_file.read_text(encoding="utf-8"))
+    return checkpoint, hf, info
+
+
+# --------------------------------------------------------------------------- timing workers
+
+
+class Engine:
+    """One path: how to score one post and a batch of posts."""
+
+    def __init__(self, single: Callable[[str], object], batch: Callable[[list[str]], object]):
+        self.single = single
+        self.batch = batch
+
+
+def build_engine(name: str, checkpoint: Path, hf: Path, store: Path, threads: int) -> Engine:
+    from smguard.config import Config
+    from smguard.rule import CheckContext
+    from smguard.types import Post
+
+    if name == "raw":
+        import torch
+        from detoxify import Detoxify
+
+        torch.set_num_threads(threads)
+        logging: Any = __import__("transformers.utils.logging", fromlist=["x"])
+        logging.disable_progress_bar()
+        raw = Detoxify(checkpoint=str(checkpoint), huggingface_config_path=str(hf), device="cpu")
+        return Engine(lambda text: raw.predict([text]), raw.predict)
+
+    from smguard.plugins.toxicity import ToxicityRule, parse_settings
+
+    if name == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+    settings = parse_settings({"engine": name, "device": "cpu", "threads": threads})
+    rule = ToxicityRule.create(settings, root=store)
+    config = Config()
+    account = config.account(None)
+
+    def run(texts: list[str]) -> object:
+        items = []
+        for text in texts:
+            post = Post(text, language="en")
+            items.append((post, CheckContext(post, frozenset({"en"}), config, account)))
+        out = rule.check_batch(items)
+        bad = [r for r in out if not isinstance(r, list)]
+        if bad:
+            raise SystemExit(f"{name}: {bad[0]}")
+        return out
+
+    return Engine(lambda text: run([text]), run)
+
+
+def worker(name: str, work: Path, threads: int, singles: int) -> None:
+    """``--worker NAME``: load one path, then time a round per "round" line on stdin."""
+    one, b97, b280 = posts(max(singles, 1), 97, seed=1), posts(64, 97, 2), posts(64, 280, 3)
+    engine = build_engine(name, work / "base.ckpt", work / "base-hf", work / "store", threads)
+    engine.single(one[0])  # warm-up: allocators, kernel choice
+    engine.batch(b97[:8])
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "round":
+            break
+        got: dict[str, list[float]] = {"single": [], "single_cpu": []}
+        for text in one[:singles]:
+            w, c = time.perf_counter(), time.process_time()
+            engine.single(text)
+            got["single"].append(time.perf_counter() - w)
+            got["single_cpu"].append(time.process_time() - c)
+        for key, batch in (("b97", b97), ("b280", b280)):
+            w, c = time.perf_counter(), time.process_time()
+            engine.batch(batch)
+            got[key] = [time.perf_counter() - w]
+            got[f"{key}_cpu"] = [time.process_time() - c]
+        print(json.dumps(got), flush=True)
+
+
+def measure(work: Path, threads: int, runs: int, singles: int) -> dict[str, dict[str, list[float]]]:
+    """Samples (seconds) per path, each path in its own process (as in production: one engine
+    per process; torch's idle OpenMP threads would otherwise slow ONNX Runtime's, and back)."""
+    procs: dict[str, subprocess.Popen[str]] = {}
+    for name in PATHS:  # loaded one after the other, so that loading is not timed against it
+        cmd = [sys.executable, __file__, "--worker", name, "--work", str(work),
+               "--threads", str(threads), "--singles", str(singles)]  # fmt: skip
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        if proc.stdout.readline().strip() != "ready":
+            raise SystemExit(f"the {name} worker failed to start")
+        procs[name] = proc
+    out: dict[str, dict[str, list[float]]] = {name: {} for name in PATHS}
+    names = list(PATHS)
+    try:
+        for r in range(runs):
+            for name in names[r % len(names) :] + names[: r % len(names)]:
+                proc = procs[name]
+                assert proc.stdin is not None and proc.stdout is not None
+                proc.stdin.write("round\n")
+                proc.stdin.flush()
+                line = proc.stdout.readline()
+                if not line:
+                    raise SystemExit(f"the {name} worker stopped")
+                for key, values in json.loads(line).items():
+                    out[name].setdefault(key, []).extend(values)
+            print(f"  round {r + 1}/{runs} done", flush=True)
+    finally:
+        for proc in procs.values():
+            if proc.stdin is not None:
+                proc.stdin.close()
+            proc.wait()
+    return out
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+# --------------------------------------------------------------------------- child processes
+
+#: Appended to each child: its own peak memory. (``ru_maxrss`` of a child counts the pages of the
+#: parent it was forked from, which can be far larger; VmHWM is the new process's own.)
+PEAK = """
+import atexit, resource, sys
+def _peak():
+    try:
+        with open("/proc/self/status") as fh:
+            kb = next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sys.stderr.write("\\nsmguard-bench-peak-kb %d\\n" % kb)
+atexit.register(_peak)
+"""
+
+CHECK_CHILD = (
+    PEAK
+    + """
+sys.argv = ["smguard", *sys.argv[1:]]
+from smguard.cli.main import main
+sys.exit(main())
+"""
+)
+
+RAW_CHILD = (
+    PEAK
+    + """
+import json, warnings
+warnings.filterwarnings("ignore")
+import torch
+torch.set_num_threads({threads})
+from detoxify import Detoxify
+model = Detoxify(checkpoint={checkpoint!r}, huggingface_config_path={hf!r}, device="cpu")
+texts = json.loads(sys.argv[1])
+for start in range(0, len(texts), 64):
+    model.predict(texts[start:start + 64])
+"""
+)
+
+RULE_CHILD = (
+    PEAK
+    + """
+import json
+from pathlib import Path
+from smguard.config import Config
+from smguard.plugins.toxicity import ToxicityRule, parse_settings
+from smguard.rule import CheckContext
+from smguard.types import Post
+settings = parse_settings({{"engine": {engine!r}, "device": "cpu", "threads": {threads}}})
+rule = ToxicityRule.create(settings, root=Path({store!r}))
+config = Config()
+posts = [Post(t, language="en") for t in json.loads(sys.argv[1])]
+items = [(p, CheckContext(p, frozenset({{"en"}}), config, config.account(None))) for p in posts]
+out = rule.check_batch(items)
+assert all(isinstance(r, list) for r in out), out
+"""
+)
+
+
+def run_child(
+    cmd: list[str], env: dict[str, str], cwd: str, ok: tuple[int, ...] = (0,)
+) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak memory (MB) and stdout of one fresh process."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd[:3])} … exited {proc.returncode}: {stderr[-800:]}")
+    peaks = [line.split()[1] for line in stderr.splitlines() if "smguard-bench-peak-kb" in line]
+    if not peaks:
+        raise SystemExit(f"{' '.join(cmd[:3])} … did not report its peak memory: {stderr[-800:]}")
+    return wall, usage.ru_utime + usage.ru_stime, int(peaks[-1]) / 1024, stdout
+
+
+def cold_and_memory(
+    checkpoint: Path,
+    hf: Path,
+    store: Path,
+    threads: int,
+    runs: int,
+    post: str,
+    batch: list[str],
+) -> dict[str, dict[str, float]]:
+    """Per path: cold start of a one-post check (median wall/CPU) and peak memory (MB) of that
+    check and of scoring a batch of 64 posts."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMGUARD_")}
+    env.update(
+        {
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "SMGUARD_MODEL_DIR": str(store),
+            "SMGUARD_PLUGINS__TOXICITY__ENABLED": "true",
+            "SMGUARD_PLUGINS__TOXICITY__DEVICE": "cpu",
+            "SMGUARD_PLUGINS__TOXICITY__THREADS": str(threads),
+        }
+    )
+    cwd = tempfile.mkdtemp(prefix="smguard-bench-cwd-")
+    out: dict[str, dict[str, float]] = {}
+    batch_json = json.dumps(batch)
+    for name in PATHS:
+        if name == "raw":
+            script = RAW_CHILD.format(threads=threads, checkpoint=str(checkpoint), hf=str(hf))
+            one_cmd = [sys.executable, "-c", script, json.dumps([post])]
+            batch_cmd = [sys.executable, "-c", script, batch_json]
+            child_env = env
+        else:
+            child_env = {**env, "SMGUARD_PLUGINS__TOXICITY__ENGINE": name}
+            check = ["check", "--format", "json", "--language", "en", post]
+            one_cmd = [sys.executable, "-c", CHECK_CHILD, *check]
+            script = RULE_CHILD.format(engine=name, threads=threads, store=str(store))
+            batch_cmd = [sys.executable, "-c", script, batch_json]
+        # smguard check exits 0, 1 or 2 by its decision (allow, review, block).
+        run_child(one_cmd, child_env, cwd, (0, 1, 2))  # warm the file cache
+        samples = [run_child(one_cmd, child_env, cwd, (0, 1, 2)) for _ in range(runs)]
+        if name != "raw":
+            verdict = json.loads(samples[-1][3])
+            status = verdict["engines"].get("toxicity", {})
+            if status.get("status") != "ok":
+                raise SystemExit(f"smguard check with engine {name}: {status}")
+        _w, _c, batch_peak, _o = run_child(batch_cmd, child_env, cwd)
+        out[name] = {
+            "cold": statistics.median(s[0] for s in samples),
+            "cold_cpu": statistics.median(s[1] for s in samples),
+            "rss_one": statistics.median(s[2] for s in samples),
+            "rss_batch": batch_peak,
+        }
+        print(f"  cold start and memory of {name} done", flush=True)
+    shutil.rmtree(cwd, ignore_errors=True)
+    return out
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+def score_diff(store: Path, texts: list[str]) -> dict[str, float]:
+    """Largest score difference from torch per ONNX engine: verify's texts and the bench's."""
+    from smguard import modelstore
+
+    out: dict[str, float] = {}
+    for text_set in (None, texts):
+        agreement = modelstore.verify_onnx(store, "original", texts=text_set)
+        for engine in agreement.max_diff:
+            out[engine] = max(out.get(engine, 0.0), agreement.largest(engine)[1])
+    return out
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/smguard-bench-onnx"))
+    parser.add_argument("--rebuild", action="store_true", help="build and export the model again")
+    parser.add_argument("--runs", type=int, default=5, help="timed rounds (default 5)")
+    parser.add_argument("--singles", type=int, default=10, help="single posts per round")
+    parser.add_argument("--cold", type=int, default=5, help="cold starts per engine")
+    parser.add_argument("--cpus", help="CPUs to pin to, e.g. 0 or 0,1 (default: all allowed)")
+    parser.add_argument("--threads", type=int, help="intra-op threads (default: pinned CPUs)")
+    parser.add_argument("--worker", choices=PATHS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.work, args.threads, args.singles)
+        return
+
+    if args.cpus:
+        os.sched_setaffinity(0, {int(c) for c in args.cpus.split(",")})
+    cpus = sorted(os.sched_getaffinity(0))
+    threads = args.threads or len(cpus)
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    work: Path = args.work
+    checkpoint, hf, info = prepare(work, args.rebuild)
+    store = work / "store"
+
+    one = posts(max(args.singles, 1), 97, seed=1)
+    b97, b280 = posts(64, 97, 2), posts(64, 280, 3)
+
+    print("cold starts and peak memory in fresh processes ...", flush=True)
+    cold = cold_and_memory(checkpoint, hf, store, threads, args.cold, one[0], b280)
+    print("timing: one process per path, rounds in rotating order ...", flush=True)
+    samples = measure(work, threads, args.runs, args.singles)
+    import onnxruntime
+    import torch
+
+    print("score differences ...", flush=True)
+    diffs = score_diff(store, one + b97 + b280)
+
+    med = statistics.median
+    rows: dict[str, dict[str, float]] = {}
+    for name, s in samples.items():
+        rows[name] = {
+            "p50": med(s["single"]) * 1000,
+            "p95": pct(s["single"], 0.95) * 1000,
+            "p50_cpu": med(s["single_cpu"]) * 1000,
+            "b97": 64 / med(s["b97"]),
+            "b97_cpu": 64 / med(s["b97_cpu"]),
+            "b280": 64 / med(s["b280"]),
+            "b280_cpu": 64 / med(s["b280_cpu"]),
+            **cold[name],
+        }
+
+    print()
+    print(
+        f"bench_onnx: random BERT-base (hidden 768 x 12 layers, vocab 30522) through detoxify; "
+        f"pinned to CPU(s) {','.join(map(str, cpus))}, {threads} thread(s); torch "
+        f"{torch.__version__}, onnxruntime {onnxruntime.__version__}; {args.runs} rounds x "
+        f"{args.singles} single posts, {args.cold} cold starts; load average "
+        f"{os.getloadavg()[0]:.1f} at the end"
+    )
+    sizes = {k: v / 1e6 for k, v in info.get("sizes", {}).items()}
+    print(
+        f"model files: checkpoint {checkpoint.stat().st_size / 1e6:.0f} MB, "
+        + ", ".join(f"{k} {v:.0f} MB" for k, v in sizes.items())
+    )
+    head = (
+        "path", "1 post p50", "p95", "cpu p50", "b64x97/s", "(cpu)", "b64x280/s", "(cpu)",
+        "cold start", "(cpu)", "peak MB 1", "peak MB 64",
+    )  # fmt: skip
+    print("  {:<10}{:>11}{:>8}{:>9}{:>10}{:>7}{:>11}{:>7}{:>11}{:>7}{:>11}{:>11}".format(*head))
+    for name, r in rows.items():
+        print(
+            f"  {name:<10}{r['p50']:>8.1f} ms{r['p95']:>6.0f}ms{r['p50_cpu']:>7.1f}ms"
+            f"{r['b97']:>10.1f}{r['b97_cpu']:>7.1f}{r['b280']:>11.1f}{r['b280_cpu']:>7.1f}"
+            f"{r['cold']:>9.2f} s{r['cold_cpu']:>6.2f}s{r['rss_one']:>11.0f}{r['rss_batch']:>11.0f}"
+        )
+    export_diff = {e: max(d.values()) for e, d in info.get("max_diff", {}).items()}
+    print(
+        "largest score difference from torch: "
+        + ", ".join(f"{e} {d:.4f}" for e, d in diffs.items())
+        + " (bench posts + verify texts); at export: "
+        + ", ".join(f"{e} {d:.4f}" for e, d in export_diff.items())
+    )
+    raw, tor, i8 = rows["raw"], rows["torch"], rows["onnx-int8"]
+    print("ratios (same run):")
+    for name in ("torch", "onnx", "onnx-int8"):
+        r = rows[name]
+        print(
+            f"  {name:<10} vs raw: single {raw['p50'] / r['p50']:.2f}x wall, "
+            f"{raw['p50_cpu'] / r['p50_cpu']:.2f}x cpu; batch 97 {r['b97'] / raw['b97']:.2f}x "
+            f"({r['b97_cpu'] / raw['b97_cpu']:.2f}x cpu); batch 280 {r['b280'] / raw['b280']:.2f}x "
+            f"({r['b280_cpu'] / raw['b280_cpu']:.2f}x cpu); peak memory "
+            f"{r['rss_batch'] / tor['rss_batch']:.2f} of torch's"
+        )
+    worst = max(diffs.values())
+    checks = [
+        ("int8 >= 3x raw on single posts (cpu)", raw["p50_cpu"] / i8["p50_cpu"] >= 3),
+        ("int8 >= 3x raw on single posts (wall)", raw["p50"] / i8["p50"] >= 3),
+        ("int8 >= 3x raw on batches of 97 (cpu)", i8["b97_cpu"] / raw["b97_cpu"] >= 3),
+        ("int8 >= 3x raw on batches of 280 (cpu)", i8["b280_cpu"] / raw["b280_cpu"] >= 3),
+        ("int8 >= 3x raw on batches of 97 (wall)", i8["b97"] / raw["b97"] >= 3),
+        ("int8 >= 3x raw on batches of 280 (wall)", i8["b280"] / raw["b280"] >= 3),
+        ("int8 cold start of a one-post check < 1.5 s", i8["cold"] < 1.5),
+        ("int8 peak memory <= half of torch's", i8["rss_batch"] <= tor["rss_batch"] / 2),
+        ("largest score difference <= 0.02", worst <= 0.02),
+    ]
+    print("targets of issue 6:")
+    for label, ok in checks:
+        print(f"  {'met   ' if ok else 'MISSED'} {label}")
+
+
+if __name__ == "__main__":
+    main()
