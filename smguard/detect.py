@@ -206,6 +206,7 @@ class DetectionResult:
 
 # -- detectors ---------------------------------------------------------------------------------
 
+
 class Detector:
     """Base class of every detector. Subclasses set the metadata and implement :meth:`detect`.
 
@@ -610,6 +611,12 @@ class _Ledger:
     urls: set[str]
     post_ids: set[str]
     entries: int
+    #: When the account's earliest recorded publication was approved or published.
+    starts: datetime | None = None
+
+
+#: A post this long before the ledger's first entry may still have gone through smguard.
+LEDGER_GRACE = timedelta(hours=1)
 
 
 class DetectContext:
@@ -637,6 +644,8 @@ class DetectContext:
         self._codes: dict[str, tuple[datetime, datetime, list[CodeIssue]]] = {}
         #: The newest event of the batch: vault look-ups load codes up to it at once.
         self.until_hint: datetime | None = None
+        #: ``[detectors] since``: from when the ledger is complete (None: not configured).
+        self.since: datetime | None = None
 
     def account(self, name: str) -> AccountSettings:
         return self.config.account(name)
@@ -733,13 +742,24 @@ class DetectContext:
                             select(LedgerEntry).where(LedgerEntry.account == account)
                         ).scalars()
                     )
+            times = [t for r in rows for t in (r.approved_at, r.published_at) if t is not None]
             self._ledgers[account] = _Ledger(
                 fingerprints={r.fingerprint for r in rows},
                 urls={_url_key(r.url) for r in rows if r.url},
                 post_ids={r.platform_post_id for r in rows if r.platform_post_id},
                 entries=len(rows),
+                starts=min(times, default=None),
             )
         return self._ledgers[account]
+
+    def ledger_covers(self, event: ActivityEvent) -> bool:
+        """Can the publish ledger vouch for this post? Yes when ``[detectors] since`` says from
+        when it is complete; otherwise only from the account's first recorded publication on:
+        the posts an account had before smguard are history, not unauthorised posts."""
+        if self.since is not None:
+            return event.at >= self.since
+        starts = self._ledger(event.account).starts
+        return starts is not None and event.at >= starts - LEDGER_GRACE
 
     def in_ledger(self, event: ActivityEvent) -> LedgerMatch:
         """Was this live post approved and recorded? By content fingerprint (as the platform
@@ -963,6 +983,7 @@ def process_events(
     _prefetch(hist, todo, detectors.enabled)
     ctx = DetectContext(store.config, hist, store=store, now=now, guard=guard)
     ctx.until_hint = todo[-1].at + timedelta(days=1)
+    ctx.since = settings.since
     if detectors.needs_guard:
         ctx.check_posts(todo)
     done = _already_detected(store, [e.id for e in todo])

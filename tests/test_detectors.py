@@ -33,6 +33,8 @@ BASE_CONFIG: dict[str, Any] = {
         ACCOUNT: {"platform": "mastodon", "timezone": "Asia/Jakarta", "language": "id"},
         "kemtimur": {"platform": "x", "timezone": "Asia/Makassar", "language": "id"},
     },
+    # The ledger is complete from May on: every later post is judged by it.
+    "detectors": {"since": datetime(2026, 5, 1, tzinfo=UTC)},
 }
 
 
@@ -683,3 +685,21 @@ def test_two_watchers_with_the_same_events_report_them_once(db_url: str, guard: 
     finally:
         for st in stores:
             st.db.dispose()
+
+
+def test_without_since_posts_older_than_the_ledger_are_history(db: Database, guard: Guard) -> None:
+    config = {k: v for k, v in BASE_CONFIG.items() if k != "detectors"}
+    store = Store(Config.from_dict(config), db)
+    old = ev("post_published", at=T0, text="Selamat Hari Lahir Pancasila, Sobat!")
+    # Nothing in the ledger yet: the ledger cannot vouch for any post, so none is unauthorised.
+    assert run(store, guard, [old]) == []
+    record_publication(
+        store, account=ACCOUNT, approved_by="ayu", text="Jadwal vaksinasi minggu ini",
+        platform="mastodon", published_at=T0 + timedelta(days=1),
+    )  # fmt: skip
+    older = ev("post_published", at=T0 + timedelta(hours=2), text="Info lama, sebelum smguard")
+    newer = ev("post_published", at=T0 + timedelta(days=2), text="Info baru tanpa persetujuan")
+    found = run(store, guard, [older, newer])
+    assert [r.kind for r in found] == ["unauthorized_post"]
+    assert len(incidents(store)) == 1
+    assert found[0].event_id == newer.id

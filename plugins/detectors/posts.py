@@ -57,7 +57,9 @@ class UnauthorisedPost(Detector):
         "does not record publications): record them with `record_publication` or publish "
         "through smguard",
         "a post edited on the platform after approval (its text no longer matches)",
-        "posts older than the ledger itself: set [detectors] since to when the watch started",
+        "none from posts older than the ledger: without [detectors] since, only posts from the "
+        "account's first recorded publication on (less an hour) are judged; set since when the "
+        "ledger is complete from an earlier date",
         "boosts of other people's posts are not checked against the ledger (only the guard's "
         "verdict on them counts, SMG-DET-002)",
     )
@@ -66,8 +68,8 @@ class UnauthorisedPost(Detector):
         if isinstance(event.raw, Mapping) and event.raw.get("reblog"):
             return ()  # a boost of someone else's post: only the guard's verdict counts (002)
         match = ctx.in_ledger(event)
-        if match.matched:
-            return ()
+        if match.matched or not ctx.ledger_covers(event):
+            return ()  # approved, or older than the ledger (unsafe content is still SMG-DET-002)
         verdict = ctx.verdict(event)
         blocked = verdict.decision == "block"
         worst = _worst(verdict)
