@@ -99,6 +99,14 @@ KINDS: dict[str, tuple[str, dict[str, str]]] = {
         "en": "alerts could not be delivered",
         "id": "peringatan tidak dapat dikirim",
     }),
+    "activity_burst": ("medium", {
+        "en": "an unusual burst of posts, follows or logins in a short time",
+        "id": "lonjakan unggahan, follow, atau login yang tidak biasa dalam waktu singkat",
+    }),
+    "unapproved_publication": ("high", {
+        "en": "a post that needed approval was published without it",
+        "id": "unggahan yang wajib disetujui terbit tanpa persetujuan",
+    }),
 }  # fmt: skip
 
 _KIND_RE = re.compile(r"[a-z][a-z0-9_]{1,49}")
