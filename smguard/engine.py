@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -328,6 +328,14 @@ class Guard:
             it.findings.extend(found)
             _add_time(it.engines, rule.engine, share)
 
+    @staticmethod
+    def _detailed(name: str, status: EngineStatus, item: _Item) -> EngineStatus:
+        """An engine may say which model or backend it used: ``ctx.cache["engine_detail:NAME"]``."""
+        detail = item.ctx.cache.get(f"engine_detail:{name}")
+        if detail is None or status.detail is not None:
+            return status
+        return replace(status, detail=str(detail))
+
     def _unavailable(self, item: _Item, rule: Rule, exc: ModelUnavailable) -> None:
         item.engines[rule.engine] = EngineStatus("skipped", reason=exc.reason, fix=exc.fix)
         if getattr(rule, "required", False):
@@ -352,7 +360,9 @@ class Guard:
         return Verdict(
             decision=decision,
             findings=tuple(findings),
-            engines=dict(sorted(item.engines.items())),
+            engines={
+                name: self._detailed(name, st, item) for name, st in sorted(item.engines.items())
+            },
             elapsed_ms=item.own_ms + (time.perf_counter() - started) * 1000,
             id=item.post.id,
             languages=tuple(sorted(item.ctx.languages)),

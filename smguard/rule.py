@@ -48,7 +48,9 @@ class CheckContext:
     """Per-post state shared by every rule: normalised text, languages, account settings.
 
     Normalisation is computed once, on first use, and shared by all rules that need it.
-    ``cache`` lets an engine memoise work across its rules for the same post.
+    ``cache`` lets an engine memoise work across its rules for the same post; an engine that
+    wants the verdict to say which model or backend it used puts that text under
+    ``cache["engine_detail:<engine>"]`` (shown as the engine status's ``detail``).
     """
 
     def __init__(

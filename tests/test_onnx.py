@@ -349,11 +349,6 @@ def test_auto_engine_is_named_in_the_verdict(exported: Exported) -> None:
     assert [f.evidence for f in verdict.findings if f.rule == "SMG-TOX-001"] == [
         "insult 1.00 (model original, onnx-int8)"
     ]
-    if status.detail is None:
-        pytest.xfail(
-            "the core engine does not yet copy ctx.cache['engine_detail:<engine>'] into "
-            "EngineStatus.detail (see the report of issue 6)"
-        )
     assert status.detail == "onnx-int8 original"
 
 
