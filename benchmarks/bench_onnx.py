@@ -458,9 +458,9 @@ def main() -> None:
     export_diff = {e: max(d.values()) for e, d in info.get("max_diff", {}).items()}
     print(
         "largest score difference from torch: "
-        + ", ".join(f"{e} {d:.4f}" for e, d in diffs.items())
+        + ", ".join(f"{e} {d:.2g}" for e, d in diffs.items())
         + " (bench posts + verify texts); at export: "
-        + ", ".join(f"{e} {d:.4f}" for e, d in export_diff.items())
+        + ", ".join(f"{e} {d:.2g}" for e, d in export_diff.items())
     )
     raw, tor, i8 = rows["raw"], rows["torch"], rows["onnx-int8"]
     print("ratios (same run):")

@@ -100,7 +100,11 @@ def list_models(ctx: click.Context, fmt: str) -> None:
             "root_origin": origin,
             "installed": [m.to_dict() for m in installed],
             "configured": {
-                lang: {"model": ref, "installed": _usable(ref, by_name)}
+                lang: {
+                    "model": ref,
+                    "installed": _usable(ref, by_name),
+                    "onnx": list(by_name[ref].onnx) if ref in by_name else [],
+                }
                 for lang, ref in configured.items()
             },
             "available": {k: v.description for k, v in modelstore.KNOWN_MODELS.items()},
