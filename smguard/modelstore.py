@@ -328,17 +328,20 @@ def _onnx_only(
     """A folder holding only an ONNX export: usable by the onnx engines, not by torch."""
     classes: tuple[str, ...] = base.classes if base else ()
     source = base.source if base else ""
-    with contextlib.suppress(OSError, ValueError, TypeError):
+    size = 0
+    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
         data = json.loads(
             (folder / onnxengine.ONNX_FOLDER / onnxengine.EXPORT_INFO).read_text("utf-8")
         )
         classes = classes or tuple(str(c) for c in data.get("labels", []))
         source = source or str(data.get("source", ""))
+        size = sum(int(v) for v in dict(data.get("sizes", {})).values())
     return InstalledModel(
         **{
             **(base.__dict__ if base else {"name": folder.name, "folder": folder}),
             "classes": classes,
             "source": source,
+            "size": size or (base.size if base else 0),
             "onnx": onnx,
             "problem": f"only its ONNX export is here (no {CHECKPOINT}): the torch engine "
             "cannot use it",
@@ -1179,7 +1182,9 @@ class _Source:
     trusted: bool
     name: str
     sha256: str
+    #: How messages name it; and where the checkpoint came from (``export.json``'s ``source``).
     where: str
+    origin: str
 
 
 def _export_source(
@@ -1202,6 +1207,7 @@ def _export_source(
             check_name(name or ref),
             installed.sha256,
             ref,
+            installed.source or ref,
         )
     path = Path(source).expanduser()
     if not path.exists():
@@ -1226,7 +1232,8 @@ def _export_source(
         raise ModelStoreError(f"{config_dir}: the --config-path folder does not exist")
     sha256 = sha256_file(path)
     final = check_name(name or _default_name(path, sha256, manifest))
-    return _Source(path, config_dir, trust, final, sha256, str(path.resolve()))
+    where = str(path.resolve())
+    return _Source(path, config_dir, trust, final, sha256, where, where)
 
 
 def _export_tokenizer(tokenizer: Any, dest: Path) -> dict[str, Any]:
@@ -1446,7 +1453,7 @@ def export_onnx(
             "labels": labels,
             **facts,
             "checkpoint_sha256": src.sha256,
-            "source": src.where,
+            "source": src.origin,
             "opset": opset,
         }
         _write_json(staging / onnxengine.EXPORT_INFO, info)
@@ -1529,11 +1536,13 @@ def verify_onnx(
         raise ModelStoreError(
             f"the '{name}' model has no ONNX export in {root}: smguard models export {name}"
         )
-    if not installed.checkpoint.is_file() or not installed.ok:
+    if installed.onnx_only:
         raise ModelStoreError(
-            f"verify compares with torch, but the '{name}' checkpoint is not here "
-            f"({installed.problem})"
+            f"verify compares with torch, and only the ONNX export of '{name}' is here (no "
+            "checkpoint): run it where the model was exported"
         )
+    if not installed.ok:
+        raise ModelStoreError(f"the '{name}' model in {installed.folder}: {installed.problem}")
     if not (_extra_installed() and onnxengine.available()):
         raise ModelStoreError(f"verify needs torch, detoxify and onnxruntime: {EXPORT_FIX}")
     wanted = list(engines or installed.onnx)

@@ -350,6 +350,9 @@ def test_auto_engine_is_named_in_the_verdict(exported: Exported) -> None:
         "insult 1.00 (model original, onnx-int8)"
     ]
     assert status.detail == "onnx-int8 original"
+    torch_config = {"plugins": {"toxicity": {"model_dir": str(exported.store), "engine": "torch"}}}
+    verdict = make_guard([toxicity], config=torch_config).check(Post("you idiot", language="en"))
+    assert verdict.engines["toxicity"].detail == "torch original"
 
 
 @onnx_test
@@ -426,6 +429,8 @@ def test_import_of_an_export_alone_needs_no_torch(
     assert installed.name == "multilingual" and installed.onnx_only
     listed = CliRunner().invoke(models_cli, ["list"], env={modelstore.ENV_MODEL_DIR: str(store)})
     assert "ONNX export only (onnx-int8, onnx)" in listed.output, listed.output
+    with pytest.raises(modelstore.ModelStoreError, match="only the ONNX export"):
+        modelstore.verify_onnx(store, "multilingual")  # needs the checkpoint and torch
     rule = make_rule(store)  # auto, without torch: the export
     (found,) = rule.check_batch(items(Post("dasar bodoh", language="id")))
     assert not isinstance(found, ModelUnavailable)
