@@ -1278,6 +1278,7 @@ def _torch_to_onnx(
 ) -> str:
     """Export the classifier's logits with dynamic batch and sequence axes; the exporter used."""
     import io
+    import logging
     import warnings
 
     import torch
@@ -1332,16 +1333,22 @@ def _torch_to_onnx(
                 from torch.export import Dim
 
                 batch, seq = Dim("batch"), Dim("sequence")
-                with contextlib.redirect_stdout(io.StringIO()):
-                    torch.onnx.export(
-                        wrapper,
-                        args,
-                        str(dest),
-                        dynamic_shapes=tuple({0: batch, 1: seq} for _ in names),
-                        dynamo=True,
-                        external_data=False,
-                        **{**common, "opset_version": max(opset, 18)},
-                    )
+                torch_onnx_log = logging.getLogger("torch.onnx")
+                level = torch_onnx_log.level
+                torch_onnx_log.setLevel(logging.ERROR)  # "torchvision is not installed", …
+                try:
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        torch.onnx.export(
+                            wrapper,
+                            args,
+                            str(dest),
+                            dynamic_shapes=tuple({0: batch, 1: seq} for _ in names),
+                            dynamo=True,
+                            external_data=False,
+                            **{**common, "opset_version": max(opset, 18)},
+                        )
+                finally:
+                    torch_onnx_log.setLevel(level)
                 return "dynamo"
             except Exception as second:
                 raise ModelStoreError(

@@ -34,7 +34,7 @@ from smguard.rule import CheckContext
 from smguard.types import Finding, Post
 
 from .conftest import make_guard
-from .tinymodel import UNBIASED_CLASSES, build_tiny_model
+from .tinymodel import UNBIASED_CLASSES, build_tiny_model, build_tiny_roberta
 
 
 def _installed(name: str) -> bool:
@@ -64,7 +64,9 @@ def logit(p: float) -> float:
 @dataclass(frozen=True)
 class Exported:
     folder: Path
-    store: Path  # original (insult +10), multilingual (multi), raw (random): all exported
+    #: original (insult +10), multilingual (multi), raw (random BERT), roberta (random
+    #: RoBERTa, the layout of unbiased/multilingual): all exported.
+    store: Path
     raw_checkpoint: Path
     insult_checkpoint: Path
 
@@ -85,11 +87,13 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
             biases={"identity_attack": 10.0, "sexual_explicit": logit(0.75), "male": 10.0},
         )
         raw = build_tiny_model(folder, name="raw", biases=None, seed=3)
+        roberta = build_tiny_roberta(folder, name="roberta", seed=5)
         store = folder / "store"
         modelstore.import_model(store, insult, name="original")
         modelstore.import_model(store, multi, name="multilingual")
         modelstore.import_model(store, raw, name="raw")
-        for name in ("original", "multilingual", "raw"):
+        modelstore.import_model(store, roberta, name="roberta")
+        for name in ("original", "multilingual", "raw", "roberta"):
             modelstore.export_onnx(store, name)
         yield Exported(folder, store, raw, insult)
 
@@ -240,6 +244,27 @@ def test_onnx_model_predicts_like_detoxify(exported: Exported) -> None:
 
 
 @onnx_test
+def test_roberta_layout_exports_and_agrees(exported: Exported) -> None:
+    """unbiased and multilingual are RoBERTa/XLM-R: no token_type_ids, padding id 1, position
+    ids that depend on the padding. Bucketed batches must still score like torch."""
+    info = onnxengine.read_export(exported.store / "roberta" / "onnx")
+    assert info.input_names == ("input_ids", "attention_mask") and info.pad_id == 1
+    assert info.max_length == 128
+    installed = modelstore.get_model(exported.store, "roberta")
+    assert installed is not None
+    torch_model = modelstore.load_detoxify(installed.checkpoint, installed.config_dir)
+    texts = ["hi", "terima kasih kak, layanan kami sudah pulih", "x " * 300, "ok 👍"]
+    theirs = torch_model.predict(texts)
+    for engine, tolerance in (("onnx", 1e-4), ("onnx-int8", 0.02)):
+        ours = onnxengine.OnnxModel(installed.onnx_dir, engine).predict(texts)
+        for label in torch_model.class_names:
+            pairs = zip(ours[label], theirs[label], strict=True)
+            assert all(abs(a - b) <= tolerance for a, b in pairs), (engine, label)
+    agreement = modelstore.verify_onnx(exported.store, "roberta")
+    assert agreement.ok and agreement.largest("onnx")[1] < 1e-4
+
+
+@onnx_test
 def test_batches_are_bucketed_by_length(exported: Exported) -> None:
     folder = exported.store / "raw" / "onnx"
     model = onnxengine.OnnxModel(folder, "onnx-int8", threads=1)
@@ -298,6 +323,30 @@ def test_export_a_checkpoint_file_under_a_new_name(exported: Exported, tmp_path:
         items(Post("you idiot", language="en"))
     )
     assert isinstance(refused, ModelUnavailable) and "only the ONNX export" in refused.reason
+
+
+@onnx_test
+def test_export_falls_back_to_the_dynamo_exporter(
+    exported: Exported, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A torch without the TorchScript exporter: torch.export's exporter (onnxscript) is used."""
+    if not _installed("onnxscript"):
+        pytest.skip("needs onnxscript for torch's dynamo exporter: pip install onnxscript")
+    import torch
+
+    real = torch.onnx.export
+
+    def no_torchscript(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("dynamo") is False:
+            raise RuntimeError("the TorchScript exporter is gone")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(torch.onnx, "export", no_torchscript)
+    result = modelstore.export_onnx(
+        tmp_path / "store", exported.raw_checkpoint, name="dyn",
+        config_path=exported.folder / "raw-hf",
+    )  # fmt: skip
+    assert result.exporter == "dynamo" and result.agreement.ok
 
 
 # --------------------------------------------------------------------------- engines

@@ -9,8 +9,11 @@ A random model scores everything near 0.5. ``biases`` makes outputs deterministi
 weights are zeroed, so label ``i`` scores ``sigmoid(bias_i)`` on every text (``+10`` -> 0.99995,
 ``-10`` -> 0.00005); labels not named get ``-10``. Pass ``biases=None`` for the raw random model.
 
-Used by ``tests/test_toxicity.py`` and ``benchmarks/bench_detoxify_overhead.py`` (which puts
-``tests/`` on ``sys.path``). Needs torch and transformers (the ``smguard[detoxify]`` extra).
+``build_tiny_roberta`` makes the same with RoBERTa's layout (``unbiased``, and XLM-R's
+``multilingual``): no ``token_type_ids``, padding id 1, position ids counted past the padding.
+
+Used by ``tests/test_toxicity.py``, ``tests/test_onnx.py`` and the benchmarks (which put the
+repository on ``sys.path``). Needs torch and transformers (the ``smguard[detoxify]`` extra).
 """
 
 from __future__ import annotations
@@ -126,6 +129,90 @@ def build_tiny_model(
                         "model_type": str(hf),
                         "model_name": "BertForSequenceClassification",
                         "tokenizer_name": "BertTokenizer",
+                        "num_classes": len(classes),
+                    }
+                },
+                "dataset": {"args": {"classes": list(classes)}},
+            },
+            "state_dict": state,
+        },
+        checkpoint,
+    )
+    return checkpoint
+
+
+def _byte_symbols() -> list[str]:
+    """The 256 characters byte-level BPE (GPT-2, RoBERTa) writes bytes as."""
+    printable = [
+        *range(ord("!"), ord("~") + 1),
+        *range(ord("¡"), ord("¬") + 1),
+        *range(ord("®"), ord("ÿ") + 1),
+    ]
+    codes = printable[:]
+    extra = 0
+    for b in range(256):
+        if b not in printable:
+            codes.append(256 + extra)
+            extra += 1
+    return [chr(c) for c in codes]
+
+
+def build_tiny_roberta(
+    folder: Path,
+    *,
+    classes: Sequence[str] = UNBIASED_CLASSES,
+    biases: Mapping[str, float] | None = None,
+    name: str = "tiny-roberta",
+    seed: int = 0,
+    max_length: int = 128,
+) -> Path:
+    """Like :func:`build_tiny_model`, with RoBERTa's layout (as ``unbiased`` and, XLM-R,
+    ``multilingual``): byte-level tokens, no ``token_type_ids``, padding id 1, position ids
+    counted from the padding. Write ``<folder>/<name>.ckpt`` and ``<folder>/<name>-hf/``."""
+    import json
+
+    import torch
+    from transformers import RobertaConfig, RobertaForSequenceClassification, RobertaTokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    hf = folder / f"{name}-hf"
+    hf.mkdir(exist_ok=True)
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for symbol in _byte_symbols():
+        vocab.setdefault(symbol, len(vocab))
+    vocab["<mask>"] = len(vocab)
+    (hf / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    (hf / "merges.txt").write_text("#version: 0.2\n", encoding="utf-8")  # bytes only
+    tokenizer = RobertaTokenizer.from_pretrained(str(hf), model_max_length=max_length)
+    tokenizer.save_pretrained(str(hf))
+    config = RobertaConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=max_length + 2,
+        num_labels=len(classes),
+        pad_token_id=1,
+    )
+    config.save_pretrained(str(hf))
+    torch.manual_seed(seed)
+    model = RobertaForSequenceClassification(config)
+    state = model.state_dict()
+    if biases is not None:
+        with torch.no_grad():
+            state["classifier.out_proj.weight"].zero_()
+            for i, label in enumerate(classes):
+                state["classifier.out_proj.bias"][i] = float(biases.get(label, -10.0))
+    checkpoint = folder / f"{name}.ckpt"
+    torch.save(
+        {
+            "config": {
+                "arch": {
+                    "args": {
+                        "model_type": str(hf),
+                        "model_name": "RobertaForSequenceClassification",
+                        "tokenizer_name": "RobertaTokenizer",
                         "num_classes": len(classes),
                     }
                 },
