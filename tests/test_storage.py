@@ -82,3 +82,29 @@ def test_unreachable_database_is_one_clear_line() -> None:
 def test_not_a_url() -> None:
     with pytest.raises(StorageError, match="not a database URL"):
         Database("not a url at all")
+
+
+def test_each_revision_upgrades_from_the_one_before_and_keeps_the_data(db_url: str) -> None:
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    from smguard.audit import append_event, verify_chain
+    from smguard.db import MIGRATIONS
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert revisions[0] == "0001" and len(revisions) >= 2
+    db = Database(db_url, migrate=False)
+    db.upgrade("0001")
+    with db.session() as s:  # data written by the oldest schema
+        append_event(s, "check.recorded", actor="ci", details={"n": 1})
+    for revision in revisions[1:]:
+        db.upgrade(revision)
+        assert db.current_revision() == revision
+        with db.session() as s:
+            append_event(s, "db.upgraded", actor="ci", details={"to": revision})
+    result = verify_chain(db)
+    assert result.ok and result.checked == len(revisions)
+    db.dispose()
