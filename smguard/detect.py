@@ -704,6 +704,10 @@ class DetectContext:
         posts = []
         for e in todo:
             text = post_text(e.text or "")
+            # A content warning is read before the post (and can carry the bait itself).
+            warning = e.raw.get("spoiler_text") if isinstance(e.raw, Mapping) else None
+            if isinstance(warning, str) and warning.strip():
+                text = f"{warning.strip()}\n\n{text}"
             posts.append(
                 Post(
                     text=text if text.strip() else "(no text)",

@@ -703,3 +703,12 @@ def test_without_since_posts_older_than_the_ledger_are_history(db: Database, gua
     assert [r.kind for r in found] == ["unauthorized_post"]
     assert len(incidents(store)) == 1
     assert found[0].event_id == newer.id
+
+
+def test_a_content_warning_is_checked_with_the_post(store: Store, guard: Guard) -> None:
+    body = "<p>Info lengkap di tautan berikut.</p>"
+    _approve(store, body)
+    hidden = ev("post_published", text=body, raw={"spoiler_text": PORN_PHISH})
+    [result] = run(store, guard, [hidden])
+    assert (result.kind, result.severity) == ("unsafe_post_published", "critical")
+    assert run(store, guard, [ev("post_published", text=body, raw={"spoiler_text": "Info"})]) == []
