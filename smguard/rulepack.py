@@ -157,9 +157,37 @@ def _has_required(conditions: tuple[str, ...], ctx: CheckContext) -> bool:
         if cond == "link":
             if ctx.post.links or urls.extract_urls(ctx.post.text):
                 return True
-        elif cond == "contact" and urls.find_contacts(ctx.post.text):
-            return True
+        elif cond == "contact":
+            own = _own_numbers(ctx)
+            for contact in urls.find_contacts(ctx.post.text):
+                digits = _DIGITS_RE.search(contact.value)
+                if digits is None or digits.group() not in own:
+                    return True
     return False
+
+
+_DIGITS_RE = re.compile(r"\d{5,15}")
+
+
+def _own_numbers(ctx: CheckContext) -> frozenset[str]:
+    """The organisation's published numbers (``[plugins.pii] allow_numbers``), as digits: a
+    scam phrase next to the official hotline is not a scam with a contact number."""
+    cached: frozenset[str] | None = ctx.cache.get("own_numbers")
+    if cached is not None:
+        return cached
+    from smguard import urls
+
+    out: set[str] = set()
+    values = ctx.config.plugin("pii").get("allow_numbers", [])
+    for value in values if isinstance(values, list) else []:
+        if isinstance(value, str):
+            out.add(re.sub(r"\D", "", value))
+            e164 = urls.normalise_phone(value)
+            if e164:
+                out.add(re.sub(r"\D", "", e164))
+    result = frozenset(out)
+    ctx.cache["own_numbers"] = result
+    return result
 
 
 class LexiconIndex:

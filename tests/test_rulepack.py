@@ -225,3 +225,13 @@ def test_unquoted_yaml_booleans_in_word_lists_are_explained(tmp_path: Path) -> N
     write_pack(tmp_path, "p.yaml", pack_with("terms: [yes, no]"))
     with pytest.raises(RulePackError, match="a YAML boolean: write the word in quotes"):
         load_packs([tmp_path])
+
+
+def test_with_contact_ignores_the_organisations_own_numbers(tmp_path: Path) -> None:
+    write_pack(tmp_path, "p.yaml", pack_with("phrases: ['hubungi cs']\nwith: [contact]"))
+    config = {"plugins": {"pii": {"allow_numbers": ["0812-1000-2000"]}}}
+    guard = make_guard(packs=[tmp_path], config=config)
+    assert not fired(guard, "Ada kendala? Hubungi CS resmi kami di WA 0812-1000-2000")
+    assert not fired(guard, "Ada kendala? Hubungi CS di wa.me/6281210002000")
+    assert fired(guard, "Ada kendala? Hubungi CS di WA 0813-9999-1234")
+    assert fired(guard, "Hubungi CS di 0812-1000-2000 atau wa.me/6281399991234")
