@@ -49,8 +49,7 @@ _ID_WORDS = frozenset(
     "yang dan di ke dari ini itu untuk dengan tidak kami kita akan pada dalam atau juga sudah "
     "ada saja bisa karena oleh kepada mohon terima kasih sebagai adalah tersebut belum".split()
 )
-#: How many different function words of one language, and none of the other, decide without
-#: lingua.
+#: How many function words of one language, and none of the other, decide without lingua.
 _DECISIVE = 3
 
 #: Posts shorter than this many words are too short to tell apart reliably (``ok``, ``mantap
@@ -63,9 +62,8 @@ def detect(text: str, min_confidence: float) -> tuple[str, ...]:
     words = text.lower().split()
     if len(words) < MIN_WORDS:
         return ("en", "id")
-    distinct = set(words)
-    en = len(_EN_WORDS.intersection(distinct))
-    id_ = len(_ID_WORDS.intersection(distinct))
+    en = sum(map(_EN_WORDS.__contains__, words))
+    id_ = sum(map(_ID_WORDS.__contains__, words))
     if en == 0 and id_ >= _DECISIVE:
         return ("id",)
     if id_ == 0 and en >= _DECISIVE:
