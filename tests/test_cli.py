@@ -196,3 +196,10 @@ def test_batch_text_output_ends_with_a_summary(run, tmp_path: Path) -> None:  # 
     assert result.exit_code == 3
     last = result.output.strip().splitlines()[-1]
     assert last == "4 checked: 1 may go out, 1 need review, 1 blocked, 1 not checked"
+
+
+def test_a_text_argument_that_is_not_utf8_is_one_line_and_exit_3(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("check", "caf\udce9")  # how Python passes an invalid byte from argv
+    assert result.exit_code == 3
+    assert "the text is not valid UTF-8" in result.output
+    assert "Traceback" not in result.output

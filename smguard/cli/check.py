@@ -131,8 +131,6 @@ def check(
         }.items()
         if v is not None
     }
-    if text is not None and _has_surrogates(text):
-        raise Problem("the text is not valid UTF-8")
     inputs, batch = _inputs(text, file, overrides)
     store = None
     if record:
@@ -206,10 +204,6 @@ def _recorded_line(recorded: Any, lang: str) -> str:
         key = "opened" if recorded.incident_created else "seen"
         line += localized(_RECORDED[key], lang).format(n=recorded.incident_id)
     return click.style(line, dim=True)
-
-
-def _has_surrogates(text: str) -> bool:
-    return any("\ud800" <= c <= "\udfff" for c in text)
 
 
 def _run(
