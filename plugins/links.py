@@ -842,8 +842,7 @@ class PlainLoginRule(LinkRule):
         return None
 
 
-def _ex(text: str, bad: bool, **extra: Any) -> Example:
-    return Example({"text": text, **extra}, bad=bad)
+_ex = Example.of
 
 
 def build_rules(settings: LinkSettings) -> list[Rule]:

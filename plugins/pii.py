@@ -472,8 +472,7 @@ class AccountRule(PiiRule):
         return out
 
 
-def _ex(text: str, bad: bool) -> Example:
-    return Example({"text": text}, bad=bad)
+_ex = Example.of
 
 
 def build_rules(settings: PiiSettings) -> list[Rule]:

@@ -448,8 +448,7 @@ def _random_enough(value: str, min_entropy: float) -> bool:
     return entropy(value) >= min_entropy
 
 
-def _ex(text: str, bad: bool) -> Example:
-    return Example({"text": text}, bad=bad)
+_ex = Example.of
 
 
 _REVOKE = {

@@ -238,8 +238,7 @@ class LinkFloodRule(SpamRule):
         ]
 
 
-def _ex(text: str, bad: bool) -> Example:
-    return Example({"text": text}, bad=bad)
+_ex = Example.of
 
 
 _TAGS_BAD = (

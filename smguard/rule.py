@@ -31,6 +31,11 @@ class Example:
     post: Mapping[str, Any]
     bad: bool
 
+    @classmethod
+    def of(cls, text: str, bad: bool, **post: Any) -> Example:
+        """An example post: ``Example.of("dasar goblok", True, kind="reply")``."""
+        return cls({"text": text, **post}, bad=bad)
+
     @property
     def text(self) -> str:
         return str(self.post.get("text", ""))
@@ -198,7 +203,7 @@ def examples_from(
             )
         for item in items:
             if isinstance(item, str):
-                out.append(Example({"text": item}, bad=key == "bad"))
+                out.append(Example.of(item, key == "bad"))
             elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
                 out.append(Example(dict(item), bad=key == "bad"))
             else:
