@@ -297,14 +297,6 @@ _ACCOUNT_RE = re.compile(
 )
 
 
-def _lower(ctx: CheckContext, text: str) -> str:
-    low = ctx.cache.get("text.lower")
-    if low is None:
-        low = text.lower()
-        ctx.cache["text.lower"] = low
-    return str(low)
-
-
 # --------------------------------------------------------------------------------------------
 # Rules
 
@@ -456,7 +448,7 @@ class AccountRule(PiiRule):
         text = post.text
         if not digit_runs(text):
             return ()
-        low = _lower(ctx, text)
+        low = ctx.lower
         if not ("rek" in low or "a/c" in low or "account" in low or "va" in low):
             return ()
         out = []

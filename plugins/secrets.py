@@ -244,14 +244,6 @@ def _known_tokens(text: str) -> tuple[TokenMatch, ...]:
     return tuple(out)
 
 
-def _lower(ctx: CheckContext, text: str) -> str:
-    low = ctx.cache.get("text.lower")
-    if low is None:
-        low = text.lower()
-        ctx.cache["text.lower"] = low
-    return str(low)
-
-
 def _teaching(low: str, start: int, end: int) -> bool:
     """Whether the words around a match say it is an example or advice."""
     before = low[max(0, start - 40) : start]
@@ -312,7 +304,7 @@ class PrivateKeyRule(SecretRule):
 class PasswordRule(SecretRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         text = post.text
-        low = _lower(ctx, text)
+        low = ctx.lower
         if not ("pass" in low or "sandi" in low or "pw" in low):
             return ()
         if len(low) == len(text):
@@ -350,7 +342,7 @@ _PW_KEYWORDS = ("pass", "pwd", "pw", "kata", "sandi")
 class CodeRule(SecretRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         text = post.text
-        low = _lower(ctx, text)
+        low = ctx.lower
         if not ("otp" in low or "pin" in low or "kode" in low or "code" in low or "cv" in low
                 or "one-time" in low or "one time" in low):  # fmt: skip
             return ()
@@ -407,7 +399,7 @@ class AssignmentRule(SecretRule):
         tokens = _long_tokens(text)
         if not tokens:
             return ()
-        low = _lower(ctx, text)
+        low = ctx.lower
         if len(low) != len(text):
             return ()
         known = _known_tokens(text)

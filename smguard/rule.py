@@ -76,6 +76,11 @@ class CheckContext:
         self.forms_cache: dict[str, tuple[str, ...]] | None = None
 
     @cached_property
+    def lower(self) -> str:
+        """The post's text lower-cased, computed once and shared by code rules."""
+        return self.post.text.lower()
+
+    @cached_property
     def norm(self) -> NormalizedText:
         from smguard.normalize import normalize
 
