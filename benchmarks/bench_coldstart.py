@@ -88,7 +88,7 @@ import json, sys, time
 t0 = time.perf_counter()
 from smguard.cli.main import _add_commands, _plugin_commands
 from smguard.config import Config
-from smguard.engine import Guard
+from smguard.guard.engine import Guard
 t1 = time.perf_counter()
 _add_commands(); _plugin_commands()
 t2 = time.perf_counter()

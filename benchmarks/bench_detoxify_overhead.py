@@ -92,10 +92,10 @@ def main() -> None:
     from detoxify import Detoxify
     from smguard.plugins.toxicity import ToxicityRule, parse_settings
 
-    from smguard import modelstore
     from smguard.config import Config
-    from smguard.engine import Guard
-    from smguard.rule import CheckContext
+    from smguard.guard.engine import Guard
+    from smguard.guard.rule import CheckContext
+    from smguard.toxicity import store as modelstore
     from smguard.types import Post
     from tests.tinymodel import build_tiny_model
 

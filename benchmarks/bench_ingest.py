@@ -6,9 +6,9 @@
 
 Figures:
 
-* **ingest, X archive**: ``smguard ingest`` (``smguard.activity.ingest``) of a generated archive
-  folder — ``data/tweets.js`` + ``data/tweets-part1.js`` (90% of the events, ~140-character tweets,
-  a third with an expanded ``t.co`` link) and ``data/ip-audit.js`` (10%, logins): events per
+* **ingest, X archive**: ``smguard ingest`` (``smguard.watch.activity.ingest``) of a generated
+  archive folder — ``data/tweets.js`` + ``data/tweets-part1.js`` (90% of the events,
+  ~140-character tweets, a third with an expanded ``t.co`` link) and ``data/ip-audit.js`` (10%, logins): events per
   second and the process's peak resident memory, each run in a process of its own (its peak is
   its own). "parse only" is the connector's ``read`` alone, without the database;
 * **ingest, JSONL feed**: the same for a generated ``.jsonl`` feed of as many events (logins,
@@ -170,10 +170,10 @@ def _rss_mib() -> float:
 
 
 def child(case: str, path: str, db_url: str, account: str | None) -> dict[str, Any]:
-    from smguard.activity import ExportSource, export_connectors, ingest
     from smguard.config import Config
-    from smguard.db import Database
-    from smguard.store import Store
+    from smguard.records.db import Database
+    from smguard.records.store import Store
+    from smguard.watch.activity import ExportSource, export_connectors, ingest
 
     config = Config.from_dict({"accounts": {"kem_x": {"platform": "x"}}})
     store = Store(config, Database(db_url))

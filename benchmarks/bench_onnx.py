@@ -8,7 +8,7 @@ The model is random with exactly the shape of detoxify's ``original`` (BERT-base
 12 layers, 12 heads, intermediate 3072, vocabulary 30522; ``tests/tinymodel.py``), saved as a
 real detoxify checkpoint: speed does not depend on the weight values. It is built in
 ``--work`` (default ``/tmp/smguard-bench-onnx``), installed in a model store there as
-``original`` and exported with ``smguard.modelstore.export_onnx`` (which runs the agreement
+``original`` and exported with ``smguard.toxicity.store.export_onnx`` (which runs the agreement
 check), and reused by later runs. Posts are made of words the tokenizer knows whole, so a
 97-character post is ~22 tokens, as with BERT's real vocabulary.
 
@@ -88,7 +88,7 @@ def posts(n: int, n_chars: int, seed: int) -> list[str]:
 
 def prepare(work: Path, rebuild: bool) -> tuple[Path, Path, dict[str, Any]]:
     """The checkpoint, its HF folder and the store with ``original`` exported; export.json."""
-    from smguard import modelstore
+    from smguard.toxicity import store as modelstore
     from tests.tinymodel import BERT_BASE, build_tiny_model
 
     checkpoint, hf, store = work / "base.ckpt", work / "base-hf", work / "store"
@@ -121,7 +121,7 @@ class Engine:
 
 def build_engine(name: str, checkpoint: Path, hf: Path, store: Path, threads: int) -> Engine:
     from smguard.config import Config
-    from smguard.rule import CheckContext
+    from smguard.guard.rule import CheckContext
     from smguard.types import Post
 
     if name == "raw":
@@ -270,7 +270,7 @@ import json
 from pathlib import Path
 from smguard.config import Config
 from smguard.plugins.toxicity import ToxicityRule, parse_settings
-from smguard.rule import CheckContext
+from smguard.guard.rule import CheckContext
 from smguard.types import Post
 settings = parse_settings({{"engine": {engine!r}, "device": "cpu", "threads": {threads}}})
 rule = ToxicityRule.create(settings, root=Path({store!r}))
@@ -366,7 +366,7 @@ def cold_and_memory(
 
 def score_diff(store: Path, texts: list[str]) -> dict[str, float]:
     """Largest score difference from torch per ONNX engine: verify's texts and the bench's."""
-    from smguard import modelstore
+    from smguard.toxicity import store as modelstore
 
     out: dict[str, float] = {}
     for text_set in (None, texts):

@@ -7,14 +7,14 @@
 Three figures per database, medians over ``--runs`` runs (each on a fresh, empty database: a new
 SQLite file, or a new PostgreSQL schema dropped afterwards):
 
-* **incidents + outbox rows written per second**: ``smguard.incidents.open_incident`` for
+* **incidents + outbox rows written per second**: ``smguard.records.incidents.open_incident`` for
   ``--incidents`` distinct incidents, one transaction each — the incident, its timeline note, its
   audit event and one outbox row per routed sink (two sinks here), as production writes them;
 * **alerts delivered per second**: ``deliver_due`` draining ``--alerts`` queued alerts (signed
   generic JSON) to a receiver on 127.0.0.1, run in its own process so that it does not share the
   benchmark's GIL; claims, HTTP, and the sent/audit records are all included;
 * **audit verify**: ``verify_chain`` (what ``smguard audit verify`` runs) over ``--events``
-  events, generated with ``smguard.audit.append_event`` in batches of 1,000 per transaction.
+  events, generated with ``smguard.records.audit.append_event`` in batches of 1,000 per transaction.
 
 Nothing leaves 127.0.0.1.
 """
@@ -39,12 +39,12 @@ import pluggy
 from smguard.plugins import webhooks
 
 from smguard import __version__, hookspecs
-from smguard.alerts import deliver_due, enqueue_incident_alerts
-from smguard.audit import append_event, verify_chain
+from smguard.alerting import deliver_due, enqueue_incident_alerts
 from smguard.config import Config
-from smguard.db import Database
-from smguard.models import Incident, utcnow
-from smguard.store import Store
+from smguard.records.audit import append_event, verify_chain
+from smguard.records.db import Database
+from smguard.records.store import Store
+from smguard.records.tables import Incident, utcnow
 
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -133,7 +133,7 @@ def make_store(url: str, port: int = 9) -> Store:
 
 def _open_incident() -> Callable[..., Any]:
     try:
-        from smguard.incidents import open_incident
+        from smguard.records.incidents import open_incident
     except ImportError:  # before the incidents module existed: the same writes, by hand
 
         def open_incident(store: Store, **kw: Any) -> Any:
@@ -187,7 +187,7 @@ def bench_delivery(url: str, count: int, port: int) -> float:
             session.add(row)
             session.flush()
             enqueue_incident_alerts(store, session, row, "incident.opened")
-    from smguard.alerts import settings_for
+    from smguard.alerting import settings_for
 
     sent = 0
     with settings_for(store).http() as http:

@@ -38,7 +38,7 @@ from typing import Any
 
 from smguard import __version__
 from smguard.config import Config
-from smguard.engine import Guard
+from smguard.guard.engine import Guard
 
 POST_CHARS = 280
 
@@ -195,7 +195,7 @@ def normalisation_cost(guard: Guard, posts: list[dict[str, Any]]) -> tuple[float
 
     Uses a word-forms cache shared across posts, warmed first, as the guard does.
     """
-    from smguard.normalize import normalize
+    from smguard.guard.normalize import normalize
 
     slang = guard.packs.slang
     cache: dict[str, tuple[str, ...]] = {}

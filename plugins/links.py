@@ -28,9 +28,9 @@ from typing import Any
 from smguard import hookimpl
 from smguard.config import Config
 from smguard.errors import ConfigError
-from smguard.rule import CheckContext, Example, Rule
+from smguard.guard.rule import CheckContext, Example, Rule
+from smguard.guard.urls import UrlMatch, extract_urls, host_in, public_suffix, registrable_domain
 from smguard.types import Finding, Post, Severity
-from smguard.urls import UrlMatch, extract_urls, host_in, public_suffix, registrable_domain
 
 PLUGIN = "links"
 

@@ -26,9 +26,15 @@ from typing import Any
 from smguard import hookimpl
 from smguard.config import Config
 from smguard.errors import ConfigError
-from smguard.rule import CheckContext, Example, Rule
+from smguard.guard.rule import CheckContext, Example, Rule
+from smguard.guard.urls import (
+    digit_runs,
+    extract_urls,
+    find_phone_numbers,
+    host_in,
+    normalise_phone,
+)
 from smguard.types import Finding, Post, Severity
-from smguard.urls import digit_runs, extract_urls, find_phone_numbers, host_in, normalise_phone
 
 PLUGIN = "pii"
 

@@ -1,11 +1,12 @@
-"""The default policy: severity thresholds per category and account (see smguard.policy)."""
+"""The default policy: severity thresholds per category and account (see smguard.guard.policy)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from smguard import hookimpl
-from smguard.policy import PolicySettings, default_decision
+from smguard.config.policy import PolicySettings
+from smguard.guard.policy import default_decision
 from smguard.types import Finding, Post
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from smguard import hookimpl
 from smguard.config import Config
 from smguard.errors import ConfigError
-from smguard.rule import CheckContext, Example, Rule
+from smguard.guard.rule import CheckContext, Example, Rule
 from smguard.types import Finding, Post, Severity
 
 PLUGIN = "secrets"

@@ -3,7 +3,7 @@ characters inside words, and link flooding.
 
 These look at the *shape* of a post, not its words. Scam and gambling vocabulary ("slot gacor",
 "transfer dulu", giveaways) lives in the rule packs (``rules/``), which can require a link or a
-phone number with :func:`smguard.urls.has_link` / :func:`smguard.urls.has_contact`.
+phone number with :func:`smguard.guard.urls.has_link` / :func:`smguard.guard.urls.has_contact`.
 
 Options (``[plugins.spam]`` in ``smguard.toml``)::
 
@@ -26,9 +26,9 @@ from typing import Any
 from smguard import hookimpl
 from smguard.config import Config
 from smguard.errors import ConfigError
-from smguard.rule import CheckContext, Example, Rule
+from smguard.guard.rule import CheckContext, Example, Rule
+from smguard.guard.urls import extract_urls
 from smguard.types import Finding, Post, Severity
-from smguard.urls import extract_urls
 
 PLUGIN = "spam"
 

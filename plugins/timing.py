@@ -21,7 +21,7 @@ from typing import Any
 from smguard import hookimpl
 from smguard.config import AccountSettings, Config
 from smguard.errors import ConfigError
-from smguard.rule import CheckContext, Example, Rule
+from smguard.guard.rule import CheckContext, Example, Rule
 from smguard.types import POST_KINDS, Finding, Post, Severity
 
 __all__ = ["QuietHoursRule", "in_window", "next_slot", "register_rules", "zone_label"]

@@ -35,9 +35,9 @@ from typing import Any
 from smguard import hookimpl
 from smguard.config import Config
 from smguard.errors import ConfigError
-from smguard.lexicon import PhraseMatcher
-from smguard.normalize import NormalizedText, normalize
-from smguard.rule import CheckContext, Example, Rule
+from smguard.guard.lexicon import PhraseMatcher
+from smguard.guard.normalize import NormalizedText, normalize
+from smguard.guard.rule import CheckContext, Example, Rule
 from smguard.types import POST_KINDS, Finding, Post, Severity
 
 __all__ = [
@@ -215,7 +215,7 @@ def _split(spec: str) -> list[str]:
 
 class PhraseSet:
     """Phrases (word sequences) each carrying a weight, matched with the shared
-    :class:`~smguard.lexicon.PhraseMatcher`: forms (leetspeak, slang), stretched letters
+    :class:`~smguard.guard.lexicon.PhraseMatcher`: forms (leetspeak, slang), stretched letters
     (``maaaaf``) and Indonesian suffixes (``kecewanya``) all count."""
 
     def __init__(self, phrases: Iterable[tuple[str, int]], slang: Mapping[str, str]) -> None:

@@ -9,11 +9,11 @@ label over its threshold as a finding in smguard's own categories:
 
 Nothing heavy is imported here: torch, transformers and detoxify load at the first check, so
 ``smguard --help`` and rules-only checks stay fast. Settings live in ``[plugins.toxicity]``
-(see ``docs/toxicity.md``); weights come from the model store (:mod:`smguard.modelstore`).
+(see ``docs/toxicity.md``); weights come from the model store (:mod:`smguard.toxicity.store`).
 
 The model runs on one of two engines, chosen by ``engine``: ``torch`` (detoxify itself) or
 ``onnx`` / ``onnx-int8`` (an export made by ``smguard models export``, on onnxruntime and
-``tokenizers`` only: see :mod:`smguard.onnxengine`). ``auto`` (the default) takes an installed
+``tokenizers`` only: see :mod:`smguard.toxicity.onnx`). ``auto`` (the default) takes an installed
 int8 export, else an fp32 one, else torch. The engine is only a backend: labels, thresholds,
 categories, windows and batching are this module's, whichever engine scores. Each post's
 engine and model ("onnx-int8 multilingual") go into ``ctx.cache[DETAIL_KEY]`` for the verdict's
@@ -36,14 +36,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from smguard import hookimpl, modelstore, onnxengine
+from smguard import hookimpl
 from smguard.errors import ConfigError, ModelUnavailable
-from smguard.rule import Rule
+from smguard.guard.rule import Rule
+from smguard.toxicity import onnx as onnxengine
+from smguard.toxicity import store as modelstore
 from smguard.types import Finding, Post, Severity
 
 if TYPE_CHECKING:
     from smguard.config import Config
-    from smguard.rule import CheckContext
+    from smguard.guard.rule import CheckContext
 
 __all__ = [
     "DETAIL_KEY",
@@ -353,7 +355,7 @@ class ToxicityRule(Rule):
     """Scores posts with detoxify, in batches; see the module docstring."""
 
     settings: ToxicitySettings = field(default_factory=ToxicitySettings)
-    #: Where installed models live (see :func:`smguard.modelstore.model_root`).
+    #: Where installed models live (see :func:`smguard.toxicity.store.model_root`).
     root: Path = field(default_factory=lambda: modelstore.model_root())
     batch: ClassVar[bool] = True
 

@@ -28,19 +28,19 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from smguard.engine import Guard
-    from smguard.rule import Rule
+    from smguard.guard.engine import Guard
+    from smguard.guard.rule import Rule
     from smguard.types import Finding, Post, Severity, Verdict
 
 
 def __getattr__(name: str) -> Any:
     # Lazy, so that `import smguard` (done by every plugin for `hookimpl`) stays cheap.
     if name == "Guard":
-        from smguard.engine import Guard
+        from smguard.guard.engine import Guard
 
         return Guard
     if name == "Rule":
-        from smguard.rule import Rule
+        from smguard.guard.rule import Rule
 
         return Rule
     if name in ("Finding", "Post", "Severity", "Verdict"):

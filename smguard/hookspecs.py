@@ -1,8 +1,8 @@
 """smguard's plugin hooks (pluggy marker ``"smguard"``).
 
-Registration hooks are called once when a :class:`~smguard.engine.Guard` or the CLI starts; they
-hand the plugin a ``register`` callable, and the core owns what gets registered. Flow hooks are
-called for every post or event.
+Registration hooks are called once when a :class:`~smguard.guard.engine.Guard` or the CLI
+starts; they hand the plugin a ``register`` callable, and the core owns what gets registered.
+Flow hooks are called for every post or event.
 
 Rules are deliberately *not* run through a hook: pluggy stops a hook call at the first exception,
 so the engine loops over registered rules itself and turns a crash into an ``integrity`` finding.
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     import click
 
     from smguard.config import Config
-    from smguard.policy import PolicySettings
-    from smguard.rule import Rule
+    from smguard.config.policy import PolicySettings
+    from smguard.guard.rule import Rule
     from smguard.types import Finding, Post
 
 hookspec = pluggy.HookspecMarker("smguard")
@@ -28,7 +28,7 @@ hookspec = pluggy.HookspecMarker("smguard")
 
 @hookspec
 def register_rules(register: Callable[[Rule], None], config: Config) -> None:
-    """Register code rules: call ``register(rule)`` for each :class:`~smguard.rule.Rule`.
+    """Register code rules: call ``register(rule)`` for each :class:`~smguard.guard.rule.Rule`.
 
     :param register: adds one rule to the guard; a duplicate rule id is an error.
     :param config: the loaded configuration; read your options with ``config.plugin(name)``.

@@ -12,7 +12,7 @@ import pytest
 
 from smguard import hookspecs
 from smguard.config import Config
-from smguard.engine import Guard
+from smguard.guard.engine import Guard
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +79,7 @@ def _pg_available() -> str | None:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """A fresh, empty database URL: SQLite in tmp_path, or a new schema in PostgreSQL."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'smguard.db'}"
+        yield f"sqlite:///{tmp_path / 'smguard.records.db'}"
         return
     reason = _pg_available()
     if reason is not None:
@@ -103,7 +103,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
 
 @pytest.fixture
 def db(db_url: str) -> Any:
-    from smguard.db import Database
+    from smguard.records.db import Database
 
     database = Database(db_url)
     yield database

@@ -29,12 +29,12 @@ from smguard.plugins import webhooks
 from sqlalchemy import func, select
 
 from smguard import hookspecs
-from smguard.alerts import deliver_due, enqueue_incident_alerts, verify_signature
-from smguard.audit import verify_chain
+from smguard.alerting import deliver_due, enqueue_incident_alerts, verify_signature
 from smguard.config import Config
-from smguard.db import Database
-from smguard.models import AuditEvent, Incident, OutboxAlert, utcnow
-from smguard.store import Store
+from smguard.records.audit import verify_chain
+from smguard.records.db import Database
+from smguard.records.store import Store
+from smguard.records.tables import AuditEvent, Incident, OutboxAlert, utcnow
 
 SECRET = "test-hmac-key-0123456789"
 

@@ -20,8 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
-from smguard.alerting.sinks import DiscordSink, JsonSink, SlackSink, TelegramSink
-from smguard.alerts import (
+from smguard.alerting import (
     Alert,
     AlertHttp,
     DeliveryError,
@@ -38,9 +37,10 @@ from smguard.alerts import (
     sink_types,
     verify_signature,
 )
-from smguard.db import Database
+from smguard.alerting.sinks import DiscordSink, JsonSink, SlackSink, TelegramSink
 from smguard.errors import ConfigError
-from smguard.models import AuditEvent, OutboxAlert, utcnow
+from smguard.records.db import Database
+from smguard.records.tables import AuditEvent, OutboxAlert, utcnow
 
 from . import test_alert_delivery as delivery
 from .test_alert_delivery import (
@@ -309,7 +309,7 @@ def test_a_delivery_failure_incident_never_goes_to_the_failed_sink(db: Database)
 
 
 def test_opening_an_incident_queues_its_alerts(db: Database) -> None:
-    from smguard.incidents import open_incident
+    from smguard.records.incidents import open_incident
 
     store = make_store(db, {"allow_private_targets": True, **ROUTED})
     incident, created = open_incident(
@@ -663,7 +663,7 @@ def _cli_config(tmp_path: Path, r: Receiver, monkeypatch: pytest.MonkeyPatch, **
 
 def _cli_store(db_url: str) -> Any:
     from smguard.config import Config
-    from smguard.store import Store
+    from smguard.records.store import Store
 
     return Store(Config.load(), Database(db_url), pm=plugin_manager())
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from smguard.audit import AuditRecord, append_event, verify_chain
+from smguard.records.audit import AuditRecord, append_event, verify_chain
 
 
 def fill(db: Any, n: int = 5) -> None:
@@ -39,13 +39,13 @@ def test_edited_row_is_caught(db: Any) -> None:
 
 
 def test_edited_row_with_recomputed_hash_breaks_the_next_link(db: Any) -> None:
-    from smguard.audit import event_hash
+    from smguard.records.audit import event_hash
 
     fill(db)
     with db.engine.begin() as conn:
         row = conn.execute(text("SELECT seq, at, actor, action, subject, details, prev_hash "
                                 "FROM audit_events WHERE seq = 2")).one()  # fmt: skip
-    from smguard.models import AuditEvent
+    from smguard.records.tables import AuditEvent
 
     with db.session() as s:
         ev = s.get(AuditEvent, 2)

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from smguard.audit import verify_chain
-from smguard.checklog import (
+from smguard.config import Config
+from smguard.errors import ConfigError, InputError
+from smguard.records.audit import verify_chain
+from smguard.records.checks import (
     LINK_PLACEHOLDER,
     fingerprint,
     fingerprint_text,
@@ -18,11 +20,9 @@ from smguard.checklog import (
     record_checks,
     record_publication,
 )
-from smguard.config import Config
-from smguard.errors import ConfigError, InputError
-from smguard.incidents import list_incidents
-from smguard.models import AuditEvent, Base, CheckRecord, LedgerEntry
-from smguard.store import Store
+from smguard.records.incidents import list_incidents
+from smguard.records.store import Store
+from smguard.records.tables import AuditEvent, Base, CheckRecord, LedgerEntry
 
 from .conftest import make_guard, write_pack
 
@@ -234,7 +234,7 @@ def test_recording_is_audited(db: Any, guard: Any) -> None:
 
 
 def test_inputs_that_could_not_be_checked_are_refused(db: Any, guard: Any) -> None:
-    from smguard.engine import error_verdict
+    from smguard.guard.engine import error_verdict
 
     with pytest.raises(InputError, match="not recorded"):
         record_check(store_for(db), "x", error_verdict("bad line"))

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from smguard import clarify as cl
-from smguard.audit import verify_chain
-from smguard.checklog import is_in_ledger
 from smguard.config import Config
-from smguard.engine import Guard
 from smguard.errors import ConfigError
-from smguard.incidents import KINDS, Incident, RecordError, get, open_incident
-from smguard.models import AuditEvent, LedgerEntry
-from smguard.store import Store
+from smguard.guard.engine import Guard
+from smguard.records import clarify as cl
+from smguard.records.audit import verify_chain
+from smguard.records.checks import is_in_ledger
+from smguard.records.incidents import KINDS, Incident, RecordError, get, open_incident
+from smguard.records.store import Store
+from smguard.records.tables import AuditEvent, LedgerEntry
 
 from .conftest import make_guard, write_pack
 

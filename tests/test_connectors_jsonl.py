@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from smguard.plugins.connectors.jsonl import JsonlConnector, parse_line
 
-from smguard.activity import ExportError, ExportSource
 from smguard.errors import InputError
 from smguard.types import ActivityEvent
+from smguard.watch.activity import ExportError, ExportSource
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from smguard.plugins.connectors.mastodon import MastodonConnector, status_event
 
-from smguard.activity import ConnectorError, PollJob, PollPage, WatchStopped
-from smguard.checklog import fingerprint
 from smguard.config import Config
+from smguard.records.checks import fingerprint
+from smguard.watch.activity import ConnectorError, PollJob, PollPage, WatchStopped
 
 from .mastodon_server import MastodonServer, mastodon_html, mastodon_server  # noqa: F401
 

@@ -14,8 +14,8 @@ from smguard.plugins.connectors.meta import (
     classify_fields,
 )
 
-from smguard.activity import ExportError, ExportSource
 from smguard.types import ActivityEvent
+from smguard.watch.activity import ExportError, ExportSource
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 LOGIN_DIR = "security_and_login_information/login_and_account_creation"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from smguard.plugins.connectors.x_archive import XArchiveConnector
 
-from smguard.activity import ExportError, ExportSource
-from smguard.checklog import fingerprint
+from smguard.records.checks import fingerprint
 from smguard.types import ActivityEvent
+from smguard.watch.activity import ExportError, ExportSource
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 

@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from smguard.activity import store_events
-from smguard.checklog import record_publication
 from smguard.config import Config
-from smguard.db import Database
-from smguard.detect import DetectionResult, process_events
-from smguard.engine import Guard
-from smguard.incidents import Incident, get, list_incidents
-from smguard.store import Store
+from smguard.guard.engine import Guard
+from smguard.records.checks import record_publication
+from smguard.records.db import Database
+from smguard.records.incidents import Incident, get, list_incidents
+from smguard.records.store import Store
 from smguard.types import ActivityEvent
+from smguard.watch.activity import store_events
+from smguard.watch.detect import DetectionResult, process_events
 
 ACCOUNT = "kemcontoh"
 #: Monday 1 June 2026, 03:00 UTC = 10:00 WIB = 11:00 WITA.
@@ -531,8 +531,8 @@ def test_a_crashing_detector_is_an_engine_failure_and_the_others_still_run(
     db: Database, guard: Guard
 ) -> None:
     from smguard import hookimpl
-    from smguard.detect import Detector
     from smguard.manager import get_plugin_manager
+    from smguard.watch.detect import Detector
 
     class Broken(Detector):
         id = "TEST-DET-999"
@@ -598,8 +598,8 @@ def test_disabled_and_tuned_detectors(db: Database, guard: Guard) -> None:
 def test_bad_detector_settings_are_one_line_errors_naming_the_key(
     table: dict[str, Any], message: str
 ) -> None:
-    from smguard.detect import load_detectors
     from smguard.errors import ConfigError
+    from smguard.watch.detect import load_detectors
 
     with pytest.raises(ConfigError) as caught:
         load_detectors(Config.from_dict({"detectors": table}))
@@ -621,7 +621,7 @@ def test_working_hours_settings_are_validated() -> None:
 def test_an_image_only_post_is_matched_by_its_url_not_its_empty_text(
     store: Store, guard: Guard
 ) -> None:
-    from smguard.checklog import fingerprint
+    from smguard.records.checks import fingerprint
 
     record_publication(
         store,
@@ -640,7 +640,7 @@ def test_an_image_only_post_is_matched_by_its_url_not_its_empty_text(
 def test_history_is_read_once_per_account_and_kind_for_a_whole_batch(
     store: Store, guard: Guard
 ) -> None:
-    from smguard.activity import recent_events
+    from smguard.watch.activity import recent_events
 
     calls: list[tuple[str, tuple[str, ...]]] = []
 

@@ -21,8 +21,8 @@ from smguard.plugins.detectors.yamlrules import (
 
 from smguard.cli.main import cli
 from smguard.config import Config
-from smguard.detect import Detector, load_detectors
 from smguard.errors import ConfigError, PluginError
+from smguard.watch.detect import Detector, load_detectors
 
 SHIPPED = builtin_yaml()
 EXAMPLES = [(d, e) for d in SHIPPED for e in d.examples]
@@ -163,7 +163,7 @@ def test_register_detectors_refuses_what_is_not_a_detector() -> None:
 
     pm = get_plugin_manager()
     pm.register(Plugin(), name="odd")
-    with pytest.raises(PluginError, match=r"which is not a smguard\.detect\.Detector"):
+    with pytest.raises(PluginError, match=r"which is not a smguard\.watch\.detect\.Detector"):
         load_detectors(Config(), pm)
 
 
@@ -252,7 +252,7 @@ def test_the_docs_describe_every_detector_with_its_level() -> None:
 
 
 def test_the_docs_quote_the_containment_checklist() -> None:
-    from smguard.detect import CONTAINMENT, fill
+    from smguard.watch.detect import CONTAINMENT, fill
 
     doc = _flat(DOC.read_text(encoding="utf-8"))
     for steps in CONTAINMENT.values():

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from smguard import hookspecs
-from smguard.catalogue import COMMAND, builtin_rules, render_catalogue
+from smguard.guard.catalogue import COMMAND, builtin_rules, render_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -10,9 +10,9 @@ import pytest
 
 from smguard import hookimpl
 from smguard.config import Config
-from smguard.engine import Guard
 from smguard.errors import ModelUnavailable, PluginError
-from smguard.rule import CheckContext, Rule
+from smguard.guard.engine import Guard
+from smguard.guard.rule import CheckContext, Rule
 from smguard.types import Finding, Post, Severity
 
 from .conftest import make_guard, write_pack

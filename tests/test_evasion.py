@@ -18,7 +18,7 @@ import importlib.util
 import pytest
 
 from smguard.config import Config
-from smguard.engine import Guard
+from smguard.guard.engine import Guard
 from smguard.manager import DEFAULT_PLUGINS
 from smguard.types import Finding, Verdict
 

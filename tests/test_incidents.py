@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from smguard import incidents as inc
-from smguard.audit import verify_chain
 from smguard.config import Config
-from smguard.db import Database
 from smguard.errors import InputError
-from smguard.models import AuditEvent, Incident, OutboxAlert
-from smguard.store import Store
+from smguard.records import incidents as inc
+from smguard.records.audit import verify_chain
+from smguard.records.db import Database
+from smguard.records.store import Store
+from smguard.records.tables import AuditEvent, Incident, OutboxAlert
 
 
 def make_store(db: Any, **config: Any) -> Store:
@@ -162,7 +162,7 @@ def test_a_worse_sighting_raises_the_severity(db: Any) -> None:
 def test_alerts_are_queued_on_opening_and_escalation(
     db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import smguard.alerts
+    import smguard.alerting
 
     calls: list[tuple[int, str, bool]] = []
 
@@ -171,7 +171,7 @@ def test_alerts_are_queued_on_opening_and_escalation(
         calls.append((incident.id, event, incident in session))
         return []
 
-    monkeypatch.setattr(smguard.alerts, "enqueue_incident_alerts", fake)
+    monkeypatch.setattr(smguard.alerting, "enqueue_incident_alerts", fake)
     store = make_store(db)
     first, _ = open_one(store, severity="medium")
     open_one(store, severity="medium")  # a plain sighting: no new alert
@@ -187,13 +187,13 @@ def test_alerts_are_queued_on_opening_and_escalation(
 def test_an_alert_that_cannot_be_queued_leaves_no_incident(
     db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import smguard.alerts
+    import smguard.alerting
     from smguard.errors import ConfigError
 
     def broken(*args: Any) -> None:
         raise ConfigError("alerts.sinks.soc.url_env: TEST_URL is not set")
 
-    monkeypatch.setattr(smguard.alerts, "enqueue_incident_alerts", broken)
+    monkeypatch.setattr(smguard.alerting, "enqueue_incident_alerts", broken)
     store = make_store(db)
     with pytest.raises(ConfigError):
         open_one(store)

@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
-from smguard import activity
 from smguard.cli.main import _add_commands, cli
-from smguard.db import Database
-from smguard.models import ActivityEventRow, AuditEvent
+from smguard.records.db import Database
+from smguard.records.tables import ActivityEventRow, AuditEvent
 from smguard.types import ActivityEvent
+from smguard.watch import activity
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 
@@ -33,7 +33,7 @@ class Detection:
 
 @dataclass
 class FakeDetectors:
-    """Stands in for smguard.detect: records the events it gets, reports one incident."""
+    """Stands in for smguard.watch.detect: records the events it gets, reports one incident."""
 
     calls: list[list[str]] = field(default_factory=list)
 

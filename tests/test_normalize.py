@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smguard.normalize import deleet, normalize, squeeze
+from smguard.guard.normalize import deleet, normalize, squeeze
 
 
 def forms(text: str) -> list[tuple[str, ...]]:
@@ -80,7 +80,7 @@ def test_single_letters_in_normal_text_are_left_alone() -> None:
 
 
 def test_slang_forms() -> None:
-    from smguard.normalize import NormalizedText
+    from smguard.guard.normalize import NormalizedText
 
     tokens = NormalizedText("gw bilang lo", {"gw": "gue", "lo": "lu"}).tokens
     assert [t.forms for t in tokens] == [("gw", "gue"), ("bilang",), ("lo", "lu")]

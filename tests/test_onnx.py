@@ -26,11 +26,12 @@ from click.testing import CliRunner
 from smguard.plugins import toxicity
 from smguard.plugins.toxicity import DETAIL_KEY, ToxicityRule, parse_settings
 
-from smguard import modelstore, onnxengine
 from smguard.cli.models import models as models_cli
 from smguard.config import Config
 from smguard.errors import ConfigError, ModelUnavailable
-from smguard.rule import CheckContext
+from smguard.guard.rule import CheckContext
+from smguard.toxicity import onnx as onnxengine
+from smguard.toxicity import store as modelstore
 from smguard.types import Finding, Post
 
 from .conftest import make_guard
@@ -155,7 +156,7 @@ def test_buckets_cover_every_text_once_and_cut_padding() -> None:
 
 def test_importing_the_engine_loads_nothing_heavy() -> None:
     code = (
-        "import sys, smguard.onnxengine, smguard.plugins.toxicity;"
+        "import sys, smguard.toxicity.onnx, smguard.plugins.toxicity;"
         "print(sorted(m for m in ('torch', 'transformers', 'onnxruntime', 'numpy', 'tokenizers')"
         " if m in sys.modules))"
     )
@@ -422,7 +423,7 @@ import sys
 from pathlib import Path
 from smguard.config import Config
 from smguard.plugins.toxicity import ToxicityRule, parse_settings
-from smguard.rule import CheckContext
+from smguard.guard.rule import CheckContext
 from smguard.types import Post
 found = []
 root = Path({str(exported.store)!r})

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from smguard.config import Config
-from smguard.engine import Guard
+from smguard.guard.engine import Guard
+from smguard.guard.rule import Example, Rule
+from smguard.guard.ruletest import run_examples
 from smguard.manager import DEFAULT_PLUGINS
-from smguard.rule import Example, Rule
-from smguard.ruletest import run_examples
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 

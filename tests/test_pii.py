@@ -11,8 +11,8 @@ from smguard.plugins import pii
 
 from smguard.config import Config
 from smguard.errors import ConfigError
-from smguard.rule import CheckContext, Rule
-from smguard.ruletest import run_examples
+from smguard.guard.rule import CheckContext, Rule
+from smguard.guard.ruletest import run_examples
 from smguard.types import Finding, Post, Severity
 
 from .conftest import make_guard

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from smguard.errors import RulePackError
-from smguard.rulepack import load_packs
+from smguard.guard.rulepack import load_packs
 
 from .conftest import make_guard, write_pack
 

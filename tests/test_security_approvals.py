@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from smguard import publish
 from smguard.config import Config
 from smguard.errors import InputError
-from smguard.models import Incident, LedgerEntry
+from smguard.records import publish
+from smguard.records.store import Store
+from smguard.records.tables import Incident, LedgerEntry
 from smguard.security.approvals import approve
 from smguard.security.errors import InventoryError, Refused
 from smguard.security.inventory import grant, sync_inventory
-from smguard.store import Store
 from tests.test_security_support import (
     MIXED_CONFIG,
     STEP,
@@ -117,7 +117,7 @@ def test_unknown_authors_can_be_allowed_by_policy(db: object, secret_key: str) -
 
 
 def test_approval_policy_by_decision_category_severity_and_account() -> None:
-    from smguard.models import CheckRecord
+    from smguard.records.tables import CheckRecord
 
     def check(decision: str, category: str = "link", severity: str = "low", account: str = "a"):  # type: ignore[no-untyped-def]
         return CheckRecord(

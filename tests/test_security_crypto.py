@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from smguard.config import Config
-from smguard.db import Database
-from smguard.models import SecAdmin, SecAdminTotp, SecVaultSeed
+from smguard.records.db import Database
+from smguard.records.store import Store
+from smguard.records.tables import SecAdmin, SecAdminTotp, SecVaultSeed
 from smguard.security import crypto, totp, vault
 from smguard.security.errors import KeyConfigError, SecretError
 from smguard.security.inventory import sync_inventory
-from smguard.store import Store
 from tests.test_security_support import (
     KEY,
     MIXED_CONFIG,
@@ -182,7 +182,7 @@ def test_rotation_with_the_environment_key(db: Database, monkeypatch: pytest.Mon
 
 def test_every_secret_column_is_registered_for_rotation() -> None:
     """A new secret column must join SEALED_FIELDS, or rotation would leave it behind."""
-    from smguard.models import Base
+    from smguard.records.tables import Base
 
     registered = {(f.table, f.column) for f in crypto.SEALED_FIELDS}
     secret_like = {

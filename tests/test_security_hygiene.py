@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from smguard.db import Database
-from smguard.models import Incident
+from smguard.records.db import Database
+from smguard.records.store import Store
+from smguard.records.tables import Incident
 from smguard.security import hygiene, inventory, vault
 from smguard.security.inventory import sync_inventory
-from smguard.store import Store
 from tests.test_security_support import (
     PLATFORM_SEED,
     STEP,

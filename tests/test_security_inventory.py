@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from smguard.config import Config
-from smguard.db import Database
 from smguard.errors import ConfigError
-from smguard.models import SecAccount, SecAdmin, SecRole
+from smguard.records.db import Database
+from smguard.records.store import Store
+from smguard.records.tables import SecAccount, SecAdmin, SecRole
 from smguard.security import inventory, totp, vault
 from smguard.security.errors import InventoryError, Refused
-from smguard.store import Store
 from tests.test_security_support import (
     MIXED_CONFIG,
     PLATFORM_SEED,

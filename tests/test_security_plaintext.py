@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 
-from smguard.db import Database
+from smguard.records.db import Database
+from smguard.records.store import Store
 from smguard.security import totp, vault
 from smguard.security.errors import SecurityProblem
 from smguard.security.inventory import sync_inventory
-from smguard.store import Store
 from tests.test_security_support import (
     MIXED_CONFIG,
     PLATFORM_SEED,
@@ -157,7 +157,7 @@ def test_errors_about_a_seed_never_quote_it() -> None:
 
 
 def test_audit_events_carry_no_secrets(db: Database, secret_key: str) -> None:
-    from smguard.models import AuditEvent
+    from smguard.records.tables import AuditEvent
 
     store = make_store(db, MIXED_CONFIG)
     seeds, backups = _populate(store)

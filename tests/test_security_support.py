@@ -14,8 +14,8 @@ import pyotp
 import pytest
 
 from smguard.config import Config
-from smguard.db import Database
-from smguard.store import Store
+from smguard.records.db import Database
+from smguard.records.store import Store
 from smguard.types import Finding, Severity, Verdict
 
 #: A step boundary (08:00:00 UTC), so "the current step" is unambiguous.
@@ -110,7 +110,7 @@ def record(
     text: str = "Info lengkap: bit.ly/abc123",
     **kw: Any,
 ) -> str:
-    from smguard.checklog import record_check
+    from smguard.records.checks import record_check
 
     post = {"text": text, "account": account} if account else {"text": text}
     return record_check(store, post, verdict(decision, **kw), author=author)
@@ -119,7 +119,7 @@ def record(
 def audit_actions(store: Store) -> list[tuple[str, str, dict[str, Any]]]:
     from sqlalchemy import select
 
-    from smguard.models import AuditEvent
+    from smguard.records.tables import AuditEvent
 
     with store.session() as s:
         return [

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from smguard.records.store import Store
 from smguard.security import totp
 from smguard.security.errors import Refused
-from smguard.store import Store
 from tests.test_security_support import (
     STEP,
     T0,

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 
+from smguard.records.store import Store
 from smguard.security import vault
 from smguard.security.errors import InventoryError, Refused
 from smguard.security.inventory import depart
-from smguard.store import Store
 from tests.test_security_support import (
     PLATFORM_SEED,
     STEP,

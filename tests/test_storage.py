@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from smguard.db import Database, database_url
 from smguard.errors import StorageError
-from smguard.models import Base
+from smguard.records.db import Database, database_url
+from smguard.records.tables import Base
 
 
 def head_revision() -> str:
     from alembic.config import Config as AlembicConfig
     from alembic.script import ScriptDirectory
 
-    from smguard.db import MIGRATIONS
+    from smguard.records.db import MIGRATIONS
 
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -55,7 +55,7 @@ def test_downgrade_to_empty_and_up_again(db_url: str) -> None:
 
 
 def test_sqlite_uses_wal(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'deep' / 'folder' / 'smguard.db'}")
+    db = Database(f"sqlite:///{tmp_path / 'deep' / 'folder' / 'smguard.records.db'}")
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     db.dispose()
@@ -65,7 +65,7 @@ def test_url_resolution(tmp_path: Path) -> None:
     assert database_url({"url": "sqlite:///x.db"}, env={}) == "sqlite:///x.db"
     env = {"SMGUARD_DATABASE_URL": "postgresql+psycopg://u@h/d"}
     assert database_url({"url": "sqlite:///x.db"}, env=env) == env["SMGUARD_DATABASE_URL"]
-    assert database_url({}, env={}).endswith("smguard.db")
+    assert database_url({}, env={}).endswith("smguard.records.db")
 
 
 def test_unreachable_database_is_one_clear_line() -> None:
@@ -88,8 +88,8 @@ def test_each_revision_upgrades_from_the_one_before_and_keeps_the_data(db_url: s
     from alembic.config import Config as AlembicConfig
     from alembic.script import ScriptDirectory
 
-    from smguard.audit import append_event, verify_chain
-    from smguard.db import MIGRATIONS
+    from smguard.records.audit import append_event, verify_chain
+    from smguard.records.db import MIGRATIONS
 
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))

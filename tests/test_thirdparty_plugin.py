@@ -23,9 +23,9 @@ from click.testing import CliRunner
 
 import smguard.cli.main as cli_main
 from smguard.config import Config
-from smguard.engine import Guard
 from smguard.errors import PluginError
-from smguard.ruletest import run_examples
+from smguard.guard.engine import Guard
+from smguard.guard.ruletest import run_examples
 
 PLUGIN_SRC = Path(__file__).resolve().parent.parent / "examples" / "plugin-example"
 MODULE = "smguard_brandwords"

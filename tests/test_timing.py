@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from smguard.cli.main import _add_commands, cli
 from smguard.config import Config
-from smguard.engine import Guard
 from smguard.errors import ConfigError
-from smguard.ruletest import run_examples
+from smguard.guard.engine import Guard
+from smguard.guard.ruletest import run_examples
 from smguard.types import Finding, Severity
 
 TEXT = "Jangan lupa, besok batas akhir pelaporan SPT Tahunan."

@@ -27,11 +27,11 @@ from click.testing import CliRunner
 from smguard.plugins import toxicity
 from smguard.plugins.toxicity import ToxicityRule, parse_settings, windows
 
-from smguard import modelstore
 from smguard.cli.models import models as models_cli
 from smguard.config import Config
 from smguard.errors import ConfigError, ModelUnavailable
-from smguard.rule import CheckContext
+from smguard.guard.rule import CheckContext
+from smguard.toxicity import store as modelstore
 from smguard.types import Finding, Post
 
 from .conftest import make_guard
@@ -139,7 +139,7 @@ def count_forwards(model: Any) -> list[int]:
 
 def test_importing_plugin_and_cli_does_not_load_torch() -> None:
     code = (
-        "import sys, smguard.plugins.toxicity, smguard.cli.models, smguard.modelstore;"
+        "import sys, smguard.plugins.toxicity, smguard.cli.models, smguard.toxicity.store;"
         "print(sorted(m for m in ('torch', 'transformers', 'detoxify') if m in sys.modules))"
     )
     out = subprocess.run(
@@ -154,7 +154,7 @@ import sys
 from smguard.config import Config
 from smguard.errors import ModelUnavailable
 from smguard.plugins.toxicity import ToxicityRule, parse_settings
-from smguard.rule import CheckContext
+from smguard.guard.rule import CheckContext
 from smguard.types import Post
 from pathlib import Path
 rule = ToxicityRule.create(parse_settings({{}}), root=Path({str(tmp_path)!r}))

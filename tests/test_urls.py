@@ -1,4 +1,4 @@
-"""smguard.urls: finding links, domains, phone numbers and contacts in posts."""
+"""smguard.guard.urls: finding links, domains, phone numbers and contacts in posts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from smguard.urls import (
+from smguard.guard.urls import (
     digit_runs,
     extract_urls,
     find_contacts,

@@ -21,8 +21,14 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select, update
 
-from smguard import activity
-from smguard.activity import (
+from smguard.cli.main import _add_commands, cli
+from smguard.config import Config
+from smguard.records.db import Database
+from smguard.records.store import Store
+from smguard.records.tables import ActivityEventRow, AuditEvent, Incident, WatchCursor
+from smguard.types import ActivityEvent
+from smguard.watch import activity
+from smguard.watch.activity import (
     LeaseLost,
     claim_cursor,
     get_cursor,
@@ -33,12 +39,6 @@ from smguard.activity import (
     set_cursor,
     store_events,
 )
-from smguard.cli.main import _add_commands, cli
-from smguard.config import Config
-from smguard.db import Database
-from smguard.models import ActivityEventRow, AuditEvent, Incident, WatchCursor
-from smguard.store import Store
-from smguard.types import ActivityEvent
 
 from .mastodon_server import MastodonServer, mastodon_html, mastodon_server  # noqa: F401
 
@@ -60,7 +60,7 @@ def ev(n: int, kind: str = "login", account: str = "kem", **fields: Any) -> Acti
 
 @dataclass
 class FakeDetectors:
-    """Stands in for smguard.detect: records which events it was handed."""
+    """Stands in for smguard.watch.detect: records which events it was handed."""
 
     calls: list[list[str]] = field(default_factory=list)
 

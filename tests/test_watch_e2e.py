@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from smguard.checklog import record_publication
 from smguard.config import Config
-from smguard.db import Database
-from smguard.store import Store
+from smguard.records.checks import record_publication
+from smguard.records.db import Database
+from smguard.records.store import Store
 
 from .mastodon_server import MastodonServer, mastodon_html, mastodon_server  # noqa: F401
 

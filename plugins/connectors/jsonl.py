@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from smguard.activity import ExportError, ExportSource, stable_id
 from smguard.errors import InputError
 from smguard.types import EVENT_KINDS, ActivityEvent
+from smguard.watch.activity import ExportError, ExportSource, stable_id
 
 __all__ = ["FIELDS", "JsonlConnector", "parse_line"]
 

@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from smguard.activity import ExportError, ExportSource, load_json, stable_id
 from smguard.types import ActivityEvent
+from smguard.watch.activity import ExportError, ExportSource, load_json, stable_id
 
 from ._common import epoch, fix_mojibake, iso_time, text_or_none
 

@@ -28,8 +28,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from smguard.activity import ExportError, ExportSource, load_json, stable_id
 from smguard.types import ActivityEvent
+from smguard.watch.activity import ExportError, ExportSource, load_json, stable_id
 
 from ._common import iso_time, obj, text_or_none
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import time, timedelta
 from typing import Any, ClassVar
 
-from smguard.detect import DetectContext, Detection, Detector, format_duration, haversine_km
 from smguard.types import ActivityEvent, Severity
+from smguard.watch.detect import DetectContext, Detection, Detector, format_duration, haversine_km
 
 __all__ = ["ImpossibleTravel", "LoginWithoutVaultCode", "OffHours"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from smguard.detect import DetectContext, Detection, Detector
 from smguard.types import ActivityEvent, Severity
+from smguard.watch.detect import DetectContext, Detection, Detector
 
 if TYPE_CHECKING:
     from smguard.types import Verdict

@@ -48,7 +48,9 @@ from typing import Any, ClassVar
 
 import yaml
 
-from smguard.detect import (
+from smguard.errors import ConfigError
+from smguard.types import EVENT_KINDS, LANGUAGES, ActivityEvent, Severity
+from smguard.watch.detect import (
     STATUSES,
     DetectContext,
     Detection,
@@ -57,8 +59,6 @@ from smguard.detect import (
     format_duration,
     parse_duration,
 )
-from smguard.errors import ConfigError
-from smguard.types import EVENT_KINDS, LANGUAGES, ActivityEvent, Severity
 
 __all__ = [
     "DetectorFileError",

@@ -32,10 +32,10 @@ from smguard.alerting.messages import Alert
 from smguard.alerting.settings import AlertSettings, Sink, settings_for
 from smguard.alerting.transport import AlertHttp, DeliveryError, scrub
 from smguard.errors import SmguardError
-from smguard.models import Incident, OutboxAlert, utcnow
+from smguard.records.tables import Incident, OutboxAlert, utcnow
 
 if TYPE_CHECKING:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = [
     "DeliveryOutcome",
@@ -50,7 +50,7 @@ __all__ = [
     "send_test_alert",
 ]
 
-log = logging.getLogger("smguard.alerts")
+log = logging.getLogger("smguard.alerting")
 
 ACTOR = "alerts"
 FAILURE_KIND = "alert_delivery_failure"
@@ -336,9 +336,11 @@ def _raise_failure_incident(
         return None
     # The incidents module imports this one (to queue alerts); import it late, by name.
     try:
-        open_incident = importlib.import_module("smguard.incidents").open_incident
+        open_incident = importlib.import_module("smguard.records.incidents").open_incident
     except (ImportError, AttributeError):
-        log.error("alert #%s is dead, and smguard.incidents is not available to record it", row.id)
+        log.error(
+            "alert #%s is dead, and smguard.records.incidents is not available to record it", row.id
+        )
         return None
     try:
         opened = open_incident(

@@ -23,7 +23,7 @@ from smguard.errors import ConfigError, PluginError
 from smguard.types import LANGUAGES, Severity
 
 if TYPE_CHECKING:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = [
     "AlertSettings",
@@ -54,7 +54,7 @@ class AlertSinkType(Protocol):
     ``keys`` are the settings a sink of this type accepts besides ``type`` and ``language``;
     keys ending in ``_env`` name environment variables that hold secrets. ``check`` validates a
     sink's table (raise :class:`~smguard.errors.ConfigError` naming ``where.KEY``). ``send``
-    delivers one alert or raises :class:`~smguard.alerts.DeliveryError`; it must not put secrets
+    delivers one alert or raises :class:`~smguard.alerting.DeliveryError`; it must not put secrets
     in that error.
     """
 

@@ -92,7 +92,7 @@ _DEPART = {
 
 
 def _actor(actor: str | None) -> str:
-    from smguard.cli.db import resolve_actor
+    from smguard.cli.common import resolve_actor
 
     return resolve_actor(actor)
 
@@ -180,7 +180,7 @@ def accounts_remove(state: State, name: str, yes: bool, actor: str | None) -> No
 
 
 def _account_rows(state: State) -> list[dict[str, Any]]:
-    from smguard.models import SecAccount, SecAdmin, SecRole, SecVaultSeed
+    from smguard.records.tables import SecAccount, SecAdmin, SecRole, SecVaultSeed
 
     store = security_store(state)
     out = []
@@ -365,7 +365,7 @@ def admins_revoke(
 
 
 def _admin_rows(state: State) -> list[dict[str, Any]]:
-    from smguard.models import SecAdmin, SecAdminTotp, SecBackupCode, SecRole
+    from smguard.records.tables import SecAdmin, SecAdminTotp, SecBackupCode, SecRole
 
     store = security_store(state)
     out = []

@@ -54,7 +54,7 @@ def _t(key: str, lang: str, **kw: Any) -> str:
 
 
 def _store(state: State) -> Any:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
     return Store(state.config)
 
@@ -98,7 +98,7 @@ def alerts() -> None:
 @click.pass_obj
 def list_command(state: State, status: str | None, limit: int, fmt: str) -> None:
     """The newest alerts in the outbox and how their delivery went."""
-    from smguard.alerts import list_alerts, settings_for
+    from smguard.alerting import list_alerts, settings_for
 
     store = _store(state)
     settings = settings_for(store)
@@ -147,7 +147,7 @@ def _actor(by: str | None) -> str:
 @click.pass_obj
 def retry(state: State, ids: tuple[int, ...], all_dead: bool, by: str | None) -> None:
     """Put dead alerts back in the queue, due now, with a fresh count of attempts."""
-    from smguard.alerts import retry_alerts
+    from smguard.alerting import retry_alerts
 
     if not ids and not all_dead:
         raise click.UsageError("name the alert numbers to retry, or use --all-dead")
@@ -200,7 +200,7 @@ def deliver(state: State, once: bool, interval: float, worker_id: str | None) ->
     Run one or more of these next to your smguard services; on PostgreSQL several workers share
     the outbox without sending anything twice. With --once, exits 1 if an alert failed.
     """
-    from smguard.alerts import deliver_due, settings_for
+    from smguard.alerting import deliver_due, settings_for
 
     store = _store(state)
     settings = settings_for(store)
@@ -243,7 +243,7 @@ def deliver(state: State, once: bool, interval: float, worker_id: str | None) ->
 @click.pass_obj
 def test(state: State, sink: str, by: str | None) -> None:
     """Send a test alert to SINK now and say whether it arrived."""
-    from smguard.alerts import send_test_alert, settings_for
+    from smguard.alerting import send_test_alert, settings_for
 
     store = _store(state)
     target = settings_for(store).sink(sink)

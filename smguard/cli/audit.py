@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from smguard.cli.db import RecordsGroup, format_time, open_store, parse_since, say
+from smguard.cli.common import RecordsGroup, format_time, open_store, parse_since, say
 from smguard.cli.main import State
 
 EXIT_BROKEN = 2
@@ -32,7 +32,7 @@ _T = {
 }
 
 
-# smguard.audit words its findings in English; these say the same in Indonesian.
+# smguard.records.audit words its findings in English; these say the same in Indonesian.
 _PROBLEMS_ID = (
     (r"event #(\d+) is missing \(the next event is #(\d+)\)",
      r"peristiwa #\1 hilang (peristiwa berikutnya #\2)"),
@@ -70,7 +70,7 @@ def audit() -> None:
 @click.pass_obj
 def verify(state: State) -> None:
     """Recompute the whole chain; name the first event that was changed or is missing."""
-    from smguard.audit import verify_chain
+    from smguard.records.audit import verify_chain
 
     result = verify_chain(open_store(state).db)
     if result.ok:
@@ -106,7 +106,7 @@ def log(
     """Read the audit log, oldest first (JSON: one object per line)."""
     from sqlalchemy import or_, select
 
-    from smguard.models import AuditEvent
+    from smguard.records.tables import AuditEvent
 
     query = select(AuditEvent)
     if since:

@@ -134,7 +134,7 @@ def check(
     inputs, batch = _inputs(text, file, overrides)
     store = None
     if record:
-        from smguard.cli.db import open_store
+        from smguard.cli.common import open_store
 
         store = open_store(state)  # fail before checking when the database is unreachable
     guard = state.guard()
@@ -182,7 +182,7 @@ def check(
 
 
 def _record(store: Any, source: dict[str, Any], verdict: Verdict, author: str | None) -> Any:
-    from smguard.checklog import record_checks
+    from smguard.records.checks import record_checks
     from smguard.types import Post
 
     post = Post.from_dict(_strip_line(source))
@@ -209,7 +209,7 @@ def _recorded_line(recorded: Any, lang: str) -> str:
 def _run(
     guard: Any, inputs: Iterator[dict[str, Any] | InputError], total: int, show_progress: bool
 ) -> Iterator[Verdict]:
-    from smguard.engine import error_verdict
+    from smguard.guard.engine import error_verdict
 
     def checked() -> Iterator[Verdict]:
         # Inputs that failed to parse keep their place in the output order.

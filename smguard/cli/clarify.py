@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from smguard.cli.db import (
+from smguard.cli.common import (
     RecordsGroup,
     actor_option,
     format_time,
@@ -147,7 +147,7 @@ def clarify() -> None:
 @click.pass_obj
 def draft(state: State, incident_id: int, language: str | None, actor: str | None) -> None:
     """Write a first draft for an incident from its template, and check it."""
-    from smguard.clarify import draft as make_draft
+    from smguard.records.clarify import draft as make_draft
 
     made = make_draft(
         open_store(state),
@@ -185,8 +185,8 @@ def draft(state: State, incident_id: int, language: str | None, actor: str | Non
 @click.pass_obj
 def edit(state: State, clarification_id: int, file: Path | None, actor: str | None) -> None:
     """Save a new version (from --file, or edited in $EDITOR); it is checked by the guard."""
-    from smguard.clarify import edit as save_version
-    from smguard.clarify import get_clarification
+    from smguard.records.clarify import edit as save_version
+    from smguard.records.clarify import get_clarification
 
     store = open_store(state)
     current = get_clarification(store, clarification_id)
@@ -221,7 +221,7 @@ def edit(state: State, clarification_id: int, file: Path | None, actor: str | No
 @click.pass_obj
 def approve(state: State, clarification_id: int, actor: str) -> None:
     """Approve the latest version (refused unless the guard passes it)."""
-    from smguard.clarify import approve as approve_it
+    from smguard.records.clarify import approve as approve_it
 
     done = approve_it(open_store(state), clarification_id, actor=actor)
     click.echo(say(_T["approved"], state, id=done.id, who=done.approved_by))
@@ -245,7 +245,7 @@ def publish(
     actor: str | None,
 ) -> None:
     """Record that the approved clarification was published (and add it to the ledger)."""
-    from smguard.clarify import publish as record_publish
+    from smguard.records.clarify import publish as record_publish
 
     when = parse_time(at, state, "--at") if at else None
     done = record_publish(
@@ -271,7 +271,7 @@ def publish(
 
 
 def _incident_account(state: State, incident_id: int) -> str:
-    from smguard.incidents import get
+    from smguard.records.incidents import get
 
     return get(open_store(state), incident_id).account or "—"
 
@@ -283,7 +283,7 @@ def _incident_account(state: State, incident_id: int) -> str:
 @click.pass_obj
 def list_(state: State, incident_id: int | None, status: str | None, fmt: str) -> None:
     """The clarification log, newest first."""
-    from smguard.clarify import list_clarifications
+    from smguard.records.clarify import list_clarifications
 
     found = list_clarifications(open_store(state), incident_id=incident_id, status=status)
     if fmt == "json":
@@ -309,8 +309,8 @@ def list_(state: State, incident_id: int | None, status: str | None, fmt: str) -
 @click.pass_obj
 def show(state: State, clarification_id: int, fmt: str) -> None:
     """One clarification with every version, its guard verdict and its text."""
-    from smguard.clarify import get_clarification
-    from smguard.incidents import get
+    from smguard.records.clarify import get_clarification
+    from smguard.records.incidents import get
 
     store = open_store(state)
     c = get_clarification(store, clarification_id)

@@ -14,7 +14,7 @@ from smguard.cli.main import Problem, State
 from smguard.types import localized
 
 if TYPE_CHECKING:
-    from smguard.detect import Detector, DetectorSet
+    from smguard.watch.detect import Detector, DetectorSet
 
 _HEAD = {
     "what": {"en": "What it catches", "id": "Apa yang dideteksi"},
@@ -64,7 +64,7 @@ def _say(texts: dict[str, str], state: State, **fields: Any) -> str:
 
 
 def _load(state: State) -> DetectorSet:
-    from smguard.detect import load_detectors
+    from smguard.watch.detect import load_detectors
 
     return load_detectors(state.config)
 
@@ -96,7 +96,7 @@ def _row(d: Detector, enabled: bool) -> dict[str, Any]:
 
 
 def _value(value: Any) -> Any:
-    from smguard.detect import format_duration
+    from smguard.watch.detect import format_duration
 
     if isinstance(value, timedelta):
         return format_duration(value)
@@ -195,7 +195,7 @@ def test(state: State, paths: tuple[Path, ...]) -> None:
 
     Exit code 0 when every example behaves, 1 when one does not, 3 when a file is broken.
     """
-    from smguard.detect import yaml_engine
+    from smguard.watch.detect import yaml_engine
 
     engine = yaml_engine()
     chosen: list[Any]

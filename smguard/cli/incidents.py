@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from smguard.cli.db import (
+from smguard.cli.common import (
     RecordsGroup,
     actor_option,
     format_time,
@@ -26,7 +26,7 @@ from smguard.cli.main import Problem, State
 from smguard.types import Severity
 
 if TYPE_CHECKING:
-    from smguard.incidents import Incident
+    from smguard.records.incidents import Incident
 
 _SEVERITIES = [s.label for s in Severity]
 _STATUS = {
@@ -147,7 +147,7 @@ def _query(
     kinds: tuple[str, ...],
     since: str | None,
 ) -> list[Incident]:
-    from smguard.incidents import list_incidents
+    from smguard.records.incidents import list_incidents
 
     return list_incidents(
         open_store(state),
@@ -231,7 +231,7 @@ def list_(
 def _render(incident: Incident, state: State) -> str:
     import yaml
 
-    from smguard.incidents import kind_description
+    from smguard.records.incidents import kind_description
 
     i = incident
     lang = state.lang
@@ -287,7 +287,7 @@ def _render(incident: Incident, state: State) -> str:
 @click.pass_obj
 def show(state: State, incident_id: int, fmt: str) -> None:
     """Everything about one incident: status, evidence and the timeline."""
-    from smguard.incidents import get
+    from smguard.records.incidents import get
 
     incident = get(open_store(state), incident_id)
     if fmt == "json":
@@ -303,7 +303,7 @@ def show(state: State, incident_id: int, fmt: str) -> None:
 @click.pass_obj
 def ack(state: State, incident_id: int, actor: str | None, note: str | None) -> None:
     """Say that you have seen the incident and are working on it."""
-    from smguard.incidents import acknowledge
+    from smguard.records.incidents import acknowledge
 
     who = resolve_actor(actor)
     acknowledge(open_store(state), incident_id, actor=who, note=note)
@@ -317,7 +317,7 @@ def ack(state: State, incident_id: int, actor: str | None, note: str | None) -> 
 @click.pass_obj
 def note(state: State, incident_id: int, text: str, actor: str | None) -> None:
     """Add a note to the incident's timeline."""
-    from smguard.incidents import add_note
+    from smguard.records.incidents import add_note
 
     add_note(open_store(state), incident_id, text, actor=resolve_actor(actor))
     click.echo(say(_T["noted"], state, id=incident_id))
@@ -330,7 +330,7 @@ def note(state: State, incident_id: int, text: str, actor: str | None) -> None:
 @click.pass_obj
 def resolve(state: State, incident_id: int, reason: str, actor: str | None) -> None:
     """Close the incident, saying what was found and done."""
-    from smguard.incidents import resolve as resolve_incident
+    from smguard.records.incidents import resolve as resolve_incident
 
     who = resolve_actor(actor)
     resolve_incident(open_store(state), incident_id, actor=who, reason=reason)

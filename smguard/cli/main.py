@@ -50,7 +50,7 @@ class State:
     def guard(self, extra_rule_paths: tuple[Path, ...] = ()) -> Any:
         from dataclasses import replace
 
-        from smguard.engine import Guard
+        from smguard.guard.engine import Guard
 
         if extra_rule_paths:
             config = replace(self.config, rule_paths=self.config.rule_paths + extra_rule_paths)

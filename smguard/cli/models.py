@@ -6,7 +6,7 @@
     smguard models export multilingual       ONNX + int8 copies for the torch-free engine
     smguard models verify multilingual       how far the ONNX scores are from torch's
 
-The store logic lives in :mod:`smguard.modelstore`; this module only talks to people.
+The store logic lives in :mod:`smguard.toxicity.store`; this module only talks to people.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any
 
 import click
 
-from smguard import modelstore
 from smguard.errors import SmguardError
+from smguard.toxicity import store as modelstore
 
 __all__ = ["models"]
 

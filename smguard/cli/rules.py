@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from smguard.cli.main import Problem, State
-from smguard.rule import Example, Rule
+from smguard.guard.rule import Example, Rule
 from smguard.types import localized
 
 _HEAD = {
@@ -141,8 +141,8 @@ def test(state: State, paths: tuple[Path, ...]) -> None:
 
     Exit code 0 when every example behaves, 1 when one does not, 3 when a pack is broken.
     """
-    from smguard.rulepack import load_packs
-    from smguard.ruletest import run_examples
+    from smguard.guard.rulepack import load_packs
+    from smguard.guard.ruletest import run_examples
 
     resolved = tuple(p.resolve() for p in paths)
     packs = load_packs(resolved)  # fails first, with file/rule/problem, if a pack is broken

@@ -26,7 +26,7 @@ from smguard.cli.main import Problem, State
 from smguard.errors import SmguardError
 
 if TYPE_CHECKING:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = ["SecurityGroup", "ask_code", "security_store"]
 
@@ -54,7 +54,7 @@ class SecurityCommand(click.Command):
 
 
 def _translated(ctx: click.Context, call: Callable[[], Any]) -> Any:
-    from smguard.incidents import RecordError
+    from smguard.records.incidents import RecordError
     from smguard.security.errors import SecurityProblem
 
     try:
@@ -71,7 +71,7 @@ def _translated(ctx: click.Context, call: Callable[[], Any]) -> Any:
 
 def security_store(state: State) -> Store:
     """The store, with ``smguard.toml``'s inventory synced into it (once per invocation)."""
-    from smguard.cli.db import open_store
+    from smguard.cli.common import open_store
     from smguard.security.inventory import sync_inventory
 
     store = open_store(state)
@@ -348,7 +348,7 @@ def keys_rotate(state: State, actor: str | None) -> None:
     SMGUARD_SECRET_KEY: put the new key there and the old one in SMGUARD_OLD_SECRET_KEYS,
     then run this; afterwards drop SMGUARD_OLD_SECRET_KEYS.
     """
-    from smguard.cli.db import resolve_actor
+    from smguard.cli.common import resolve_actor
     from smguard.security.crypto import (
         finish_file_rotation,
         load_keyring,

@@ -204,7 +204,7 @@ def backup_codes(state: State, admin: str, code: str | None) -> None:
 @click.pass_obj
 def status_cmd(state: State, fmt: str) -> None:
     """Who is enrolled, pending, locked out; backup codes left."""
-    from smguard.cli.db import format_time
+    from smguard.cli.common import format_time
     from smguard.security.totp import status
 
     store = security_store(state)

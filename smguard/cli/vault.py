@@ -167,7 +167,7 @@ def remove(state: State, account: str, owner: str, code: str | None) -> None:
 @click.pass_obj
 def list_cmd(state: State, fmt: str) -> None:
     """Which accounts have a seed in the vault, how old, who added it (no secrets)."""
-    from smguard.cli.db import format_time
+    from smguard.cli.common import format_time
     from smguard.security.vault import list_seeds
 
     entries = list_seeds(security_store(state))
@@ -206,7 +206,7 @@ def list_cmd(state: State, fmt: str) -> None:
 @click.pass_obj
 def log(state: State, account: str, since: str, until: str | None, fmt: str) -> None:
     """Who got ACCOUNT's login codes, and when (from the audit log)."""
-    from smguard.cli.db import format_time, parse_since, parse_time
+    from smguard.cli.common import format_time, parse_since, parse_time
     from smguard.security.vault import codes_issued
 
     store = security_store(state)

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from smguard.cli.db import actor_option, open_store, resolve_actor, say
+from smguard.cli.common import actor_option, open_store, resolve_actor, say
 from smguard.cli.main import Problem, State
 
 if TYPE_CHECKING:
-    from smguard.activity import PollReport
-    from smguard.store import Store
+    from smguard.records.store import Store
+    from smguard.watch.activity import PollReport
 
 _T: dict[str, dict[str, str]] = {
     "read": {
@@ -128,7 +128,7 @@ def _detections(state: State, results: Sequence[Any]) -> None:
 
 
 def _check_name(state: State, name: str) -> None:
-    from smguard.security.settings import valid_name
+    from smguard.config.security import valid_name
 
     if not valid_name(name):
         raise Problem(_t(state, "bad_account", name=name))
@@ -165,7 +165,7 @@ def ingest(state: State, path: Path, account: str | None, fmt: str, actor: str |
     The whole export is read first: a damaged or truncated file is reported with its name and
     position, and then nothing is stored. Events already stored are counted, not stored again.
     """
-    from smguard.activity import ingest as run_ingest
+    from smguard.watch.activity import ingest as run_ingest
 
     if account is not None:
         _check_name(state, account)
@@ -226,7 +226,7 @@ def _deliver_alerts(store: Store, worker: str) -> None:
     """Send what the detectors queued, as ``smguard alerts deliver --once`` would."""
     from zoneinfo import ZoneInfo
 
-    from smguard.alerts import deliver_due, settings_for
+    from smguard.alerting import deliver_due, settings_for
     from smguard.cli.alerts import _describe as describe_alert
 
     settings = settings_for(store)
@@ -278,7 +278,7 @@ def watch(
     import httpx
 
     from smguard import __version__
-    from smguard.activity import poll_account, polling_connectors, watched_accounts
+    from smguard.watch.activity import poll_account, polling_connectors, watched_accounts
 
     store = open_store(state)
     pairs = watched_accounts(store, polling_connectors(store.pm))

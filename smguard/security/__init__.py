@@ -1,10 +1,7 @@
 """Account security: inventory, admin TOTP, the team vault, approvals and the 2FA hygiene audit.
 
-Modules (import them directly; this package keeps its import light so that ``smguard.config``
-can use :mod:`smguard.security.settings` without pulling in ``cryptography``):
+Modules (import them directly; their settings live in :mod:`smguard.config.security`):
 
-    settings    the ``[organisation]``, ``[security]``, ``[approvals]`` and ``[admins.NAME]``
-                configuration, and the inventory keys of ``[accounts.NAME]``
     crypto      AES-GCM encryption of every stored TOTP seed, key file / environment key, rotation
     totp        personal TOTP for admins: enrolment, verification (drift, replay, lockout),
                 backup codes

@@ -2,7 +2,7 @@
 
 A recorded check (``smguard check --record``) needs approval when the account's approval policy
 says so (``[approvals]``, or ``[accounts.NAME.approvals]``; see
-:class:`~smguard.security.settings.ApprovalPolicy`). :func:`approve` lets one admin approve it,
+:class:`~smguard.config.security.ApprovalPolicy`). :func:`approve` lets one admin approve it,
 and only when all of these hold:
 
 * the check exists, names its account, was not blocked, and is not approved yet;
@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smguard.models import CheckRecord, LedgerEntry
+from smguard.records.tables import CheckRecord, LedgerEntry
 from smguard.security.errors import InventoryError, Refused
 from smguard.security.inventory import aware
 from smguard.security.totp import committed, prove
 
 if TYPE_CHECKING:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = ["Approval", "approval_of", "approve", "needs_approval"]
 
@@ -97,7 +97,7 @@ def approve(
         return Refused(en, id_)
 
     def work(s: Session) -> Approval | Refused:
-        from smguard.checklog import add_publication
+        from smguard.records.checks import add_publication
 
         check = _load_check(s, check_id)
         account = check.account

@@ -38,9 +38,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smguard.models import SecAdminTotp, SecVaultSeed
+from smguard.config.security import SecuritySettings
+from smguard.records.tables import SecAdminTotp, SecVaultSeed
 from smguard.security.errors import KeyConfigError, SecretError
-from smguard.security.settings import SecuritySettings
 
 __all__ = [
     "SEALED_FIELDS",

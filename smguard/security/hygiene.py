@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from smguard.models import (
+from smguard.config.security import GLOBAL
+from smguard.records.tables import (
     CheckRecord,
     SecAccount,
     SecAdmin,
@@ -28,10 +29,9 @@ from smguard.models import (
     SecVaultSeed,
 )
 from smguard.security.inventory import aware
-from smguard.security.settings import GLOBAL
 
 if TYPE_CHECKING:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = ["CHECKS", "HygieneFinding", "HygieneReport", "run_audit"]
 
@@ -428,7 +428,7 @@ def _account_findings(
 
 
 def _open_incidents(store: Store, session: Any, findings: list[HygieneFinding]) -> list[int]:
-    from smguard.incidents import open_incident_in
+    from smguard.records.incidents import open_incident_in
 
     lang = store.config.guard.ui_language
     out: list[int] = []

@@ -29,7 +29,15 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from smguard.models import (
+from smguard.config.security import (
+    GLOBAL,
+    ROLES,
+    TWO_FACTOR_METHODS,
+    normalise_email,
+    normalise_phone,
+    valid_name,
+)
+from smguard.records.tables import (
     SecAccount,
     SecAdmin,
     SecAdminTotp,
@@ -38,17 +46,9 @@ from smguard.models import (
     SecVaultSeed,
 )
 from smguard.security.errors import InventoryError
-from smguard.security.settings import (
-    GLOBAL,
-    ROLES,
-    TWO_FACTOR_METHODS,
-    normalise_email,
-    normalise_phone,
-    valid_name,
-)
 
 if TYPE_CHECKING:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = [
     "ACCOUNT_FIELDS",

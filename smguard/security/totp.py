@@ -32,13 +32,13 @@ import pyotp
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from smguard.models import SecAdmin, SecAdminTotp, SecBackupCode
+from smguard.records.tables import SecAdmin, SecAdminTotp, SecBackupCode
 from smguard.security import crypto
 from smguard.security.errors import Refused
 from smguard.security.inventory import admin_row, aware, has_role
 
 if TYPE_CHECKING:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = [
     "STEP_SECONDS",
@@ -412,7 +412,7 @@ def _owner_proof(
     store: Store, s: Session, owner_name: str, code: str, target: str, now: datetime
 ) -> Refused | None:
     """An owner (of any account, or global) other than ``target`` proves it with their code."""
-    from smguard.models import SecRole
+    from smguard.records.tables import SecRole
 
     if owner_name == target:
         return Refused(

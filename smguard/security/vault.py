@@ -24,14 +24,14 @@ import pyotp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smguard.models import AuditEvent, SecAccount, SecVaultSeed
+from smguard.records.tables import AuditEvent, SecAccount, SecVaultSeed
 from smguard.security import crypto
 from smguard.security.errors import InventoryError, Refused
 from smguard.security.inventory import account_row, aware
 from smguard.security.totp import CodeCheck, committed, prove
 
 if TYPE_CHECKING:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = [
     "CodeIssue",

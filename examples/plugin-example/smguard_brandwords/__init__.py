@@ -26,8 +26,8 @@ from pathlib import Path
 from smguard import hookimpl
 from smguard.config import Config
 from smguard.errors import ConfigError
-from smguard.normalize import Token, fold
-from smguard.rule import CheckContext, Example, Rule
+from smguard.guard.normalize import Token, fold
+from smguard.guard.rule import CheckContext, Example, Rule
 from smguard.types import Finding, Post, Severity
 
 __version__ = "0.1"

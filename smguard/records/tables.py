@@ -349,7 +349,7 @@ class SecVaultSeed(Base):
     last_code_at: Mapped[datetime | None]
 
 
-# -- account watch (smguard.activity): what connectors saw, and where each poll left off ---------
+# -- account watch (smguard.watch): what connectors saw, and where each poll left off ------------
 
 
 class ActivityEventRow(Base):

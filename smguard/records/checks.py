@@ -35,11 +35,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smguard.errors import ConfigError, InputError
-from smguard.models import CheckRecord, LedgerEntry, utcnow
+from smguard.records.tables import CheckRecord, LedgerEntry, utcnow
 from smguard.types import Finding, Post, Severity, Verdict, localized
 
 if TYPE_CHECKING:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = [
     "LINK_PLACEHOLDER",
@@ -146,7 +146,7 @@ def _segments(text: str) -> list[tuple[str, str]]:
         raw = parser.parts
     else:
         raw = [("text", html.unescape(text))]
-    from smguard.urls import extract_urls
+    from smguard.guard.urls import extract_urls
 
     out: list[tuple[str, str]] = []
     for kind, value in raw:
@@ -341,7 +341,7 @@ def _add_check(
     keep_text: bool,
     policy: str,
 ) -> RecordedCheck:
-    from smguard.incidents import open_incident_in
+    from smguard.records.incidents import open_incident_in
 
     check_id = str(uuid.uuid4())
     fp = fingerprint(post.text)
@@ -532,7 +532,7 @@ def _published_anyway(
     store: Store, session: Session, entry: LedgerEntry, check: CheckRecord
 ) -> None:
     """A post the guard blocked went out all the same: that is an incident of its own."""
-    from smguard.incidents import open_incident_in
+    from smguard.records.incidents import open_incident_in
 
     worst = max(
         check.findings, key=lambda f: Severity.parse(f.get("severity", "high")), default=None

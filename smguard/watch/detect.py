@@ -57,10 +57,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from smguard.config import AccountSettings, Config
-    from smguard.engine import Guard
-    from smguard.models import LedgerEntry
+    from smguard.guard.engine import Guard
+    from smguard.records.store import Store
+    from smguard.records.tables import LedgerEntry
     from smguard.security.vault import CodeIssue
-    from smguard.store import Store
     from smguard.types import Verdict
 
 __all__ = [
@@ -85,7 +85,7 @@ __all__ = [
     "verdict_facts",
 ]
 
-log = logging.getLogger("smguard.detect")
+log = logging.getLogger("smguard.watch.detect")
 T = TypeVar("T")
 
 #: Who opens the incidents (the audit log's actor).
@@ -467,7 +467,7 @@ def load_detectors(config: Config, pm: pluggy.PluginManager | None = None) -> De
     def register(detector: Any) -> None:
         if not isinstance(detector, Detector):
             raise PluginError(
-                f"register_detectors got {detector!r}, which is not a smguard.detect.Detector"
+                f"register_detectors got {detector!r}, which is not a smguard.watch.detect.Detector"
             )
         found.append(detector)
 
@@ -584,7 +584,7 @@ def _store_fetch(store: Store) -> HistoryFetch:
     def fetch(
         account: str, kinds: Sequence[str], since: datetime, until: datetime
     ) -> Sequence[ActivityEvent]:
-        from smguard.activity import recent_events
+        from smguard.watch.activity import recent_events
 
         return recent_events(store, account, kinds=list(kinds), since=since, until=until)
 
@@ -689,7 +689,7 @@ class DetectContext:
     def guard(self) -> Guard:
         if self._guard is None:
             if self.store is None:
-                from smguard.engine import Guard
+                from smguard.guard.engine import Guard
 
                 self._guard = Guard(self.config)
             else:
@@ -738,7 +738,7 @@ class DetectContext:
             if self.store is not None:
                 from sqlalchemy import select
 
-                from smguard.models import LedgerEntry
+                from smguard.records.tables import LedgerEntry
 
                 with self.store.session() as session:
                     rows = list(
@@ -768,7 +768,7 @@ class DetectContext:
     def in_ledger(self, event: ActivityEvent) -> LedgerMatch:
         """Was this live post approved and recorded? By content fingerprint (as the platform
         shows it, with its links expanded), or by its URL or platform id."""
-        from smguard.checklog import fingerprint
+        from smguard.records.checks import fingerprint
 
         ledger = self._ledger(event.account)
         text = event.text or ""
@@ -795,7 +795,7 @@ class DetectContext:
             if self.store is not None:
                 from sqlalchemy import select
 
-                from smguard.models import SecAccount, SecVaultSeed
+                from smguard.records.tables import SecAccount, SecVaultSeed
 
                 with self.store.session() as session:
                     added = session.execute(
@@ -952,7 +952,7 @@ def guard_for(store: Store) -> Guard:
     """The guard every live post runs through, built once per store (process)."""
     found = _GUARDS.get(store)
     if found is None:
-        from smguard.engine import Guard
+        from smguard.guard.engine import Guard
 
         found = Guard(store.config, store.pm)
         _GUARDS[store] = found
@@ -970,7 +970,7 @@ def process_events(
     """Run every enabled detector over ``events`` (new, already stored), oldest first; open an
     incident or add a sighting for each event that sets one off. Returns what was done.
 
-    :param history: where earlier events come from (default: :func:`smguard.activity.
+    :param history: where earlier events come from (default: :func:`smguard.watch.activity.
         recent_events` on ``store``).
     :param guard: the guard for live posts (default: one per store, built on first use).
     """
@@ -1035,7 +1035,7 @@ def _prefetch(
 def _already_detected(store: Store, event_ids: Sequence[str]) -> set[tuple[str, str]]:
     from sqlalchemy import select
 
-    from smguard.models import DetectionRecord
+    from smguard.records.tables import DetectionRecord
 
     done: set[tuple[str, str]] = set()
     with store.session() as session:
@@ -1083,7 +1083,7 @@ def _record(
     found: Sequence[Detection],
 ) -> DetectionResult | None:
     """Merge one event's detections into one incident; record them so a re-run skips them."""
-    from smguard.incidents import open_incident_in
+    from smguard.records.incidents import open_incident_in
 
     lead = min(found, key=lambda d: (_rank(d.incident), -int(d.severity), d.detector))
     severity = max(d.severity for d in found)
@@ -1152,7 +1152,7 @@ def _record(
 def _claim(session: Session, found: Sequence[Detection], event: ActivityEvent) -> list[int]:
     """Insert a detection row per detector; the ones another watcher holds already are
     skipped (the unique (detector, event) index decides)."""
-    from smguard.models import DetectionRecord, utcnow
+    from smguard.records.tables import DetectionRecord, utcnow
 
     now = utcnow()
     rows = [
@@ -1180,7 +1180,7 @@ def _claim(session: Session, found: Sequence[Detection], event: ActivityEvent) -
 def _link(session: Session, ids: Sequence[int], incident_id: int) -> None:
     from sqlalchemy import update
 
-    from smguard.models import DetectionRecord
+    from smguard.records.tables import DetectionRecord
 
     session.execute(
         update(DetectionRecord).where(DetectionRecord.id.in_(ids)).values(incident_id=incident_id)
@@ -1197,7 +1197,7 @@ def _detector_failed(
     store: Store, detector: Detector, event: ActivityEvent, exc: Exception
 ) -> DetectionResult:
     """A crashed detector is an ``engine_failure`` incident: the watch is partly blind."""
-    from smguard.incidents import open_incident
+    from smguard.records.incidents import open_incident
 
     error = f"{type(exc).__name__}: {exc}"[:300]
     values = {"detector": detector.id, "account": event.account, "error": error}

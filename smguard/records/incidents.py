@@ -19,7 +19,7 @@ index over unresolved incidents (migration 0002) — so two processes seeing the
 same moment end with one incident and two sightings.
 
 **Alerts.** Opening an incident, and a sighting that raises its severity, queue alerts through
-:func:`smguard.alerts.enqueue_incident_alerts` in the same transaction (the outbox).
+:func:`smguard.alerting.enqueue_incident_alerts` in the same transaction (the outbox).
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
-from smguard import models as m
 from smguard.errors import InputError, SmguardError
+from smguard.records import tables as m
 from smguard.types import Severity, localized
 
 if TYPE_CHECKING:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = [
     "KINDS",
@@ -176,7 +176,7 @@ class Note:
 
 @dataclass(frozen=True)
 class Incident:
-    """An incident as callers see it (a snapshot; the stored row is ``smguard.models``')."""
+    """An incident as callers see it (a snapshot; the stored row is ``smguard.records.tables``')."""
 
     id: int
     kind: str
@@ -305,7 +305,7 @@ def _note(
 
 
 def _alert(store: Store, session: Session, row: m.Incident, event: str) -> None:
-    from smguard.alerts import enqueue_incident_alerts
+    from smguard.alerting import enqueue_incident_alerts
 
     enqueue_incident_alerts(store, session, row, event)
 

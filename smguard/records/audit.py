@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smguard.db import Database
-from smguard.models import AuditEvent, AuditHead, utcnow
+from smguard.records.db import Database
+from smguard.records.tables import AuditEvent, AuditHead, utcnow
 
 __all__ = ["GENESIS", "AuditRecord", "VerifyResult", "append_event", "event_hash", "verify_chain"]
 

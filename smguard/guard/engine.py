@@ -26,10 +26,10 @@ from smguard.errors import (
     PluginError,
     SmguardError,
 )
+from smguard.guard.policy import default_decision
+from smguard.guard.rule import CheckContext, Rule
+from smguard.guard.rulepack import PackRule, PackSet, load_packs
 from smguard.manager import get_plugin_manager
-from smguard.policy import default_decision
-from smguard.rule import CheckContext, Rule
-from smguard.rulepack import PackRule, PackSet, load_packs
 from smguard.types import EngineStatus, Finding, Post, Severity, Verdict
 
 __all__ = ["Guard", "PostInput"]
@@ -234,7 +234,7 @@ class Guard:
             return frozenset({self.config.guard.language})
         if account_language:
             return frozenset({account_language})
-        from smguard.language import detect
+        from smguard.guard.language import detect
 
         return frozenset(detect(post.text, self.config.guard.language_confidence))
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from smguard.rule import Example, Rule
+from smguard.guard.rule import Example, Rule
 
 if TYPE_CHECKING:
-    from smguard.engine import Guard
+    from smguard.guard.engine import Guard
 
 __all__ = ["ExampleResult", "run_examples"]
 

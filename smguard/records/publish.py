@@ -2,8 +2,8 @@
 
 The flow::
 
-    from smguard.checklog import record_check
-    from smguard import publish
+    from smguard.records.checks import record_check
+    from smguard.records import publish
 
     check_id = record_check(store, post, verdict, author="ayu")   # smguard check --record
     decision = publish.may_publish(store, check_id)
@@ -28,11 +28,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from smguard.errors import InputError
-from smguard.models import CheckRecord
+from smguard.records.tables import CheckRecord
 from smguard.security.approvals import Approval, approval_of, approve, needs_approval
 
 if TYPE_CHECKING:
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = ["Approval", "PublishDecision", "approve", "may_publish", "record_published"]
 
@@ -86,9 +86,9 @@ def record_published(
     With ``check_id`` the account, platform and fingerprint come from the check (``text``, when
     given, must match it — a post edited after its check was not what was checked).
     """
-    from smguard.checklog import add_publication
-    from smguard.checklog import fingerprint as fingerprint_of
-    from smguard.incidents import open_incident_in
+    from smguard.records.checks import add_publication
+    from smguard.records.checks import fingerprint as fingerprint_of
+    from smguard.records.incidents import open_incident_in
 
     when = published_at or datetime.now(UTC)
     if when.tzinfo is None:

@@ -1,7 +1,7 @@
 """Phrase matching on normalised words, shared by rule packs and code rules.
 
 A :class:`PhraseMatcher` holds phrases (sequences of words, each carrying a payload) and finds
-them in a :class:`~smguard.normalize.NormalizedText`. A word of a post matches a phrase word
+them in a :class:`~smguard.guard.normalize.NormalizedText`. A word of a post matches a phrase word
 through any of its forms (itself, its leetspeak reading, its slang spelling-out), through its
 stretched letters squeezed (``anjiiiing``, ``maaaaf``) and — for phrases that allow it — with an
 Indonesian suffix removed (``bangsatnya``, ``kecewanya``).
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from smguard.normalize import NormalizedText, squeeze, word_forms
+from smguard.guard.normalize import NormalizedText, squeeze, word_forms
 
 __all__ = ["ID_SUFFIXES", "PhraseMatcher"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from smguard.models import Base
+from smguard.records.tables import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -1,6 +1,6 @@
 """What a rule is: metadata every rule carries, and the ``check`` the engine calls.
 
-Rules come from two places: rule packs (YAML, see :mod:`smguard.rulepack`) and plugins that
+Rules come from two places: rule packs (YAML, see :mod:`smguard.guard.rulepack`) and plugins that
 register code rules through the ``register_rules`` hook. Both are :class:`Rule` objects, so the
 engine, ``smguard rules list/show`` and the example tests treat them the same way.
 """
@@ -17,7 +17,7 @@ from smguard.types import CATEGORIES, Finding, Post, Severity
 
 if TYPE_CHECKING:
     from smguard.config import AccountSettings, Config
-    from smguard.normalize import NormalizedText
+    from smguard.guard.normalize import NormalizedText
 
 __all__ = ["CheckContext", "Example", "Rule"]
 
@@ -82,13 +82,13 @@ class CheckContext:
 
     @cached_property
     def norm(self) -> NormalizedText:
-        from smguard.normalize import normalize
+        from smguard.guard.normalize import normalize
 
         return normalize(self.post.text, self.slang, self.forms_cache)
 
     @cached_property
     def reply_norm(self) -> NormalizedText | None:
-        from smguard.normalize import normalize
+        from smguard.guard.normalize import normalize
 
         if self.post.in_reply_to is None:
             return None

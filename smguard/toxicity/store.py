@@ -15,7 +15,7 @@ machine with internet can be carried to an air-gapped one and installed with ``i
 then works with ``HF_HUB_OFFLINE=1``.
 
 ``export_onnx`` turns an installed model (or a checkpoint file) into an ONNX export for the
-torch-free engine of :mod:`smguard.onnxengine` and refuses it when its scores stray from torch's;
+torch-free engine of :mod:`smguard.toxicity.onnx` and refuses it when its scores stray from torch's;
 ``verify_onnx`` runs that agreement check again on any text set.
 
 Nothing here imports torch or transformers at module level: ``smguard --help`` must stay fast.
@@ -42,8 +42,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from smguard import __version__, onnxengine
+from smguard import __version__
 from smguard.errors import ModelUnavailable, SmguardError
+from smguard.toxicity import onnx as onnxengine
 
 __all__ = [
     "DEFAULT_BASE_URL",

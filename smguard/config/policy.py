@@ -1,4 +1,4 @@
-"""Policy: how findings become a decision (allow / review / block).
+"""``[policy]``: the thresholds that turn findings into a decision (allow / review / block).
 
 The defaults suit an organisation's public account: anything ``high`` or worse blocks, ``medium``
 goes to a person for review, ``low`` and ``info`` are shown but allowed. Categories and accounts
@@ -7,16 +7,14 @@ can tighten or loosen that; an engine failure (``integrity``) follows ``on_engin
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from smguard.errors import ConfigError
 from smguard.types import CATEGORIES, DECISIONS, Decision, Finding, Severity
 
-__all__ = ["CategoryPolicy", "PolicySettings", "default_decision"]
-
-_RANK = {"allow": 0, "review": 1, "block": 2}
+__all__ = ["CategoryPolicy", "PolicySettings", "parse_policy"]
 
 
 @dataclass(frozen=True)
@@ -50,17 +48,6 @@ class PolicySettings:
     def merged(self, overrides: Mapping[str, Any], where: str) -> PolicySettings:
         """Return a copy with ``overrides`` (a ``[policy]``-shaped table) applied."""
         return parse_policy(overrides, where, base=self)
-
-
-def default_decision(findings: Sequence[Finding], policy: PolicySettings) -> Decision:
-    decision: Decision = "allow"
-    for finding in findings:
-        d = policy.for_finding(finding)
-        if _RANK[d] > _RANK[decision]:
-            decision = d
-            if decision == "block":
-                break
-    return decision
 
 
 def _severity(value: Any, key: str) -> Severity:

@@ -22,9 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from smguard.errors import ConfigError
-from smguard.policy import PolicySettings, parse_policy
-from smguard.security.settings import (
+from smguard.config.policy import PolicySettings, parse_policy
+from smguard.config.security import (
     ACCOUNT_INVENTORY_KEYS,
     AccountInventory,
     AdminSettings,
@@ -35,6 +34,7 @@ from smguard.security.settings import (
     parse_approvals,
     parse_security,
 )
+from smguard.errors import ConfigError
 from smguard.types import LANGUAGES
 
 __all__ = ["AccountSettings", "AccountWatch", "Config", "GuardSettings", "WatchSettings"]
@@ -144,7 +144,7 @@ class Config:
     incidents: Mapping[str, Any] = field(default_factory=dict)
     alerts: Mapping[str, Any] = field(default_factory=dict)
     clarify: Mapping[str, Any] = field(default_factory=dict)
-    #: ``[detectors]``: account-watch detector tuning, validated by ``smguard.detect``.
+    #: ``[detectors]``: account-watch detector tuning, validated by ``smguard.watch.detect``.
     detectors: Mapping[str, Any] = field(default_factory=dict)
     #: ``[organisation]``, ``[security]``, ``[approvals]``; ``[admins.NAME]``.
     security: SecuritySettings = field(default_factory=SecuritySettings)

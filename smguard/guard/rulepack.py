@@ -38,9 +38,9 @@ import re2
 import yaml
 
 from smguard.errors import RulePackError
-from smguard.lexicon import PhraseMatcher
-from smguard.normalize import fold
-from smguard.rule import ANY_LANGUAGE, CheckContext, Rule, examples_from
+from smguard.guard.lexicon import PhraseMatcher
+from smguard.guard.normalize import fold
+from smguard.guard.rule import ANY_LANGUAGE, CheckContext, Rule, examples_from
 from smguard.types import CATEGORIES, LANGUAGES, POST_KINDS, Finding, Post, Severity
 
 __all__ = ["LexiconIndex", "PackRule", "PackSet", "load_packs"]
@@ -151,7 +151,7 @@ def _context(forms: Sequence[tuple[str, ...]], i: int, j: int, ctx: Context) -> 
 
 
 def _has_required(conditions: tuple[str, ...], ctx: CheckContext) -> bool:
-    from smguard import urls  # the links plugin's URL finder, loaded only when needed
+    from smguard.guard import urls  # the links plugin's URL finder, loaded only when needed
 
     for cond in conditions:
         if cond == "link":
@@ -175,7 +175,7 @@ def _own_numbers(ctx: CheckContext) -> frozenset[str]:
     cached: frozenset[str] | None = ctx.cache.get("own_numbers")
     if cached is not None:
         return cached
-    from smguard import urls
+    from smguard.guard import urls
 
     out: set[str] = set()
     values = ctx.config.plugin("pii").get("allow_numbers", [])
@@ -192,7 +192,8 @@ def _own_numbers(ctx: CheckContext) -> frozenset[str]:
 
 class LexiconIndex:
     """Every term and phrase of the pack rules that apply to a kind of post, in one
-    :class:`~smguard.lexicon.PhraseMatcher`, so a post's words are looked up once for all rules.
+    :class:`~smguard.guard.lexicon.PhraseMatcher`,
+    so a post's words are looked up once for all rules.
 
     One matcher per (languages, post kind): an English post is not looked up against the
     Indonesian packs, nor an announcement against the reply-only tone phrases.

@@ -1,7 +1,7 @@
 """The rule catalogue: every rule as a Markdown page, generated from the packs and code rules.
 
-    python -m smguard.catalogue --output docs/rule-catalogue.md
-    python -m smguard.catalogue --lang id --all-plugins     # Indonesian, with third-party rules
+    python -m smguard.guard.catalogue --output docs/rule-catalogue.md
+    python -m smguard.guard.catalogue --lang id --all-plugins  # Indonesian, third-party rules too
 
 By default only the built-in plugins' rules are listed, with the default configuration, so the
 page documents what ships with smguard whatever happens to be installed or configured on the
@@ -17,12 +17,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from smguard.rule import ANY_LANGUAGE, Example, Rule
+from smguard.guard.rule import ANY_LANGUAGE, Example, Rule
 from smguard.types import CATEGORIES, localized
 
 __all__ = ["builtin_rules", "main", "render_catalogue"]
 
-COMMAND = "python -m smguard.catalogue --output docs/rule-catalogue.md"
+COMMAND = "python -m smguard.guard.catalogue --output docs/rule-catalogue.md"
 
 _CATEGORY_TITLES: dict[str, dict[str, str]] = {
     "toxicity": {"en": "Toxicity (model scores)", "id": "Toksisitas (skor model)"},
@@ -252,7 +252,7 @@ def builtin_rules(all_plugins: bool = False) -> list[Rule]:
     still apply, as everywhere.
     """
     from smguard.config import Config
-    from smguard.engine import Guard
+    from smguard.guard.engine import Guard
     from smguard.manager import get_plugin_manager, plugin_infos
 
     pm = get_plugin_manager()
@@ -265,7 +265,7 @@ def builtin_rules(all_plugins: bool = False) -> list[Rule]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m smguard.catalogue",
+        prog="python -m smguard.guard.catalogue",
         description="Write the rule catalogue (Markdown) generated from the loaded rules.",
     )
     parser.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")

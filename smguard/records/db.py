@@ -34,7 +34,7 @@ _upgrade_lock = threading.Lock()
 def default_sqlite_path() -> Path:
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("smguard", appauthor=False)) / "smguard.db"
+    return Path(user_data_dir("smguard", appauthor=False)) / "smguard.records.db"
 
 
 def database_url(

@@ -10,15 +10,15 @@ Connectors are registered through the ``register_connectors`` hook and come in t
 Both return :class:`~smguard.types.ActivityEvent` objects with *stable* ids. This module stores
 them (:func:`store_events` drops an id that is already stored, race-free on PostgreSQL through the
 primary key and ``ON CONFLICT DO NOTHING``), hands the new ones to the detectors
-(``smguard.detect.process_events``), and keeps one cursor per account and connector in the
+(``smguard.watch.detect.process_events``), and keeps one cursor per account and connector in the
 database (:func:`get_cursor`, :func:`set_cursor`), with a lease (:func:`claim_cursor`) so that two
 ``smguard watch`` processes on one PostgreSQL never poll the same account at once.
 
 For detectors: :func:`recent_events` answers "what happened on this account before?", newest
 first. Connector-specific facts live in ``ActivityEvent.raw``; the keys shared across connectors
 are documented in ``docs/watch.md`` (``raw["link_expansions"]`` maps an X ``t.co`` link to where
-it goes — pass it to :func:`smguard.checklog.fingerprint`; ``raw["cookie"]`` is a browser cookie
-id from a Meta export; ``raw["app"]`` describes a connected application).
+it goes — pass it to :func:`smguard.records.checks.fingerprint`; ``raw["cookie"]`` is a browser
+cookie id from a Meta export; ``raw["app"]`` describes a connected application).
 
 Crash safety: an event is stored with ``processed_at`` empty and marked once the detectors have run
 over it. Events that a crashed process stored but never processed are picked up again by the next
@@ -44,7 +44,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from smguard.errors import InputError, PluginError, SmguardError
-from smguard.models import ActivityEventRow, Base, WatchCursor, utcnow
+from smguard.records.tables import ActivityEventRow, Base, WatchCursor, utcnow
 from smguard.types import ActivityEvent
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     import pluggy
 
     from smguard.config import AccountSettings, WatchSettings
-    from smguard.store import Store
+    from smguard.records.store import Store
 
 __all__ = [
     "PENDING_GRACE",
@@ -85,7 +85,7 @@ __all__ = [
     "watched_accounts",
 ]
 
-log = logging.getLogger("smguard.activity")
+log = logging.getLogger("smguard.watch.activity")
 
 #: Events stored this long ago and still not processed were left behind by a crashed run.
 PENDING_GRACE = timedelta(minutes=5)
@@ -470,8 +470,8 @@ def recent_events(
 
 
 def _detector() -> Callable[..., list[Any]]:
-    """``smguard.detect.process_events`` (imported on first use; tests stand in for it)."""
-    from smguard.detect import process_events
+    """``smguard.watch.detect.process_events`` (imported on first use; tests stand in for it)."""
+    from smguard.watch.detect import process_events
 
     return process_events
 
@@ -786,7 +786,7 @@ def watched_accounts(
 
 
 def _open_failure_incident(store: Store, report: PollReport) -> int | None:
-    from smguard.incidents import open_incident
+    from smguard.records.incidents import open_incident
 
     incident, _created = open_incident(
         store,

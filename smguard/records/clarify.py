@@ -58,15 +58,15 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from smguard import models as m
-from smguard.checklog import add_publication, verdict_record
 from smguard.errors import ConfigError, InputError
-from smguard.incidents import Incident, RecordError, lock_for_write, require_actor
+from smguard.records import tables as m
+from smguard.records.checks import add_publication, verdict_record
+from smguard.records.incidents import Incident, RecordError, lock_for_write, require_actor
 from smguard.types import LANGUAGES, Post, localized
 
 if TYPE_CHECKING:
-    from smguard.engine import Guard
-    from smguard.store import Store
+    from smguard.guard.engine import Guard
+    from smguard.records.store import Store
 
 __all__ = [
     "PLACEHOLDERS",
@@ -425,7 +425,7 @@ def _snapshot(session: Session, row: m.Clarification) -> Clarification:
 def _check(store: Store, guard: Guard | None, text: str, lang: str, account: str | None) -> Any:
     """Run a version through the guard (outside any transaction: models can be slow)."""
     if guard is None:
-        from smguard.engine import Guard
+        from smguard.guard.engine import Guard
 
         guard = Guard(store.config, store.pm)
     return guard.check(Post(text=text, kind="post", language=lang, account=account))
@@ -471,7 +471,7 @@ def draft(
     guard: Guard | None = None,
 ) -> Clarification:
     """Start a clarification for an incident from its template; version 1 is checked at once."""
-    from smguard.incidents import get
+    from smguard.records.incidents import get
 
     actor = require_actor(actor)
     settings_lang = store.config.guard.ui_language

@@ -15,9 +15,9 @@ from typing import Any
 import pluggy
 from sqlalchemy.orm import Session
 
-from smguard.audit import AuditRecord, append_event
 from smguard.config import Config
-from smguard.db import Database
+from smguard.records.audit import AuditRecord, append_event
+from smguard.records.db import Database
 
 __all__ = ["Store"]
 
