@@ -8,9 +8,9 @@ Figures:
 
 * **ingest, X archive**: ``smguard ingest`` (``smguard.watch.activity.ingest``) of a generated
   archive folder — ``data/tweets.js`` + ``data/tweets-part1.js`` (90% of the events,
-  ~140-character tweets, a third with an expanded ``t.co`` link) and ``data/ip-audit.js`` (10%, logins): events per
-  second and the process's peak resident memory, each run in a process of its own (its peak is
-  its own). "parse only" is the connector's ``read`` alone, without the database;
+  ~140-character tweets, a third with an expanded ``t.co`` link) and ``data/ip-audit.js`` (10%,
+  logins): events per second and the process's peak resident memory, each run in a process of its
+  own (its peak is its own). "parse only" is the connector's ``read`` alone, without the database;
 * **ingest, JSONL feed**: the same for a generated ``.jsonl`` feed of as many events (logins,
   posts, profile changes);
 * **re-ingest**: the X archive again — every event already known, nothing stored;
