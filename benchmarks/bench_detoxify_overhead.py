@@ -12,15 +12,15 @@ All three paths score the same posts in batches of 64 with the same model:
 * ``guard`` ``Guard.check_many(posts, batch_size=64)`` with only the toxicity and policy plugins
             (``SMGUARD_LOAD_PLUGINS=toxicity,policy``): contexts, engine bookkeeping, policy.
 
-The model is the random BERT of ``tests/tinymodel.py`` (built in a temporary folder, offline).
-A tiny model makes the forward pass cheap, so the overhead percentage is an upper bound: with
-a real detoxify model (BERT-base, ~100x the compute) the same absolute overhead is far smaller.
-Posts carry their language so that language detection (not part of this plugin) is not timed.
-Prints the median of ``--runs`` timed rounds after one warm-up (each round runs every path, in
-rotating order); no thresholds are enforced. Torch uses one thread unless ``--threads`` says
-otherwise: on a small shared machine two threads contend with other processes and medians swing
-by 2-3x. A second table replaces the model with one that costs nothing, which measures smguard's
-own work per post without any model noise.
+The model is the random BERT of ``tests/support/tinymodel.py`` (built in a temporary folder,
+offline). A tiny model makes the forward pass cheap, so the overhead percentage is an upper bound:
+with a real detoxify model (BERT-base, ~100x the compute) the same absolute overhead is far smaller.
+Posts carry their language so that language detection (not part of this plugin) is not timed. Prints
+the median of ``--runs`` timed rounds after one warm-up (each round runs every path, in rotating
+order); no thresholds are enforced. Torch uses one thread unless ``--threads`` says otherwise: on a
+small shared machine two threads contend with other processes and medians swing by 2-3x. A second
+table replaces the model with one that costs nothing, which measures smguard's own work per post
+without any model noise.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def main() -> None:
     from smguard.guard.rule import CheckContext
     from smguard.toxicity import store as modelstore
     from smguard.types import Post
-    from tests.tinymodel import build_tiny_model
+    from tests.support.tinymodel import build_tiny_model
 
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -15,9 +15,9 @@ Figures:
   posts, profile changes);
 * **re-ingest**: the X archive again — every event already known, nothing stored;
 * **watch --once over 50 accounts**: ``smguard watch --once --no-alerts`` as a process of its own
-  against ``tests/mastodon_server.py`` on 127.0.0.1, 50 Mastodon accounts with 40 posts each:
-  the first cycle (account lookup + 40 posts each), a cycle with nothing new, and a cycle with one
-  new post per account. Wall-clock time of the whole command, start-up included (measured alone
+  against ``tests/support/mastodon_server.py`` on 127.0.0.1, 50 Mastodon accounts with 40 posts
+  each: the first cycle (account lookup + 40 posts each), a cycle with nothing new, and a cycle with
+  one new post per account. Wall-clock time of the whole command, start-up included (measured alone
   as ``smguard watch --help``).
 
 Without ``--detectors`` the ingest runs load only the ``connectors`` plugin, so no detector is
@@ -222,7 +222,7 @@ def show(label: str, r: dict[str, Any]) -> None:
 
 def bench_watch(db_url: str, folder: Path, accounts: int, posts: int, env: dict[str, str]) -> None:
     sys.path.insert(0, str(ROOT))
-    from tests.mastodon_server import MastodonServer, mastodon_html
+    from tests.support.mastodon_server import MastodonServer, mastodon_html
 
     rng = random.Random(3)
     with MastodonServer(username="acct0") as server:

@@ -4,13 +4,13 @@
     python benchmarks/bench_onnx.py --runs 3 --cold 3   # quicker
     python benchmarks/bench_onnx.py --cpus 0 --threads 1  # one pinned core
 
-The model is random with exactly the shape of detoxify's ``original`` (BERT-base: hidden 768,
-12 layers, 12 heads, intermediate 3072, vocabulary 30522; ``tests/tinymodel.py``), saved as a
-real detoxify checkpoint: speed does not depend on the weight values. It is built in
-``--work`` (default ``/tmp/smguard-bench-onnx``), installed in a model store there as
-``original`` and exported with ``smguard.toxicity.store.export_onnx`` (which runs the agreement
-check), and reused by later runs. Posts are made of words the tokenizer knows whole, so a
-97-character post is ~22 tokens, as with BERT's real vocabulary.
+The model is random with exactly the shape of detoxify's ``original`` (BERT-base: hidden 768, 12
+layers, 12 heads, intermediate 3072, vocabulary 30522; ``tests/support/tinymodel.py``), saved as a
+real detoxify checkpoint: speed does not depend on the weight values. It is built in ``--work``
+(default ``/tmp/smguard-bench-onnx``), installed in a model store there as ``original`` and exported
+with ``smguard.toxicity.store.export_onnx`` (which runs the agreement check), and reused by later
+runs. Posts are made of words the tokenizer knows whole, so a 97-character post is ~22 tokens, as
+with BERT's real vocabulary.
 
 Four paths score the same posts:
 
@@ -62,7 +62,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PATHS = ("raw", "torch", "onnx", "onnx-int8")
-#: Words the tiny tokenizer knows whole (``tests/tinymodel.py``), English and Indonesian.
+#: Words the tiny tokenizer knows whole (``tests/support/tinymodel.py``), English and Indonesian.
 WORDS = (
     "thank thanks please hello good bad great help service update team news office post "
     "terima kasih kak selamat pagi siang malam mohon maaf info layanan kami anda dan yang "
@@ -89,7 +89,7 @@ def posts(n: int, n_chars: int, seed: int) -> list[str]:
 def prepare(work: Path, rebuild: bool) -> tuple[Path, Path, dict[str, Any]]:
     """The checkpoint, its HF folder and the store with ``original`` exported; export.json."""
     from smguard.toxicity import store as modelstore
-    from tests.tinymodel import BERT_BASE, build_tiny_model
+    from tests.support.tinymodel import BERT_BASE, build_tiny_model
 
     checkpoint, hf, store = work / "base.ckpt", work / "base-hf", work / "store"
     info_file = store / "original" / "onnx" / "export.json"

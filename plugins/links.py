@@ -899,8 +899,8 @@ def build_rules(settings: LinkSettings) -> list[Rule]:
                 "id": "Tim Anda mencatat domain ini sebagai domain yang tidak boleh ditautkan "
                 "(penipuan, pesaing, atau situs yang pernah diretas).",
             },
-            # No examples: it fires only for domains listed in plugins.links.deny (none by
-            # default), and an example cannot carry configuration. tests/test_links.py covers it.
+            # No examples: it fires only for domains listed in plugins.links.deny (none by default),
+            # and an example cannot carry configuration. tests/plugins/test_links.py covers it.
             **common,
         ),
         KeywordRule(

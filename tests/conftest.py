@@ -1,18 +1,17 @@
-"""Shared fixtures: a clean environment and guards built from chosen plugins and packs."""
+"""Fixtures every test shares: a clean environment and a fresh database on SQLite or PostgreSQL.
+
+PostgreSQL is found at ``SMGUARD_TEST_PG_URL`` (default: the ``test`` database on 127.0.0.1:5432,
+user ``postgres``); each test gets a schema of its own there, dropped afterwards. In CI
+(``CI`` set) a PostgreSQL that does not answer fails the run instead of skipping its tests.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import pluggy
 import pytest
-
-from smguard import hookspecs
-from smguard.config import Config
-from smguard.guard.engine import Guard
 
 
 @pytest.fixture(autouse=True)
@@ -23,41 +22,25 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-def plugin_manager(plugins: Iterable[Any] = ()) -> pluggy.PluginManager:
-    """A plugin manager holding only ``plugins`` plus the default policy."""
-    from smguard.plugins import policy
-
-    pm = pluggy.PluginManager("smguard")
-    pm.add_hookspecs(hookspecs)
-    for n, plugin in enumerate(plugins):
-        pm.register(plugin, name=f"test-plugin-{n}")
-    pm.register(policy, name="policy")
-    return pm
-
-
-def make_guard(
-    plugins: Iterable[Any] = (),
-    packs: Iterable[Path] = (),
-    config: dict[str, Any] | None = None,
-) -> Guard:
-    cfg = Config.from_dict(config or {})
-    if packs:
-        from dataclasses import replace
-
-        cfg = replace(cfg, rule_paths=tuple(packs))
-    return Guard(cfg, plugin_manager(plugins))
-
-
-def write_pack(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 # -- databases ---------------------------------------------------------------------------------
 
+#: The one setting that says where the PostgreSQL test database is (a SQLAlchemy URL).
 PG_URL = os.environ.get("SMGUARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pg_dsn() -> str:
+    """``PG_URL`` as the libpq connection string psycopg takes."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(PG_URL)
+    parts = {
+        "host": url.host or "127.0.0.1",
+        "port": url.port or 5432,
+        "user": url.username or "postgres",
+        "password": url.password,
+        "dbname": url.database or "test",
+    }
+    return " ".join(f"{k}={v}" for k, v in parts.items() if v is not None)
 
 
 def _pg_available() -> str | None:
@@ -67,9 +50,7 @@ def _pg_available() -> str | None:
     except ImportError as exc:  # pragma: no cover - psycopg is a test dependency
         return f"psycopg is not installed: {exc}"
     try:
-        with psycopg.connect(
-            "host=127.0.0.1 port=5432 user=postgres dbname=test", connect_timeout=3
-        ):
+        with psycopg.connect(pg_dsn(), connect_timeout=3):
             return None
     except psycopg.Error as exc:
         return str(exc).strip().splitlines()[0]
@@ -79,7 +60,7 @@ def _pg_available() -> str | None:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """A fresh, empty database URL: SQLite in tmp_path, or a new schema in PostgreSQL."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'smguard.records.db'}"
+        yield f"sqlite:///{tmp_path / 'smguard.db'}"
         return
     reason = _pg_available()
     if reason is not None:
@@ -91,13 +72,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     import psycopg
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    dsn = "host=127.0.0.1 port=5432 user=postgres dbname=test"
-    with psycopg.connect(dsn, autocommit=True) as conn:
+    with psycopg.connect(pg_dsn(), autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     try:
         yield f"{PG_URL}?options=-csearch_path%3D{schema}"
     finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
+        with psycopg.connect(pg_dsn(), autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 

@@ -1,0 +1,1 @@
+"""Helpers the tests share: builders, fake servers, test data. Not tests themselves."""

@@ -1,0 +1,206 @@
+"""`smguard ingest`: exports in, each event stored once, all or nothing — SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import func, select
+
+from smguard.cli.main import _add_commands, cli
+from smguard.records.db import Database
+from smguard.records.tables import ActivityEventRow, AuditEvent
+from smguard.types import ActivityEvent
+from smguard.watch import activity
+
+EXPORTS = Path(__file__).parents[1] / "data" / "exports"
+
+
+@dataclass
+class Detection:
+    incident_id: int
+    created: bool
+    kind: str
+    severity: str
+    detector: str
+
+
+@dataclass
+class FakeDetectors:
+    """Stands in for smguard.watch.detect: records the events it gets, reports one incident."""
+
+    calls: list[list[str]] = field(default_factory=list)
+
+    def __call__(self, store: Any, events: Sequence[ActivityEvent], **kw: Any) -> list[Any]:
+        self.calls.append([e.id for e in events])
+        return [Detection(7, True, "unauthorized_post", "critical", "SMG-DET-001")]
+
+
+@dataclass
+class Run:
+    db_url: str
+    detectors: FakeDetectors
+
+    def __call__(self, *args: str) -> Result:
+        return CliRunner().invoke(cli, ["ingest", *args])
+
+    def rows(self) -> list[tuple[str, str]]:
+        database = Database(self.db_url)
+        try:
+            with database.session() as session:
+                query = select(ActivityEventRow.account, ActivityEventRow.kind)
+                return [tuple(r) for r in session.execute(query.order_by(ActivityEventRow.id))]  # type: ignore[misc]
+        finally:
+            database.dispose()
+
+    def audit(self) -> list[tuple[str, dict[str, Any]]]:
+        database = Database(self.db_url)
+        try:
+            with database.session() as session:
+                query = select(AuditEvent.action, AuditEvent.details).order_by(AuditEvent.seq)
+                return [(a, d) for a, d in session.execute(query)]
+        finally:
+            database.dispose()
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> Run:
+    _add_commands()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SMGUARD_LOAD_PLUGINS", "connectors,policy")
+    monkeypatch.setenv("SMGUARD_DATABASE_URL", db_url)
+    monkeypatch.setenv("SMGUARD_ACTOR", "ani")
+    (tmp_path / "smguard.toml").write_text(
+        '[accounts.kem_x]\nplatform = "x"\n\n[accounts.kem_ig]\nplatform = "instagram"\n',
+        encoding="utf-8",
+    )
+    fake = FakeDetectors()
+    monkeypatch.setattr(activity, "_detector", lambda: fake)
+    return Run(db_url, fake)
+
+
+def zipped(folder: Path, target: Path) -> Path:
+    with zipfile.ZipFile(target, "w") as zf:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                zf.write(file, file.relative_to(folder).as_posix())
+    return target
+
+
+def test_x_archive_folder_then_zip(run: Run, tmp_path: Path) -> None:
+    first = run(str(EXPORTS / "x_archive"), "--account", "kem_x")
+    assert first.exit_code == 0, first.output
+    lines = first.output.splitlines()
+    assert lines[0] == "Read 9 events from x_archive (x): 9 new, 0 already known."
+    assert lines[1] == (
+        "  new: 3 post_published, 2 login, 1 other, 1 app_authorised, 1 recovery_change, "
+        "1 profile_change"
+    )
+    assert lines[2] == "  → incident #7 opened: critical unauthorized_post (SMG-DET-001)"
+    assert len(run.detectors.calls) == 1 and len(run.detectors.calls[0]) == 9
+    assert len(run.rows()) == 9
+
+    again = run(str(zipped(EXPORTS / "x_archive", tmp_path / "twitter.zip")), "--account", "kem_x")
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines() == [
+        "Read 9 events from twitter.zip (x): 0 new, 9 already known."
+    ]
+    assert len(run.detectors.calls) == 1  # the detectors see only new events
+    assert len(run.rows()) == 9
+    actions = [(a, d["format"], d["events"], d["new"]) for a, d in run.audit()]
+    assert actions == [("activity.ingested", "x", 9, 9), ("activity.ingested", "x", 9, 0)]
+
+
+def test_old_tweet_js(run: Run) -> None:
+    result = run(str(EXPORTS / "x_old"), "--account", "kem_x")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Read 1 event from x_old (x): 1 new, 0 already known.")
+
+
+def test_instagram_english_then_german_export_adds_nothing(run: Run) -> None:
+    english = run(str(EXPORTS / "instagram_en"), "--account", "kem_ig")
+    assert english.exit_code == 0, english.output
+    assert "(instagram): 4 new, 0 already known." in english.output
+    german = run(str(EXPORTS / "instagram_de"), "--account", "kem_ig")
+    assert german.exit_code == 0, german.output
+    assert "(instagram): 0 new, 4 already known." in german.output
+    assert run.rows() == [("kem_ig", k) for k in ("login", "login", "logout", "password_change")]
+
+
+def test_facebook_and_a_forced_format(run: Run) -> None:
+    result = run(str(EXPORTS / "facebook_v2"), "--account", "kem_fb", "--format", "facebook")
+    assert result.exit_code == 0, result.output
+    assert "Read 5 events from facebook_v2 (facebook): 5 new" in result.output
+
+
+def test_jsonl_feed_names_its_own_accounts(run: Run) -> None:
+    result = run(str(EXPORTS / "feed.jsonl"))
+    assert result.exit_code == 0, result.output
+    assert "Read 3 events from feed.jsonl (jsonl): 3 new" in result.output
+    assert {account for account, _ in run.rows()} == {"kem_cms"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            [str(EXPORTS / "x_truncated"), "--account", "kem_x"],
+            "x_truncated/data/tweets.js: not valid JSON at line 12, column 164: the file ends "
+            "too early (truncated?)",
+        ),
+        (
+            [str(EXPORTS / "feed_bad.jsonl")],
+            "feed_bad.jsonl: line 2: 'at' needs a time zone, e.g. 2026-06-01T07:05:00+07:00 or "
+            "2026-06-01T07:05:00Z (and 1 more bad line); nothing was ingested",
+        ),
+        ([str(EXPORTS / "x_archive")], "an X archive needs --account"),
+        ([str(EXPORTS / "nowhere"), "--account", "kem_x"], "nowhere: no such file or folder"),
+        (
+            [str(EXPORTS / "instagram_en"), "--account", "kem_x", "--format", "tiktok"],
+            "--format tiktok: unknown export format (one of auto, x, instagram, facebook, jsonl)",
+        ),
+        (
+            [str(EXPORTS / "instagram_en"), "--account", "kem_x", "--format", "x"],
+            "no X archive data files (data/tweets.js, …) found",
+        ),
+        ([str(EXPORTS), "--account", "kem_other"], "could be more than one format"),
+        ([str(EXPORTS / "x_archive"), "--account", "kem x"], "'kem x' is not an account name"),
+    ],
+)
+def test_a_bad_export_is_one_line_and_stores_nothing(
+    run: Run, args: list[str], message: str
+) -> None:
+    result = run(*args)
+    assert result.exit_code == 3, result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("Error: ") and message in line, line
+    assert run.rows() == []
+    assert run.audit() == []
+    assert run.detectors.calls == []
+
+
+def test_unknown_files_are_not_guessed(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    result = run(str(tmp_path / "notes.txt"), "--account", "kem_x")
+    assert result.exit_code == 3
+    assert "not an export smguard knows" in result.output and "--format" in result.output
+
+
+def test_the_jsonl_feed_in_the_docs_ingests(run: Run, tmp_path: Path) -> None:
+    """The example line in docs/watch.md is a valid feed line."""
+    doc = (Path(__file__).parents[2] / "docs" / "watch.md").read_text(encoding="utf-8")
+    block = doc.split("```jsonl\n", 1)[1].split("```", 1)[0]
+    feed = tmp_path / "doc.jsonl"
+    feed.write_text(block, encoding="utf-8")
+    result = run(str(feed))
+    assert result.exit_code == 0, result.output
+    assert len(run.rows()) == len([x for x in block.splitlines() if x.strip()])
+    assert all(json.loads(x) for x in block.splitlines() if x.strip())
+    with Database(run.db_url).session() as session:
+        assert session.scalar(select(func.count()).select_from(ActivityEventRow)) > 0
