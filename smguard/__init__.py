@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-__version__ = "0.1.0"
+from smguard._version import __version__
 
 hookimpl = pluggy.HookimplMarker("smguard")
 

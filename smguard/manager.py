@@ -23,7 +23,8 @@ from types import ModuleType
 
 import pluggy
 
-from smguard import __version__, hookspecs
+from smguard import hookspecs
+from smguard._version import __version__
 from smguard.errors import PluginError
 
 __all__ = ["DEFAULT_PLUGINS", "PluginInfo", "get_plugin_manager"]

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-from smguard import __version__
+from smguard._version import __version__
 from smguard.errors import SmguardError
 
 __all__ = [

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from smguard import __version__
+from smguard._version import __version__
 from smguard.errors import SmguardError
 
 EXIT_BAD_INPUT = 3

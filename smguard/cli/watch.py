@@ -277,7 +277,7 @@ def watch(
     """
     import httpx
 
-    from smguard import __version__
+    from smguard._version import __version__
     from smguard.watch.activity import poll_account, polling_connectors, watched_accounts
 
     store = open_store(state)

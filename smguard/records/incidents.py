@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from smguard.errors import InputError, SmguardError
 from smguard.records import tables as m
+from smguard.records.upsert import insert_for
 from smguard.types import Severity, localized
 
 if TYPE_CHECKING:
@@ -340,26 +341,15 @@ def _find_open(session: Session, dedupe_key: str) -> m.Incident | None:
 def _insert_if_absent(session: Session, values: dict[str, Any]) -> int | None:
     """Insert unless an unresolved incident holds the key; a concurrent opener's uncommitted
     row makes this wait for it (PostgreSQL) and then do nothing."""
-    dialect = session.get_bind().dialect.name
     # A literal predicate, as in the partial unique index: with a bound parameter, PostgreSQL's
     # generic plan (used after a few executions of a prepared statement) can no longer prove
     # that the index applies, and the insert fails.
     where = text(f"status <> '{RESOLVED}'")
-    stmt: Any
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt = pg_insert(m.Incident).values(**values)
-        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"], index_where=where)
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(m.Incident).values(**values)
-        stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"], index_where=where)
-    else:  # pragma: no cover - smguard supports SQLite and PostgreSQL
-        from sqlalchemy import insert
-
-        stmt = insert(m.Incident).values(**values)
+    stmt = (
+        insert_for(session, m.Incident)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"], index_where=where)
+    )
     new_id = session.execute(stmt.returning(m.Incident.id)).scalar_one_or_none()
     return None if new_id is None else int(new_id)
 

@@ -42,7 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from smguard import __version__
+from smguard._version import __version__
 from smguard.errors import ModelUnavailable, SmguardError
 from smguard.toxicity import onnx as onnxengine
 

@@ -40,11 +40,11 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from smguard.errors import InputError, PluginError, SmguardError
 from smguard.records.tables import ActivityEventRow, Base, WatchCursor, utcnow
+from smguard.records.upsert import insert_for
 from smguard.types import ActivityEvent
 
 if TYPE_CHECKING:
@@ -358,16 +358,8 @@ def _event(row: ActivityEventRow) -> ActivityEvent:
 
 
 def _insert(session: Session, model: type[Base]) -> Any:
-    """The dialect's INSERT (with ON CONFLICT) for ``model``'s table."""
-    # The table, not the mapped class: a Core executemany sends each chunk as one multi-row
-    # INSERT … RETURNING, where the ORM's bulk path would group rows by which columns are NULL.
-    table = model.metadata.tables[model.__tablename__]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    raise SmguardError(f"activity storage supports SQLite and PostgreSQL, not {dialect}")
+    """The dialect's INSERT (with ON CONFLICT) for ``model``'s table (see :func:`insert_for`)."""
+    return insert_for(session, model.metadata.tables[model.__tablename__])
 
 
 def insert_new_events(session: Session, events: Iterable[ActivityEvent]) -> list[ActivityEvent]:

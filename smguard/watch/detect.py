@@ -1165,15 +1165,9 @@ def _claim(session: Session, found: Sequence[Detection], event: ActivityEvent) -
         }
         for detector in sorted({d.detector for d in found})
     ]
-    stmt: Any
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from smguard.records.upsert import insert_for
 
-        stmt = pg_insert(DetectionRecord).values(rows).on_conflict_do_nothing()
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(DetectionRecord).values(rows).on_conflict_do_nothing()
+    stmt = insert_for(session, DetectionRecord).values(rows).on_conflict_do_nothing()
     return [int(i) for i in session.execute(stmt.returning(DetectionRecord.id)).scalars()]
 
 
