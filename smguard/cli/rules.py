@@ -141,7 +141,7 @@ def test(state: State, paths: tuple[Path, ...]) -> None:
 
     Exit code 0 when every example behaves, 1 when one does not, 3 when a pack is broken.
     """
-    from smguard.guard.rulepack import load_packs
+    from smguard.guard.packs import load_packs
     from smguard.guard.ruletest import run_examples
 
     resolved = tuple(p.resolve() for p in paths)

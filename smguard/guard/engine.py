@@ -26,9 +26,9 @@ from smguard.errors import (
     PluginError,
     SmguardError,
 )
+from smguard.guard.packs import PackRule, PackSet, load_packs
 from smguard.guard.policy import default_decision
 from smguard.guard.rule import CheckContext, Rule
-from smguard.guard.rulepack import PackRule, PackSet, load_packs
 from smguard.manager import get_plugin_manager
 from smguard.types import EngineStatus, Finding, Post, Severity, Verdict
 

@@ -1,6 +1,6 @@
 """What a rule is: metadata every rule carries, and the ``check`` the engine calls.
 
-Rules come from two places: rule packs (YAML, see :mod:`smguard.guard.rulepack`) and plugins that
+Rules come from two places: rule packs (YAML, see :mod:`smguard.guard.packs`) and plugins that
 register code rules through the ``register_rules`` hook. Both are :class:`Rule` objects, so the
 engine, ``smguard rules list/show`` and the example tests treat them the same way.
 """

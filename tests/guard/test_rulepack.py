@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from smguard.errors import RulePackError
-from smguard.guard.rulepack import load_packs
+from smguard.guard.packs import load_packs
 from tests.support.guards import make_guard, write_pack
 
 RULE = """

@@ -1,31 +1,13 @@
-"""Personal data rules: e-mail addresses, phone numbers, Indonesian ID numbers (NIK), payment
-card numbers and bank account numbers.
-
-Evidence is always masked (``0812****7890``, ``3174********0001``, ``a***@gmail.com``): smguard
-must not copy personal data into logs, alerts or reports.
-
-Options (``[plugins.pii]`` in ``smguard.toml``)::
-
-    own_domains    = ["kemkes.go.id"]        # e-mail at these domains is the organisation's own
-    allow_emails   = ["humas@partner.or.id"] # published addresses that are fine
-    allow_numbers  = ["1500-567", "0812-1000-2000"]  # your published hotline / WhatsApp numbers
-    allow_accounts = ["1234567890"]          # your published donation / payment accounts
-    regions        = ["ID"]                  # how numbers without +country code are read
-
-Each account's ``own_domains`` and the ``own_domains`` of ``[plugins.links]`` count as own too.
-"""
+"""The five personal-data code rules (SMG-PII-001 … 005), with their texts and examples."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from smguard import hookimpl
-from smguard.config import Config
-from smguard.errors import ConfigError
 from smguard.guard.rule import CheckContext, Example, Rule
 from smguard.guard.urls import (
     digit_runs,
@@ -36,275 +18,20 @@ from smguard.guard.urls import (
 )
 from smguard.types import Finding, Post, Severity
 
+from .find import (
+    ACCOUNT_RE,
+    digits_only,
+    email_matches,
+    long_numbers,
+    whatsapp_number,
+)
+from .mask import mask_digits, mask_email
+from .settings import PiiSettings, bare_domain
+from .tables import FREEMAIL
+
+__all__ = ["PLUGIN", "build_rules"]
+
 PLUGIN = "pii"
-
-#: Free webmail providers: an address there is a person's, not an organisation's.
-FREEMAIL: frozenset[str] = frozenset({
-    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.id", "ymail.com", "rocketmail.com",
-    "hotmail.com", "outlook.com", "outlook.co.id", "live.com", "msn.com", "icloud.com", "me.com",
-    "mac.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.net", "mail.com",
-    "yandex.com", "yandex.ru", "zoho.com", "tutanota.com", "qq.com", "163.com",
-})  # fmt: skip
-
-#: Indonesian province codes (the first two digits of a NIK), including the Papua provinces
-#: created in 2022.
-PROVINCE_CODES: frozenset[int] = frozenset({
-    11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64,
-    65, 71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96,
-})  # fmt: skip
-_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-# --------------------------------------------------------------------------------------------
-# Settings
-
-
-@dataclass(frozen=True, eq=False)
-class PiiSettings:
-    own_domains: frozenset[str] = frozenset()
-    allow_emails: frozenset[str] = frozenset()
-    allow_numbers: frozenset[str] = frozenset()
-    allow_accounts: frozenset[str] = frozenset()
-    regions: tuple[str, ...] = ("ID",)
-
-
-_KNOWN_KEYS = ("own_domains", "allow_emails", "allow_numbers", "allow_accounts", "regions")
-
-
-def _strings(options: Mapping[str, Any], key: str, what: str) -> list[str]:
-    raw = options.get(key, [])
-    if isinstance(raw, str):
-        raw = [v.strip() for v in raw.split(",") if v.strip()]
-    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-        raise ConfigError(f"plugins.pii.{key}: must be a list of {what}")
-    return [v.strip() for v in raw]
-
-
-def parse_settings(
-    options: Mapping[str, Any], links: Mapping[str, Any] | None = None
-) -> PiiSettings:
-    """Validate ``[plugins.pii]``; raise :class:`ConfigError` naming the bad key."""
-    for key in options:
-        if key not in _KNOWN_KEYS:
-            raise ConfigError(
-                f"plugins.pii.{key}: unknown setting (known: {', '.join(_KNOWN_KEYS)})"
-            )
-    regions = tuple(r.upper() for r in _strings(options, "regions", 'region codes like "ID"'))
-    if regions:  # phonenumbers is imported only when needed: it is slow to import
-        from phonenumbers import SUPPORTED_REGIONS
-
-        for region in regions:
-            if region not in SUPPORTED_REGIONS:
-                raise ConfigError(
-                    f'plugins.pii.regions: {region!r} is not a region code (e.g. "ID", "SG")'
-                )
-    regions = regions or ("ID",)
-    own = {_domain(d) for d in _strings(options, "own_domains", 'domains like "kemkes.go.id"')}
-    if links is not None:
-        extra = links.get("own_domains", [])
-        if isinstance(extra, list):
-            own |= {_domain(d) for d in extra if isinstance(d, str)}
-    emails = set()
-    for value in _strings(options, "allow_emails", "e-mail addresses"):
-        if "@" not in value or not _EMAIL_DOMAIN_RE.fullmatch(value.rsplit("@", 1)[1]):
-            raise ConfigError(f"plugins.pii.allow_emails: {value!r} is not an e-mail address")
-        emails.add(value.lower())
-    numbers = set()
-    for value in _strings(options, "allow_numbers", 'phone numbers like "0812-3456-7890"'):
-        digits = re.sub(r"\D", "", value)
-        if not 3 <= len(digits) <= 15:
-            raise ConfigError(f"plugins.pii.allow_numbers: {value!r} is not a phone number")
-        numbers.add(digits)
-        e164 = normalise_phone(value, regions[0])
-        if e164:
-            numbers.add(e164)
-    accounts = set()
-    for value in _strings(options, "allow_accounts", "account numbers"):
-        digits = re.sub(r"[\s.\-]", "", value)
-        if not digits.isdigit() or not 6 <= len(digits) <= 20:
-            raise ConfigError(f"plugins.pii.allow_accounts: {value!r} is not an account number")
-        accounts.add(digits)
-    return PiiSettings(
-        own_domains=frozenset(own),
-        allow_emails=frozenset(emails),
-        allow_numbers=frozenset(numbers),
-        allow_accounts=frozenset(accounts),
-        regions=regions,
-    )
-
-
-def _domain(value: str) -> str:
-    value = value.strip().lower()
-    value = re.sub(r"^[a-z]+://", "", value).rstrip("/")
-    return value[4:] if value.startswith("www.") else value
-
-
-# --------------------------------------------------------------------------------------------
-# Masking
-
-
-def mask_digits(number: str) -> str:
-    """``"0812-3456-7890"`` → ``"0812****7890"``; at least half of a short number is hidden."""
-    digits = "".join(c for c in number if c.isdigit())
-    n = len(digits)
-    if n <= 4:
-        return "*" * n
-    back = min(4, max(0, n - 8))
-    return digits[:4] + "*" * (n - 4 - back) + (digits[-back:] if back else "")
-
-
-def mask_email(address: str) -> str:
-    """``"budi.santoso@gmail.com"`` → ``"b***@gmail.com"``."""
-    local, _, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}"
-
-
-# --------------------------------------------------------------------------------------------
-# Detection helpers (shared per post through ctx.cache)
-
-_EMAIL_DOMAIN_RE = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}(?![\w-])")
-_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-%")
-
-
-@dataclass(frozen=True, slots=True)
-class EmailMatch:
-    start: int
-    end: int
-    address: str
-    domain: str
-
-
-def find_emails(text: str) -> list[EmailMatch]:
-    """E-mail addresses in ``text`` (cheap when the text has no ``@``)."""
-    return list(_emails(text))
-
-
-@lru_cache(maxsize=1024)
-def _emails(text: str) -> tuple[EmailMatch, ...]:
-    out: list[EmailMatch] = []
-    at = text.find("@")
-    while at != -1:
-        start = at
-        while start > 0 and text[start - 1] in _LOCAL_CHARS:
-            start -= 1
-        while start < at and text[start] in "._-+":
-            start += 1  # "(budi@..." or "...budi@" after punctuation
-        m = _EMAIL_DOMAIN_RE.match(text, at + 1)
-        if start < at and m is not None:
-            end = m.end()
-            out.append(EmailMatch(start, end, text[start:end], m.group().lower()))
-            at = text.find("@", end)
-        else:
-            at = text.find("@", at + 1)
-    return tuple(out)
-
-
-def luhn_ok(digits: str) -> bool:
-    """The Luhn checksum every payment card number carries."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
-def card_brand(digits: str) -> str | None:
-    """The card network a number's prefix (IIN) and length belong to, or ``None``."""
-    n = len(digits)
-    if not 13 <= n <= 19:
-        return None
-    p2, p3, p4 = int(digits[:2]), int(digits[:3]), int(digits[:4])
-    if digits[0] == "4" and n in (13, 16, 19):
-        return "Visa"
-    if (51 <= p2 <= 55 or 2221 <= p4 <= 2720) and n == 16:
-        return "Mastercard"
-    if p2 in (34, 37) and n == 15:
-        return "American Express"
-    if (p4 == 6011 or 644 <= p3 <= 649 or p2 == 65) and n >= 16:
-        return "Discover"
-    if 3528 <= p4 <= 3589 and n >= 16:
-        return "JCB"
-    if (300 <= p3 <= 305 or p2 in (36, 38, 39)) and n >= 14:
-        return "Diners Club"
-    if p4 == 9360 and n >= 16:
-        return "GPN"
-    if p2 == 62 and n >= 16:
-        return "UnionPay"
-    if (p2 == 50 or 56 <= p2 <= 69) and n >= 13:
-        return "Maestro"
-    return None
-
-
-def nik_ok(digits: str) -> bool:
-    """Whether 16 digits are a plausible NIK: a real province code, regency and district codes,
-    a birth date (day + 40 for women) and a non-zero serial."""
-    if len(digits) != 16 or not digits.isdigit():
-        return False
-    if int(digits[:2]) not in PROVINCE_CODES:
-        return False
-    regency, district = int(digits[2:4]), int(digits[4:6])
-    if not (1 <= regency <= 49 or 71 <= regency <= 79) or district == 0:
-        return False
-    day, month = int(digits[6:8]), int(digits[8:10])
-    if day > 40:
-        day -= 40
-    if not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month]:
-        return False
-    return digits[12:] != "0000"
-
-
-_CARD_RE = re.compile(
-    r"(?<![\d+])(?:\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{1,7}|\d{4}[ -]?\d{6}[ -]?\d{4,5})(?!\d)"
-)
-# 16 digits, written together or as 6-6-4 / 4-4-4-4 groups.
-_NIK_RE = re.compile(r"(?<!\d)(?:\d{6}[ .-]?\d{6}[ .-]?\d{4}|\d{4}(?:[ .-]?\d{4}){3})(?!\d)")
-
-
-@dataclass(frozen=True, slots=True)
-class NumberMatch:
-    start: int
-    end: int
-    digits: str
-    kind: str
-
-
-@lru_cache(maxsize=1024)
-def _long_numbers(text: str) -> tuple[NumberMatch, ...]:
-    """Card numbers and NIKs in the text's long digit runs (a card wins over a NIK)."""
-    out: list[NumberMatch] = []
-    for start, end in digit_runs(text):
-        if end - start < 13:
-            continue
-        cards: list[tuple[int, int]] = []
-        for m in _CARD_RE.finditer(text, start, end):
-            digits = m.group().replace(" ", "").replace("-", "")
-            brand = card_brand(digits)
-            if brand and luhn_ok(digits) and len(set(digits)) > 1:
-                out.append(NumberMatch(m.start(), m.end(), digits, brand))
-                cards.append(m.span())
-        for m in _NIK_RE.finditer(text, start, end):
-            if any(s <= m.start() < e for s, e in cards):
-                continue
-            digits = "".join(c for c in m.group() if c.isdigit())
-            if nik_ok(digits):
-                out.append(NumberMatch(m.start(), m.end(), digits, "NIK"))
-    return tuple(out)
-
-
-# Bank account numbers after "rekening", "no. rek", "norek", "a/c", "account number", "VA".
-_ACCOUNT_RE = re.compile(
-    r"(?:\bno(?:mor)?\.?\s*rek(?:ening)?\b\.?|\bnorek\b|\brekening\b|\brek\.|\ba/c\b"
-    r"|\baccount\s*(?:no\.?|number|#)|\bvirtual\s+account\b|\bno\.?\s*va\b|\bva\b)"
-    r"[^\d\n]{0,30}?((?:\d[ .\-]?){7,17}\d)(?![\d])"
-)
-
-
-# --------------------------------------------------------------------------------------------
-# Rules
 
 
 @dataclass(eq=False)
@@ -320,7 +47,7 @@ class PiiRule(Rule):
 
 @lru_cache(maxsize=256)
 def _merge(own: frozenset[str], account: tuple[str, ...]) -> frozenset[str]:
-    return own | frozenset(_domain(d) for d in account)
+    return own | frozenset(bare_domain(d) for d in account)
 
 
 @dataclass(eq=False)
@@ -331,7 +58,7 @@ class EmailRule(PiiRule):
             return ()
         out = []
         own = self.own_domains(ctx)
-        for email in _emails(text):
+        for email in email_matches(text):
             if host_in(email.domain, own) or email.address.lower() in self.settings.allow_emails:
                 continue
             personal = email.domain in FREEMAIL
@@ -362,9 +89,9 @@ class PhoneRule(PiiRule):
         text = post.text
         out = []
         allowed = self.settings.allow_numbers
-        cards = [(n.start, n.end) for n in _long_numbers(text) if n.kind != "NIK"]
+        cards = [(n.start, n.end) for n in long_numbers(text) if n.kind != "NIK"]
         for phone in find_phone_numbers(text, self.settings.regions):
-            if phone.e164 in allowed or _digits(phone.raw) in allowed:
+            if phone.e164 in allowed or digits_only(phone.raw) in allowed:
                 continue
             if any(s <= phone.start < e for s, e in cards):
                 continue
@@ -380,7 +107,7 @@ class PhoneRule(PiiRule):
         # WhatsApp links carry the number too: wa.me/6281234567890.
         if "wa.me" in text or "whatsapp" in text:
             for url in extract_urls(text):
-                number = _whatsapp_number(url.host, url.path)
+                number = whatsapp_number(url.host, url.path)
                 if number is None:
                     continue
                 e164 = normalise_phone("+" + number, self.settings.regions[0])
@@ -395,20 +122,6 @@ class PhoneRule(PiiRule):
                     )
                 )
         return out
-
-
-_WA_PATH = re.compile(r"/(\d{8,15})\b|[?&]phone=\+?(\d{8,15})")
-
-
-def _whatsapp_number(host: str, path: str) -> str | None:
-    if host not in ("wa.me", "api.whatsapp.com", "www.wa.me", "web.whatsapp.com"):
-        return None
-    m = _WA_PATH.search(path)
-    return None if m is None else (m.group(1) or m.group(2))
-
-
-def _digits(value: str) -> str:
-    return "".join(c for c in value if c.isdigit())
 
 
 _MOBILE = {
@@ -426,7 +139,7 @@ class NikRule(PiiRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         return [
             self.finding(span=(n.start, n.end), evidence=mask_digits(n.digits))
-            for n in _long_numbers(post.text)
+            for n in long_numbers(post.text)
             if n.kind == "NIK"
         ]
 
@@ -435,7 +148,7 @@ class NikRule(PiiRule):
 class CardRule(PiiRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         out = []
-        for n in _long_numbers(post.text):
+        for n in long_numbers(post.text):
             if n.kind == "NIK":
                 continue
             message = {
@@ -458,9 +171,9 @@ class AccountRule(PiiRule):
         if not ("rek" in low or "a/c" in low or "account" in low or "va" in low):
             return ()
         out = []
-        for m in _ACCOUNT_RE.finditer(low):
+        for m in ACCOUNT_RE.finditer(low):
             raw = m.group(1)
-            digits = _digits(raw)
+            digits = digits_only(raw)
             if not 8 <= len(digits) <= 18 or digits in self.settings.allow_accounts:
                 continue
             start = m.start(1)
@@ -610,10 +323,3 @@ def build_rules(settings: PiiSettings) -> list[Rule]:
             **common,
         ),
     ]
-
-
-@hookimpl
-def register_rules(register: Callable[[Rule], None], config: Config) -> None:
-    settings = parse_settings(config.plugin(PLUGIN), config.plugin("links"))
-    for rule in build_rules(settings):
-        register(rule)

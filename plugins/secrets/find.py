@@ -1,0 +1,136 @@
+"""Finding secrets in a post: long tokens and the known formats among them, matches at their
+keywords, what looks like a password or a random value, and advice that is not a leak.
+Results are cached per text."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .patterns import (
+    KEY_RUN_RE,
+    MIN_TOKEN,
+    PW_STOPWORDS,
+    TEACHING_AFTER_RE,
+    TEACHING_RE,
+    TOKEN_FORMATS,
+    TOKEN_RE,
+)
+
+__all__ = [
+    "TokenMatch",
+    "at_keywords",
+    "entropy",
+    "known_tokens",
+    "long_tokens",
+    "looks_like_password",
+    "random_enough",
+    "teaching",
+]
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character: random keys score high, words low."""
+    if not value:
+        return 0.0
+    counts: dict[str, int] = {}
+    for ch in value:
+        counts[ch] = counts.get(ch, 0) + 1
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def long_tokens(text: str) -> tuple[tuple[int, str], ...]:
+    """Whitespace-separated tokens of at least 16 characters, with their offsets."""
+    return _long_tokens(text)
+
+
+@lru_cache(maxsize=1024)
+def _long_tokens(text: str) -> tuple[tuple[int, str], ...]:
+    out: list[tuple[int, str]] = []
+    cursor = 0
+    for tok in [t for t in text.split() if len(t) >= MIN_TOKEN]:
+        idx = text.find(tok, cursor)
+        out.append((idx, tok))
+        cursor = idx + len(tok)
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenMatch:
+    start: int
+    end: int
+    value: str
+    kind: str
+
+
+@lru_cache(maxsize=1024)
+def known_tokens(text: str) -> tuple[TokenMatch, ...]:
+    """Keys and tokens of a known format (``TOKEN_FORMATS``) among the long tokens."""
+    out: list[TokenMatch] = []
+    for offset, tok in _long_tokens(text):
+        # Every known format holds a run of 20+ key characters; URLs and long words rarely do,
+        # and this cheap test spares them the 19-way pattern.
+        if KEY_RUN_RE.search(tok) is None:
+            continue
+        for m in TOKEN_RE.finditer(tok):
+            kind = TOKEN_FORMATS[int(str(m.lastgroup)[1:])][0]
+            out.append(TokenMatch(offset + m.start(), offset + m.end(), m.group(), kind))
+    return tuple(out)
+
+
+def teaching(low: str, start: int, end: int) -> bool:
+    """Whether the words around a match say it is an example or advice."""
+    before = low[max(0, start - 40) : start]
+    return bool(TEACHING_RE.search(before) or TEACHING_AFTER_RE.search(low, end, end + 30))
+
+
+def looks_like_password(value: str) -> bool:
+    """Whether a value after "password" is one (a digit, a symbol or inner capitals), not a
+    word of the sentence."""
+    if value.lower() in PW_STOPWORDS:
+        return False
+    has_digit = any(c.isdigit() for c in value)
+    has_symbol = any(not c.isalnum() for c in value)
+    has_inner_upper = any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
+    return has_digit or has_symbol or has_inner_upper
+
+
+def at_keywords(pattern: re.Pattern[str], low: str, keywords: Iterable[str]) -> list[re.Match[str]]:
+    """Matches of ``pattern`` that start where one of ``keywords`` starts a word.
+
+    Scanning a whole post with a pattern that begins with a look-behind costs Python's engine
+    at every position; finding the keywords with ``str.find`` and matching only there is an
+    order of magnitude cheaper.
+    """
+    starts: set[int] = set()
+    for kw in keywords:
+        i = low.find(kw)
+        while i != -1:
+            if i == 0 or not low[i - 1].isalpha():
+                starts.add(i)
+            i = low.find(kw, i + 1)
+    out: list[re.Match[str]] = []
+    done = 0
+    for i in sorted(starts):
+        if i < done:
+            continue
+        m = pattern.match(low, i)
+        if m is not None:
+            out.append(m)
+            done = m.end()
+    return out
+
+
+def random_enough(value: str, min_entropy: float) -> bool:
+    """Whether an assigned value looks like a random key rather than a URL or a word."""
+    if value.startswith(("http", "www.")) or "://" in value:
+        return False
+    has_alpha = any(c.isalpha() for c in value)
+    has_digit = any(c.isdigit() for c in value)
+    if not has_alpha or (not has_digit and len(value) < 32):
+        return False
+    return entropy(value) >= min_entropy

@@ -1,0 +1,50 @@
+"""Tone of replies: no shouting, no exasperated punctuation, no curt answer to a complaint.
+
+Three code rules, registered through ``register_rules``; blaming and condescending *phrases* live
+in the rule packs ``rules/en/tone.yaml`` and ``rules/id/tone.yaml``.
+
+* ``SMG-TONE-001`` shouting: most letters in capitals, or several capitalised words in a row.
+* ``SMG-TONE-002`` punctuation runs: ``!!!``, ``???``, ``?!?!``.
+* ``SMG-TONE-003`` no courtesy: the follower complains and the reply has no greeting or address,
+  no apology and no thanks.
+
+By default they look at replies, comments and direct messages only (``[plugins.tone] kinds``):
+a public announcement with a capitalised headline ("PENGUMUMAN") is a house-style choice, while
+capitals aimed at one follower read as shouting at them. Options, all optional::
+
+    [plugins.tone]
+    caps_ratio = 0.6            # share of capital letters that counts as shouting
+    min_letters = 12            # shorter replies are never "shouting"
+    caps_run = 3                # this many capitalised words in a row is shouting too
+    punctuation_run = 3         # "!!!" and longer
+    acronyms = ["BSI", "KJP"]   # added to the built-in list (BPJS, KTP, NIK, OTP, ...)
+    complaint_words = ["nyangkut"]   # added to the built-in complaint markers
+    courtesy_words = ["Sobat Pajak"] # added to the built-in greetings, apologies and thanks
+    kinds = ["reply", "comment", "dm"]
+
+See ``docs/tone-and-timing.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from smguard import hookimpl
+from smguard.config import Config
+from smguard.errors import ConfigError
+from smguard.guard.rule import Rule
+
+from .rules import make_rules
+from .settings import ToneOptions
+
+__all__ = ["register_rules"]
+
+
+@hookimpl
+def register_rules(register: Callable[[Rule], None], config: Config) -> None:
+    try:
+        options = ToneOptions.from_mapping(config.plugin("tone"))
+    except ConfigError as exc:
+        raise ConfigError(f"{config.source}: {exc}") from None
+    for rule in make_rules(options):
+        register(rule)

@@ -1,0 +1,93 @@
+"""The tone rules' word lists: acronyms that are names, not shouting; complaint markers and
+their weights; courtesy words and emoji. Phrases are written as the words of a post's tokens."""
+
+from __future__ import annotations
+
+from smguard.guard.normalize import normalize
+
+__all__ = [
+    "ANGRY_EMOJI",
+    "COMPLAINT_EN_STRONG",
+    "COMPLAINT_EN_WEAK",
+    "COMPLAINT_ID_STRONG",
+    "COMPLAINT_ID_WEAK",
+    "COURTESY",
+    "COURTESY_SYMBOLS",
+    "DEFAULT_ACRONYMS",
+    "SAD_EMOJI",
+    "STRONG",
+    "WEAK",
+    "phrase_words",
+    "split_phrases",
+]
+
+_ACRONYMS = """
+    ID EN UK US USA UN EU ASEAN RI NKRI DKI DIY NTB NTT
+    BPJS KTP EKTP NIK KK NPWP SIM STNK BPKB SKCK KIS KIP KJP NIB SPT PPN PPH PBB
+    OTP PIN CVV PLN PDAM PGN BBM LPG KRL MRT LRT KAI TJ BUMN ASN PNS CPNS TNI POLRI
+    DPR DPRD MPR KPK OJK BI BPK BPOM MUI KPU BAWASLU BMKG BNPB BPBD KOMINFO KOMDIGI
+    BCA BRI BNI BSI BTN CIMB OCBC UOB HSBC DBS BPD ATM EDC QR QRIS VA KUR UMKM IDR USD RP
+    CS DM PM WA SMS HP TV PC URL FAQ PDF APK IOS API IT OS SOP
+    PT CV TBK CEO CFO CTO HRD GM PR PO COD ETA SKU JNE JNT SPX POS
+    WIB WITA WIT GMT UTC AM PM OK
+    COVID HIV AIDS DBD TBC ISPA WHO RSUD RS UGD IGD
+    SD SMP SMA SMK PTN PTS UI ITB UGM IPB ITS UNAIR SNBP SNBT UTBK
+"""
+#: Capitalised words that are names, not shouting. ``[plugins.tone] acronyms`` adds to these.
+DEFAULT_ACRONYMS: frozenset[str] = frozenset(_ACRONYMS.split())
+
+
+# Complaint markers in the follower's message, with a weight: the message counts as a complaint
+# at 2 points, so one strong marker is enough and a lone "kok" or "why" is not.
+STRONG = 2
+WEAK = 1
+COMPLAINT_ID_STRONG = """
+    kecewa | mengecewakan | dikecewakan | parah | rusak | gagal | komplain | complain | refund |
+    lama banget | lama sekali | lama bener | lambat banget | lemot | lelet |
+    belum sampai | belum nyampe | tidak nyampe | belum datang | belum diterima | belum masuk |
+    belum diproses | belum dikirim |
+    belum dibalas | belum ada kabar | belum ada balasan | belum juga | tidak bisa | gabisa |
+    tidak sampai | tidak datang | tidak masuk | tidak dibalas | tidak ada respon |
+    tidak ada balasan | tidak sesuai | tidak jelas | tidak becus | error | eror | hilang |
+    kapok | nyesel | menyesal | penipuan | nipu | ditipu | tipu | zonk | bohong | cacat | pecah |
+    telat | terlambat | terpotong | dibatalkan | mana tanggung jawab | mana janji | mana nih |
+    mana ini | gimana sih | gimana nih | bagaimana ini | payah | buruk | jelek | ribet |
+    susah banget | viralkan | laporkan | lapor ylki | ombudsman | berhari hari | berminggu minggu |
+    dari kemarin | sampai kapan
+"""
+COMPLAINT_ID_WEAK = "kok | tolong | mana | kenapa | masa | belum | batal | gimana | sih"
+COMPLAINT_EN_STRONG = """
+    disappointed | disappointing | unacceptable | ridiculous | worst | terrible | awful |
+    horrible | useless | pathetic | scam | scammed | still waiting | still not | not working |
+    doesn t work | does not work | isn t working | stopped working | never arrived |
+    hasn t arrived | has not arrived | not arrived | not received | haven t received |
+    have not received | never received | broken | damaged | wrong item | wrong order | complaint |
+    charged twice | overcharged | fed up | sick of | waste of | no response | no reply |
+    been waiting | fix this | unhappy | frustrated | frustrating | furious | annoyed | rude |
+    can t log | cannot log | unable to | failed | missing
+"""
+COMPLAINT_EN_WEAK = "why | help | what happened | how long | where is | seriously | again | anyone"
+
+# Courtesy in the reply: an address or greeting, an apology, thanks, or acknowledgement.
+COURTESY = """
+    kak | kakak | sis | sist | gan | agan | juragan | mas | mbak | mba | bang | bapak | ibu | pak |
+    bu | bpk | sobat | sahabat | rekan | yth | terhormat | halo | hallo | hai | hi | hello |
+    dear | selamat pagi | selamat siang | selamat sore | selamat malam | selamat datang |
+    assalamualaikum | salam | good morning | good afternoon | good evening |
+    maaf | maafkan | maap | mohon maaf | sorry | sori | apologise | apologize | apologies |
+    apology | apologising | apologizing | regret | ketidaknyamanan | inconvenience | pardon |
+    terima kasih | terimakasih | makasih | trims | thx | thanks | thank | tq | appreciate |
+    hatur nuhun | matur nuwun
+"""
+COURTESY_SYMBOLS = ("🙏",)
+ANGRY_EMOJI = ("😡", "🤬", "😠", "👎", "😤", "💢")
+SAD_EMOJI = ("😭", "😢", "🙄", "😞", "😩", "😒")
+
+
+def split_phrases(spec: str) -> list[str]:
+    return [p.strip() for p in spec.split("|") if p.strip()]
+
+
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """A phrase as the words a post's tokens are compared with (same tokeniser as posts)."""
+    return tuple(normalize(phrase).words)
