@@ -41,7 +41,8 @@ class PostInput(_Object, frozen=True):
         str | None, Meta(description=f"The post's language ({', '.join(LANGUAGES)}).")
     ] = None
     scheduled_at: Annotated[
-        str | None, Meta(description="ISO 8601 with a time zone.", examples=["2026-06-01T07:00:00+07:00"])
+        str | None,
+        Meta(description="ISO 8601 with a time zone.", examples=["2026-06-01T07:00:00+07:00"]),
     ] = None
     links: list[str] | None = None
     media: list[str] | None = None
