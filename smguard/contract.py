@@ -53,7 +53,7 @@ class FindingOutput(_Object, frozen=True):
 
     rule: str
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
-    severity: Literal[tuple(s.label for s in Severity)]  # type: ignore[misc]
+    severity: Literal[tuple(s.label for s in Severity)]  # type: ignore[valid-type]
     message: str
     span: Annotated[list[int], Meta(min_length=2, max_length=2)] | None
     evidence: str | None
