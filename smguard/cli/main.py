@@ -81,6 +81,7 @@ _COMMANDS: dict[str, str] = {
     "ingest": "smguard.cli.watch:ingest",
     "watch": "smguard.cli.watch:watch",
     "detectors": "smguard.cli.detectors:detectors",
+    "schema": "smguard.cli.schema:schema",
 }
 #: Subcommands that live in another module than their group.
 _SUBCOMMANDS: dict[str, dict[str, str]] = {"audit": {"2fa": "smguard.cli.security:audit_2fa"}}

@@ -3,18 +3,59 @@
 The defaults suit an organisation's public account: anything ``high`` or worse blocks, ``medium``
 goes to a person for review, ``low`` and ``info`` are shown but allowed. Categories and accounts
 can tighten or loosen that; an engine failure (``integrity``) follows ``on_engine_error``.
+:mod:`smguard.guard.policy` applies the thresholds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Annotated, Any, TypeAlias
 
-from smguard.errors import ConfigError
+from smguard.config.schema import Table, choice, convert
 from smguard.types import CATEGORIES, DECISIONS, Decision, Finding, Severity
 
-__all__ = ["CategoryPolicy", "PolicySettings", "parse_policy"]
+__all__ = ["CategoryPolicy", "PolicySettings", "PolicyTable", "parse_policy"]
+
+SEVERITY: TypeAlias = Annotated[str, choice("a severity", tuple(s.label for s in Severity))]
+DECISION: TypeAlias = Annotated[str, choice("a decision", DECISIONS)]
+
+
+class CategoryTable(Table, frozen=True):
+    """``[policy.categories.NAME]``: thresholds for one category (unset: the policy's own)."""
+
+    block_at: SEVERITY | None = None
+    review_at: SEVERITY | None = None
+
+
+class CategoriesTable(Table, frozen=True):
+    """``[policy.categories]``: one optional table per finding category (``CATEGORIES``)."""
+
+    unknown_key = "unknown category"
+
+    toxicity: CategoryTable | None = None
+    hate: CategoryTable | None = None
+    harassment: CategoryTable | None = None
+    sexual: CategoryTable | None = None
+    profanity: CategoryTable | None = None
+    spam: CategoryTable | None = None
+    link: CategoryTable | None = None
+    pii: CategoryTable | None = None
+    secret: CategoryTable | None = None
+    tone: CategoryTable | None = None
+    timing: CategoryTable | None = None
+    brand: CategoryTable | None = None
+    integrity: CategoryTable | None = None
+
+
+class PolicyTable(Table, frozen=True):
+    """``[policy]`` (or ``[accounts.NAME.policy]``, which overrides it key by key)."""
+
+    block_at: SEVERITY | None = None
+    review_at: SEVERITY | None = None
+    #: What an engine that crashed or is required but unavailable does to the decision.
+    on_engine_error: DECISION | None = None
+    categories: CategoriesTable | None = None
 
 
 @dataclass(frozen=True)
@@ -49,59 +90,34 @@ class PolicySettings:
         """Return a copy with ``overrides`` (a ``[policy]``-shaped table) applied."""
         return parse_policy(overrides, where, base=self)
 
+    def applied(self, table: PolicyTable) -> PolicySettings:
+        """This policy with the keys ``table`` sets replaced."""
 
-def _severity(value: Any, key: str) -> Severity:
-    try:
-        return Severity.parse(value)
-    except ValueError as exc:
-        raise ConfigError(f"{key}: {exc}") from None
+        def sev(value: str | None, current: Severity | None) -> Severity | None:
+            return current if value is None else Severity.parse(value)
+
+        categories = dict(self.categories)
+        if table.categories is not None:
+            for name in CATEGORIES:
+                spec: CategoryTable | None = getattr(table.categories, name)
+                if spec is None:
+                    continue
+                current = categories.get(name, CategoryPolicy())
+                categories[name] = CategoryPolicy(
+                    sev(spec.block_at, current.block_at), sev(spec.review_at, current.review_at)
+                )
+        decision = table.on_engine_error
+        return replace(
+            self,
+            block_at=sev(table.block_at, self.block_at) or self.block_at,
+            review_at=sev(table.review_at, self.review_at) or self.review_at,
+            categories=categories,
+            on_engine_error=decision.lower() if decision else self.on_engine_error,  # type: ignore[arg-type]
+        )
 
 
 def parse_policy(
     table: Mapping[str, Any], where: str, base: PolicySettings | None = None
 ) -> PolicySettings:
-    """Validate a ``[policy]`` table; errors name the offending key (``where.key``)."""
-    policy = base or PolicySettings()
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: must be a table")
-    known = {"block_at", "review_at", "categories", "on_engine_error"}
-    for key in table:
-        if key not in known:
-            raise ConfigError(f"{where}.{key}: unknown setting (known: {', '.join(sorted(known))})")
-    changes: dict[str, Any] = {}
-    if "block_at" in table:
-        changes["block_at"] = _severity(table["block_at"], f"{where}.block_at")
-    if "review_at" in table:
-        changes["review_at"] = _severity(table["review_at"], f"{where}.review_at")
-    if "on_engine_error" in table:
-        value = table["on_engine_error"]
-        if value not in DECISIONS:
-            raise ConfigError(
-                f"{where}.on_engine_error: {value!r} is not one of {', '.join(DECISIONS)}"
-            )
-        changes["on_engine_error"] = value
-    if "categories" in table:
-        cats = table["categories"]
-        if not isinstance(cats, Mapping):
-            raise ConfigError(f"{where}.categories: must be a table of category names")
-        merged = dict(policy.categories)
-        for name, spec in cats.items():
-            key = f"{where}.categories.{name}"
-            if name not in CATEGORIES:
-                raise ConfigError(f"{key}: unknown category (one of {', '.join(CATEGORIES)})")
-            if not isinstance(spec, Mapping):
-                raise ConfigError(f"{key}: must be a table with block_at and/or review_at")
-            for sub in spec:
-                if sub not in ("block_at", "review_at"):
-                    raise ConfigError(f"{key}.{sub}: unknown setting (block_at, review_at)")
-            current = merged.get(name, CategoryPolicy())
-            merged[name] = CategoryPolicy(
-                block_at=_severity(spec["block_at"], f"{key}.block_at")
-                if "block_at" in spec
-                else current.block_at,
-                review_at=_severity(spec["review_at"], f"{key}.review_at")
-                if "review_at" in spec
-                else current.review_at,
-            )
-        changes["categories"] = merged
-    return replace(policy, **changes)
+    """Check a ``[policy]``-shaped table; errors name the offending key (``where.key``)."""
+    return (base or PolicySettings()).applied(convert(table, PolicyTable, where))

@@ -9,7 +9,9 @@ Sections::
     [accounts.NAME]       handle, two_factor, recovery_email, recovery_phone,
                           owners / approvers / authors, approvals (inventory keys added here)
 
-This module imports nothing heavy: ``smguard.config`` uses it at load time.
+The tables are checked declaratively (:mod:`smguard.config.schema`); the functions at the end
+turn them into the settings objects the rest of smguard reads. This module imports nothing heavy:
+``smguard.config`` uses it at load time.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeAlias
 
+from msgspec import Meta
+
+from smguard.config.schema import Table, choice, convert, convert_each, invalid, str_list
 from smguard.errors import ConfigError
 from smguard.types import CATEGORIES, Finding, Severity
 
@@ -32,9 +37,9 @@ __all__ = [
     "AdminSettings",
     "ApprovalPolicy",
     "SecuritySettings",
+    "account_inventory",
     "normalise_email",
     "normalise_phone",
-    "parse_account_inventory",
     "parse_admins",
     "parse_approvals",
     "parse_security",
@@ -189,179 +194,187 @@ class SecuritySettings:
     approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
 
 
-# -- parsing -----------------------------------------------------------------------------------
+# -- the tables --------------------------------------------------------------------------------
+
+_SEVERITY: TypeAlias = Annotated[str, choice("a severity", tuple(s.label for s in Severity))]
+_NAMES: TypeAlias = str | tuple[str, ...]
 
 
-def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"{where}: must be a table")
-    return value
-
-
-def _keys(table: Mapping[str, Any], known: set[str] | frozenset[str], where: str) -> None:
-    for key in table:
-        if key not in known:
-            raise ConfigError(f"{where}.{key}: unknown setting (known: {', '.join(sorted(known))})")
-
-
-def _strings(value: Any, key: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [v.strip() for v in value.split(",") if v.strip()]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{key}: must be a list of strings")
-    return tuple(value)
-
-
-def _int(table: Mapping[str, Any], key: str, default: int, where: str, minimum: int = 0) -> int:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ConfigError(f"{where}.{key}: must be a whole number of at least {minimum}")
-    return value
-
-
-def _text(table: Mapping[str, Any], key: str, where: str) -> str | None:
-    value = table.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{where}.{key}: must be a non-empty string")
-    return value.strip()
-
-
-def _email(table: Mapping[str, Any], key: str, where: str) -> str | None:
-    value = _text(table, key, where)
-    if value is not None and not _EMAIL.match(value):
-        raise ConfigError(f"{where}.{key}: {value!r} is not an e-mail address")
-    return None if value is None else normalise_email(value)
-
-
-def _phone(table: Mapping[str, Any], key: str, where: str) -> str | None:
-    value = _text(table, key, where)
-    if value is None:
-        return None
-    if not re.fullmatch(r"\+?[0-9 ().-]{6,24}", value):
-        raise ConfigError(f"{where}.{key}: {value!r} is not a phone number (e.g. +62812...)")
-    return normalise_phone(value)
-
-
-def _admin_names(value: Any, key: str) -> tuple[str, ...]:
-    names = _strings(value, key)
+def _names(value: _NAMES, key: str) -> tuple[str, ...]:
+    names = str_list(value)
     for name in names:
         if not valid_name(name):
-            raise ConfigError(f"{key}: {name!r} is not an admin name (letters, digits, _ . -)")
+            invalid(key, f"{name!r} is not an admin name (letters, digits, _ . -)")
     return names
 
 
-def parse_approvals(table: Any, where: str, base: ApprovalPolicy | None = None) -> ApprovalPolicy:
-    base = base or ApprovalPolicy()
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: must be a table")
-    _keys(table, {"required_for", "categories", "min_severity", "allow_unknown_author"}, where)
-    changes: dict[str, Any] = {}
-    if "required_for" in table:
-        value = table["required_for"]
-        if value not in REQUIRED_FOR:
-            raise ConfigError(
-                f"{where}.required_for: {value!r} is not one of {', '.join(REQUIRED_FOR)}"
-            )
-        changes["required_for"] = value
-    if "categories" in table:
-        cats = _strings(table["categories"], f"{where}.categories")
-        for cat in cats:
+def _text(value: str | None, key: str) -> str | None:
+    if value is not None and not value.strip():
+        invalid(key, "must be a non-empty string")
+    return None if value is None else value.strip()
+
+
+def _email(value: str | None, key: str) -> str | None:
+    value = _text(value, key)
+    if value is not None and not _EMAIL.match(value):
+        invalid(key, f"{value!r} is not an e-mail address")
+    return None if value is None else normalise_email(value)
+
+
+def _phone(value: str | None, key: str) -> str | None:
+    value = _text(value, key)
+    if value is not None and not re.fullmatch(r"\+?[0-9 ().-]{6,24}", value):
+        invalid(key, f"{value!r} is not a phone number (e.g. +62812...)")
+    return None if value is None else normalise_phone(value)
+
+
+class ApprovalsTable(Table, frozen=True):
+    """``[approvals]`` (or ``[accounts.NAME.approvals]``): which checks need a second person."""
+
+    required_for: Annotated[str, choice("an approval mode", REQUIRED_FOR)] | None = None
+    categories: _NAMES | None = None
+    min_severity: _SEVERITY | None = None
+    allow_unknown_author: bool | None = None
+
+    def __post_init__(self) -> None:
+        for cat in str_list(self.categories or ()):
             if cat not in CATEGORIES:
-                raise ConfigError(
-                    f"{where}.categories: {cat!r} is not a category (one of "
-                    f"{', '.join(CATEGORIES)})"
-                )
-        changes["categories"] = cats
-    if "min_severity" in table:
-        try:
-            changes["min_severity"] = Severity.parse(table["min_severity"])
-        except ValueError as exc:
-            raise ConfigError(f"{where}.min_severity: {exc}") from None
-    if "allow_unknown_author" in table:
-        value = table["allow_unknown_author"]
-        if not isinstance(value, bool):
-            raise ConfigError(f"{where}.allow_unknown_author: must be true or false")
-        changes["allow_unknown_author"] = value
+                invalid("categories", f"{cat!r} is not a category (one of {', '.join(CATEGORIES)})")
+
+
+class OrganisationTable(Table, frozen=True):
+    """``[organisation]``: the organisation's name and its e-mail domains."""
+
+    name: str | None = None
+    domains: _NAMES = ()
+
+    def __post_init__(self) -> None:
+        _text(self.name, "name")
+        for d in str_list(self.domains):
+            d = d.strip().lower().lstrip("@")
+            if "." not in d or " " in d:
+                invalid("domains", f"{d!r} is not a domain like kemenkeu.go.id")
+
+
+class SecurityTable(Table, frozen=True):
+    """``[security]``: lockout, backup codes, seed age, idle admins, vault roles, the key file."""
+
+    lockout_after: Annotated[int, Meta(ge=1)] = 5
+    lockout_minutes: Annotated[int, Meta(ge=1)] = 15
+    backup_codes: Annotated[int, Meta(ge=1, le=50)] = 10
+    backup_codes_warn_below: Annotated[int, Meta(ge=0)] = 3
+    seed_max_age_days: Annotated[int, Meta(ge=1)] = 365
+    admin_idle_days: Annotated[int, Meta(ge=1)] = 90
+    vault_roles: _NAMES = ("owner", "author")
+    key_file: str | None = None
+    totp_issuer: str | None = None
+
+    def __post_init__(self) -> None:
+        for role in str_list(self.vault_roles):
+            if role not in ROLES:
+                invalid("vault_roles", f"{role!r} is not one of {', '.join(ROLES)}")
+        _text(self.key_file, "key_file")
+        if _text(self.totp_issuer, "totp_issuer") and ":" in (self.totp_issuer or ""):
+            invalid("totp_issuer", "must not contain ':'")
+
+
+class AdminTable(Table, frozen=True):
+    """``[admins.NAME]``: contact details, roles (``approver``, ``author@ACCOUNT``) and status."""
+
+    email: str | None = None
+    phone: str | None = None
+    roles: _NAMES = ()
+    status: Annotated[str, choice("a status", ADMIN_STATUSES)] = "active"
+
+    def __post_init__(self) -> None:
+        _email(self.email, "email")
+        _phone(self.phone, "phone")
+        for role in str_list(self.roles):
+            _role(role, "roles")
+
+
+class InventoryTable(Table, frozen=True):
+    """The inventory keys of ``[accounts.NAME]`` (the rest of the table: ``smguard.config``)."""
+
+    handle: str | None = None
+    two_factor: Annotated[str, choice("a 2FA method", TWO_FACTOR_METHODS)] | None = None
+    recovery_email: str | None = None
+    recovery_phone: str | None = None
+    owners: _NAMES = ()
+    approvers: _NAMES = ()
+    authors: _NAMES = ()
+    approvals: ApprovalsTable | None = None
+
+    def __post_init__(self) -> None:
+        _text(self.handle, "handle")
+        _email(self.recovery_email, "recovery_email")
+        _phone(self.recovery_phone, "recovery_phone")
+        for key in ("owners", "approvers", "authors"):
+            _names(getattr(self, key), key)
+
+
+# -- from tables to settings -------------------------------------------------------------------
+
+
+def approval_policy(table: ApprovalsTable, base: ApprovalPolicy | None = None) -> ApprovalPolicy:
+    """``base`` with the keys ``table`` sets replaced."""
+    base = base or ApprovalPolicy()
+    changes: dict[str, Any] = {}
+    if table.required_for is not None:
+        changes["required_for"] = table.required_for.lower()
+    if table.categories is not None:
+        changes["categories"] = str_list(table.categories)
+    if table.min_severity is not None:
+        changes["min_severity"] = Severity.parse(table.min_severity)
+    if table.allow_unknown_author is not None:
+        changes["allow_unknown_author"] = table.allow_unknown_author
     return replace(base, **changes)
+
+
+def parse_approvals(table: Any, where: str, base: ApprovalPolicy | None = None) -> ApprovalPolicy:
+    return approval_policy(convert(table, ApprovalsTable, where), base)
+
+
+def _section(data: Mapping[str, Any], key: str) -> Any:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{key}: must be a table")
+    return value
 
 
 def parse_security(data: Mapping[str, Any], base_dir: Path) -> SecuritySettings:
     """``[organisation]``, ``[security]`` and ``[approvals]`` of the whole file."""
-    org = _table(data, "organisation", "organisation")
-    _keys(org, {"name", "domains"}, "organisation")
-    domains = tuple(
-        d.strip().lower().lstrip("@")
-        for d in _strings(org.get("domains", []), "organisation.domains")
-    )
-    for d in domains:
-        if "." not in d or " " in d:
-            raise ConfigError(f"organisation.domains: {d!r} is not a domain like kemenkeu.go.id")
-
-    sec = _table(data, "security", "security")
-    defaults = SecuritySettings()
-    _keys(
-        sec,
-        {
-            "lockout_after", "lockout_minutes", "backup_codes", "backup_codes_warn_below",
-            "seed_max_age_days", "admin_idle_days", "vault_roles", "key_file", "totp_issuer",
-        },
-        "security",
-    )  # fmt: skip
-    vault_roles = _strings(
-        sec.get("vault_roles", list(defaults.vault_roles)), "security.vault_roles"
-    )
-    for role in vault_roles:
-        if role not in ROLES:
-            raise ConfigError(f"security.vault_roles: {role!r} is not one of {', '.join(ROLES)}")
-    key_file = _text(sec, "key_file", "security")
-    issuer = _text(sec, "totp_issuer", "security") or defaults.totp_issuer
-    if ":" in issuer:
-        raise ConfigError("security.totp_issuer: must not contain ':'")
-    backup = _int(sec, "backup_codes", defaults.backup_codes, "security", minimum=1)
-    if backup > 50:
-        raise ConfigError("security.backup_codes: at most 50")
+    org = convert(_section(data, "organisation"), OrganisationTable, "organisation")
+    sec = convert(_section(data, "security"), SecurityTable, "security")
     return SecuritySettings(
-        organisation=_text(org, "name", "organisation"),
-        domains=domains,
-        lockout_after=_int(sec, "lockout_after", defaults.lockout_after, "security", minimum=1),
-        lockout_minutes=_int(
-            sec, "lockout_minutes", defaults.lockout_minutes, "security", minimum=1
-        ),
-        backup_codes=backup,
-        backup_codes_warn_below=_int(
-            sec, "backup_codes_warn_below", defaults.backup_codes_warn_below, "security"
-        ),
-        seed_max_age_days=_int(
-            sec, "seed_max_age_days", defaults.seed_max_age_days, "security", minimum=1
-        ),
-        admin_idle_days=_int(
-            sec, "admin_idle_days", defaults.admin_idle_days, "security", minimum=1
-        ),
-        vault_roles=vault_roles,
-        key_file=None if key_file is None else (base_dir / Path(key_file).expanduser()),
-        totp_issuer=issuer,
-        approvals=parse_approvals(_table(data, "approvals", "approvals"), "approvals"),
+        organisation=_text(org.name, "name"),
+        domains=tuple(d.strip().lower().lstrip("@") for d in str_list(org.domains)),
+        lockout_after=sec.lockout_after,
+        lockout_minutes=sec.lockout_minutes,
+        backup_codes=sec.backup_codes,
+        backup_codes_warn_below=sec.backup_codes_warn_below,
+        seed_max_age_days=sec.seed_max_age_days,
+        admin_idle_days=sec.admin_idle_days,
+        vault_roles=str_list(sec.vault_roles),
+        key_file=None
+        if sec.key_file is None
+        else base_dir / Path(sec.key_file.strip()).expanduser(),
+        totp_issuer=(sec.totp_issuer or "").strip() or SecuritySettings.totp_issuer,
+        approvals=parse_approvals(_section(data, "approvals"), "approvals"),
     )
 
 
-def parse_account_inventory(table: Mapping[str, Any], where: str) -> AccountInventory:
-    two_factor = table.get("two_factor")
-    if two_factor is not None and two_factor not in TWO_FACTOR_METHODS:
-        raise ConfigError(
-            f"{where}.two_factor: {two_factor!r} is not one of {', '.join(TWO_FACTOR_METHODS)}"
-        )
+def account_inventory(inv: InventoryTable, declared: frozenset[str]) -> AccountInventory:
+    """The inventory an account's table declares (``declared``: the keys the file sets)."""
     return AccountInventory(
-        handle=_text(table, "handle", where),
-        two_factor=two_factor,
-        recovery_email=_email(table, "recovery_email", where),
-        recovery_phone=_phone(table, "recovery_phone", where),
-        owners=_admin_names(table.get("owners", []), f"{where}.owners"),
-        approvers=_admin_names(table.get("approvers", []), f"{where}.approvers"),
-        authors=_admin_names(table.get("authors", []), f"{where}.authors"),
-        declared=frozenset(k for k in table if k in ACCOUNT_INVENTORY_KEYS),
+        handle=_text(inv.handle, "handle"),
+        two_factor=inv.two_factor.lower() if inv.two_factor else None,
+        recovery_email=_email(inv.recovery_email, "recovery_email"),
+        recovery_phone=_phone(inv.recovery_phone, "recovery_phone"),
+        owners=_names(inv.owners, "owners"),
+        approvers=_names(inv.approvers, "approvers"),
+        authors=_names(inv.authors, "authors"),
+        declared=declared,
     )
 
 
@@ -369,39 +382,27 @@ def _role(value: str, key: str) -> tuple[str, str]:
     role, _, account = value.partition("@")
     role, account = role.strip(), account.strip() or GLOBAL
     if role not in ROLES:
-        raise ConfigError(
-            f"{key}: {value!r}: the role must be one of {', '.join(ROLES)} "
-            '(e.g. "approver" or "approver@kemenkeu_ri")'
+        invalid(
+            key,
+            f"{value!r}: the role must be one of {', '.join(ROLES)} "
+            '(e.g. "approver" or "approver@kemenkeu_ri")',
         )
     if account != GLOBAL and not valid_name(account):
-        raise ConfigError(f"{key}: {value!r}: {account!r} is not an account name")
+        invalid(key, f"{value!r}: {account!r} is not an account name")
     return role, account
 
 
 def parse_admins(table: Mapping[str, Any]) -> dict[str, AdminSettings]:
     admins: dict[str, AdminSettings] = {}
-    for name, spec in table.items():
-        where = f"admins.{name}"
+    for name, spec in convert_each(table, AdminTable, "admins").items():
         if not valid_name(name):
-            raise ConfigError(f"{where}: not an admin name (letters, digits, _ . -)")
-        if not isinstance(spec, Mapping):
-            raise ConfigError(f"{where}: must be a table")
-        _keys(spec, {"email", "phone", "roles", "status"}, where)
-        status = spec.get("status", "active")
-        if status not in ADMIN_STATUSES:
-            raise ConfigError(f"{where}.status: {status!r} is not one of active, departed")
-        roles = tuple(
-            dict.fromkeys(
-                _role(r, f"{where}.roles")
-                for r in _strings(spec.get("roles", []), f"{where}.roles")
-            )
-        )
+            raise ConfigError(f"admins.{name}: not an admin name (letters, digits, _ . -)")
         admins[name] = AdminSettings(
             name=name,
-            email=_email(spec, "email", where),
-            phone=_phone(spec, "phone", where),
-            roles=roles,
-            status=status,
-            declared=frozenset(spec),
+            email=_email(spec.email, "email"),
+            phone=_phone(spec.phone, "phone"),
+            roles=tuple(dict.fromkeys(_role(r, "roles") for r in str_list(spec.roles))),
+            status=spec.status.lower(),
+            declared=frozenset(table[name]),
         )
     return admins

@@ -96,7 +96,10 @@ review_at = "low"
         ("[policy]\nblock_at = 'hgh'\n", "policy.block_at: 'hgh' is not a severity"),
         ("[policy]\nblok_at = 'high'\n", "policy.blok_at: unknown setting"),
         ("[policy.categories.hat]\nblock_at = 'high'\n", "policy.categories.hat: unknown category"),
-        ("[guard]\nlanguage = 'fr'\n", "guard.language: 'fr' is not one of auto, en, id"),
+        (
+            "[guard]\nlanguage = 'fr'\n",
+            "guard.language: 'fr' is not a language (one of auto, en, id)",
+        ),
         ("[guard]\ntimezone = 'Mars/Base'\n", "guard.timezone: unknown time zone 'Mars/Base'"),
         ("[accounts.a]\nquiet_hours = '0-5'\n", "accounts.a.quiet_hours: '0' is not a time"),
         ("[accounts.a]\nprime_time = ['7pm']\n", "accounts.a.prime_time: '7pm' is not a time"),

@@ -31,7 +31,10 @@ from tests.support.security import (
     [
         ({"admins": {"ayu": {"roles": ["boss"]}}}, "admins.ayu.roles: 'boss': the role must be"),
         ({"admins": {"ayu": {"email": "not-mail"}}}, "admins.ayu.email: 'not-mail' is not an"),
-        ({"admins": {"ayu": {"status": "gone"}}}, "admins.ayu.status: 'gone' is not one of"),
+        (
+            {"admins": {"ayu": {"status": "gone"}}},
+            "admins.ayu.status: 'gone' is not a status (one of active",
+        ),
         ({"admins": {"ayu": {"pager": "1"}}}, "admins.ayu.pager: unknown setting"),
         ({"admins": {"a b": {}}}, "admins.a b: not an admin name"),
         ({"accounts": {"x": {"two_factor": "email"}}}, "accounts.x.two_factor: 'email' is not"),
