@@ -90,12 +90,13 @@ def main() -> None:
 
     import torch
     from detoxify import Detoxify
-    from smguard.plugins.toxicity import ToxicityRule, parse_settings
+    from smguard.plugins.toxicity.rule import ToxicityRule
+    from smguard.plugins.toxicity.settings import parse_settings
 
     from smguard.config import Config
     from smguard.guard.engine import Guard
     from smguard.guard.rule import CheckContext
-    from smguard.toxicity import store as modelstore
+    from smguard.toxicity.importing import import_model
     from smguard.types import Post
     from tests.support.tinymodel import build_tiny_model
 
@@ -104,7 +105,7 @@ def main() -> None:
     checkpoint = build_tiny_model(work, hidden=args.hidden, layers=args.layers, biases=None)
     hf = work / "tiny-hf"
     store = work / "store"
-    modelstore.import_model(store, checkpoint, name="original")
+    import_model(store, checkpoint, name="original")
 
     texts = make_texts(args.posts)
     batches = [texts[i : i + args.batch] for i in range(0, len(texts), args.batch)]

@@ -8,7 +8,7 @@ The model is random with exactly the shape of detoxify's ``original`` (BERT-base
 layers, 12 heads, intermediate 3072, vocabulary 30522; ``tests/support/tinymodel.py``), saved as a
 real detoxify checkpoint: speed does not depend on the weight values. It is built in ``--work``
 (default ``/tmp/smguard-bench-onnx``), installed in a model store there as ``original`` and exported
-with ``smguard.toxicity.store.export_onnx`` (which runs the agreement check), and reused by later
+with ``smguard.toxicity.export.export_onnx`` (which runs the agreement check), and reused by later
 runs. Posts are made of words the tokenizer knows whole, so a 97-character post is ~22 tokens, as
 with BERT's real vocabulary.
 
@@ -88,7 +88,9 @@ def posts(n: int, n_chars: int, seed: int) -> list[str]:
 
 def prepare(work: Path, rebuild: bool) -> tuple[Path, Path, dict[str, Any]]:
     """The checkpoint, its HF folder and the store with ``original`` exported; export.json."""
-    from smguard.toxicity import store as modelstore
+    from smguard.toxicity.export import export_onnx
+    from smguard.toxicity.importing import import_model
+    from smguard.toxicity.manifest import get_model
     from tests.support.tinymodel import BERT_BASE, build_tiny_model
 
     checkpoint, hf, store = work / "base.ckpt", work / "base-hf", work / "store"
@@ -98,11 +100,11 @@ def prepare(work: Path, rebuild: bool) -> tuple[Path, Path, dict[str, Any]]:
     if not checkpoint.is_file():
         print(f"building a random BERT-base detoxify checkpoint in {work} ...", flush=True)
         build_tiny_model(work, name="base", biases=None, **BERT_BASE)
-    if modelstore.get_model(store, "original") is None:
-        modelstore.import_model(store, checkpoint, name="original")
+    if get_model(store, "original") is None:
+        import_model(store, checkpoint, name="original")
     if not info_file.is_file():
         print("exporting to ONNX (fp32 + int8) and checking agreement ...", flush=True)
-        result = modelstore.export_onnx(store, "original", log=lambda m: print("  " + m))
+        result = export_onnx(store, "original", log=lambda m: print("  " + m))
         print(f"  exported in {result.seconds:.0f} s ({result.exporter})", flush=True)
     info = json.loads(info_file.read_text(encoding="utf-8"))
     return checkpoint, hf, info
@@ -134,7 +136,8 @@ def build_engine(name: str, checkpoint: Path, hf: Path, store: Path, threads: in
         raw = Detoxify(checkpoint=str(checkpoint), huggingface_config_path=str(hf), device="cpu")
         return Engine(lambda text: raw.predict([text]), raw.predict)
 
-    from smguard.plugins.toxicity import ToxicityRule, parse_settings
+    from smguard.plugins.toxicity.rule import ToxicityRule
+    from smguard.plugins.toxicity.settings import parse_settings
 
     if name == "torch":
         import torch
@@ -269,7 +272,8 @@ RULE_CHILD = (
 import json
 from pathlib import Path
 from smguard.config import Config
-from smguard.plugins.toxicity import ToxicityRule, parse_settings
+from smguard.plugins.toxicity.rule import ToxicityRule
+from smguard.plugins.toxicity.settings import parse_settings
 from smguard.guard.rule import CheckContext
 from smguard.types import Post
 settings = parse_settings({{"engine": {engine!r}, "device": "cpu", "threads": {threads}}})
@@ -366,11 +370,11 @@ def cold_and_memory(
 
 def score_diff(store: Path, texts: list[str]) -> dict[str, float]:
     """Largest score difference from torch per ONNX engine: verify's texts and the bench's."""
-    from smguard.toxicity import store as modelstore
+    from smguard.toxicity.agreement import verify_onnx
 
     out: dict[str, float] = {}
     for text_set in (None, texts):
-        agreement = modelstore.verify_onnx(store, "original", texts=text_set)
+        agreement = verify_onnx(store, "original", texts=text_set)
         for engine in agreement.max_diff:
             out[engine] = max(out.get(engine, 0.0), agreement.largest(engine)[1])
     return out

@@ -6,7 +6,7 @@
     smguard models export multilingual       ONNX + int8 copies for the torch-free engine
     smguard models verify multilingual       how far the ONNX scores are from torch's
 
-The store logic lives in :mod:`smguard.toxicity.store`; this module only talks to people.
+The store logic lives in :mod:`smguard.toxicity`; this module only talks to people.
 """
 
 from __future__ import annotations
@@ -22,7 +22,16 @@ from typing import Any
 import click
 
 from smguard.errors import SmguardError
-from smguard.toxicity import store as modelstore
+from smguard.toxicity import manifest
+from smguard.toxicity.agreement import DEFAULT_TOLERANCE, Agreement, read_texts, verify_onnx
+from smguard.toxicity.errors import ExportRefused, ModelStoreError
+from smguard.toxicity.export import DEFAULT_OPSET, export_onnx
+from smguard.toxicity.files import ProgressCallback
+from smguard.toxicity.importing import import_model
+from smguard.toxicity.manifest import InstalledModel, get_model, human_size
+from smguard.toxicity.paths import describe_root
+from smguard.toxicity.pull import pull_model
+from smguard.toxicity.releases import KNOWN_MODELS
 
 __all__ = ["models"]
 
@@ -41,7 +50,7 @@ def _options(ctx: click.Context) -> Mapping[str, Any]:
 
 def _root(ctx: click.Context) -> tuple[Path, str]:
     setting = _options(ctx).get("model_dir")
-    return modelstore.describe_root(setting if isinstance(setting, str) else None)
+    return describe_root(setting if isinstance(setting, str) else None)
 
 
 def _fail(exc: SmguardError) -> click.ClickException:
@@ -51,7 +60,7 @@ def _fail(exc: SmguardError) -> click.ClickException:
 
 
 @contextmanager
-def _progress(label: str) -> Iterator[modelstore.ProgressCallback]:
+def _progress(label: str) -> Iterator[ProgressCallback]:
     """Show "label: 12.0 MB of 418.0 MB" on a terminal's stderr; nothing when not a terminal."""
     stream = sys.stderr
     shown = [False]
@@ -59,8 +68,8 @@ def _progress(label: str) -> Iterator[modelstore.ProgressCallback]:
     def update(done: int, total: int | None) -> None:
         if not stream.isatty():
             return
-        of = f" of {modelstore.human_size(total)}" if total else ""
-        stream.write(f"\r{label}: {modelstore.human_size(done)}{of}   ")
+        of = f" of {human_size(total)}" if total else ""
+        stream.write(f"\r{label}: {human_size(done)}{of}   ")
         stream.flush()
         shown[0] = True
 
@@ -89,7 +98,7 @@ def list_models(ctx: click.Context, fmt: str) -> None:
     try:
         root, origin = _root(ctx)
         options = _options(ctx)
-        installed = modelstore.list_models(root)
+        installed = manifest.list_models(root)
         configured = _configured(options)
     except SmguardError as exc:
         raise _fail(exc) from None
@@ -107,7 +116,7 @@ def list_models(ctx: click.Context, fmt: str) -> None:
                 }
                 for lang, ref in configured.items()
             },
-            "available": {k: v.description for k, v in modelstore.KNOWN_MODELS.items()},
+            "available": {k: v.description for k, v in KNOWN_MODELS.items()},
         }
         click.echo(json.dumps(out, indent=2))
         return
@@ -119,7 +128,7 @@ def list_models(ctx: click.Context, fmt: str) -> None:
             state = f"ONNX export only ({', '.join(m.onnx)})"
         else:
             state = "ok" if m.ok else f"BROKEN: {m.problem}"
-        click.echo(f"  {m.name:<16} {modelstore.human_size(m.size):>9}  {state}")
+        click.echo(f"  {m.name:<16} {human_size(m.size):>9}  {state}")
         if m.ok or m.onnx_only:
             labels = ", ".join(m.classes[:7]) + (" …" if len(m.classes) > 7 else "")
             click.echo(f"      labels: {labels}")
@@ -135,24 +144,24 @@ def list_models(ctx: click.Context, fmt: str) -> None:
             click.echo(f"  {lang:<8} {ref} (installed)")
         elif onnx:
             click.echo(f"  {lang:<8} {ref} (ONNX export only: {', '.join(onnx)})")
-        elif ref in modelstore.KNOWN_MODELS:
+        elif ref in KNOWN_MODELS:
             click.echo(f"  {lang:<8} {ref} (missing: smguard models pull {ref})")
         elif "/" in ref or ref.endswith((".ckpt", ".pt")):
             exists = "found" if Path(ref).expanduser().is_file() else "FILE NOT FOUND"
             click.echo(f"  {lang:<8} {ref} (file, {exists})")
         else:
             click.echo(f"  {lang:<8} {ref} (missing: smguard models import PATH --name {ref})")
-    missing = [k for k in modelstore.KNOWN_MODELS if k not in by_name]
+    missing = [k for k in KNOWN_MODELS if k not in by_name]
     if missing:
         click.echo(f"Also available to pull: {', '.join(missing)}")
 
 
 def _configured(options: Mapping[str, Any]) -> dict[str, str]:
-    plugin: Any = importlib.import_module("smguard.plugins.toxicity")
+    plugin: Any = importlib.import_module("smguard.plugins.toxicity.settings")
     return dict(plugin.parse_settings(options).models)
 
 
-def _usable(ref: str, by_name: Mapping[str, modelstore.InstalledModel]) -> bool:
+def _usable(ref: str, by_name: Mapping[str, InstalledModel]) -> bool:
     return ref in by_name and by_name[ref].ok
 
 
@@ -179,9 +188,7 @@ def pull(ctx: click.Context, names: tuple[str, ...], base_url: str | None, trust
         root, _origin = _root(ctx)
         for name in names:
             with _progress(f"Downloading {name}") as progress:
-                model = modelstore.pull_model(
-                    root, name, url_base=base_url, trust=trust, progress=progress
-                )
+                model = pull_model(root, name, url_base=base_url, trust=trust, progress=progress)
             click.echo(f"Installed {model.name} in {model.folder}")
     except SmguardError as exc:
         raise _fail(exc) from None
@@ -214,13 +221,13 @@ def import_(
     try:
         root, _origin = _root(ctx)
         with _progress("Copying") as progress:
-            model = modelstore.import_model(
+            model = import_model(
                 root, path, name=name, config_path=config_path, trust=trust, progress=progress
             )
     except SmguardError as exc:
         raise _fail(exc) from None
     click.echo(f"Installed {model.name} in {model.folder}")
-    if model.name not in modelstore.KNOWN_MODELS:
+    if model.name not in KNOWN_MODELS:
         click.echo(
             f'To use it, set in smguard.toml: [plugins.toxicity] models = {{en = "{model.name}"}}'
         )
@@ -231,7 +238,7 @@ def _diff(value: float) -> str:
     return f"{value:.4f}" if value == 0 or value >= 1e-4 else f"{value:.1e}"
 
 
-def _agreement_table(name: str, agreement: modelstore.Agreement) -> str:
+def _agreement_table(name: str, agreement: Agreement) -> str:
     """The largest difference from torch per label (rows) and engine (columns)."""
     engines = list(agreement.max_diff)
     lines = [
@@ -255,7 +262,7 @@ def _agreement_table(name: str, agreement: modelstore.Agreement) -> str:
 
 
 def _texts(path: Path | None) -> list[str] | None:
-    return None if path is None else modelstore.read_texts(path)
+    return None if path is None else read_texts(path)
 
 
 @models.command("export")
@@ -270,14 +277,14 @@ def _texts(path: Path | None) -> list[str] | None:
 @click.option(
     "--opset",
     type=click.IntRange(11, 30),
-    default=modelstore.DEFAULT_OPSET,
+    default=DEFAULT_OPSET,
     show_default=True,
     help="ONNX opset.",
 )
 @click.option(
     "--tolerance",
     type=click.FloatRange(0, 1),
-    default=modelstore.DEFAULT_TOLERANCE,
+    default=DEFAULT_TOLERANCE,
     show_default=True,
     help="Largest score difference from torch to accept.",
 )
@@ -310,19 +317,19 @@ def export(
         root, _origin = _root(ctx)
         todo = list(sources) or list(dict.fromkeys(_configured(_options(ctx)).values()))
         if name and len(todo) != 1:
-            raise modelstore.ModelStoreError("--name needs exactly one model to export")
+            raise ModelStoreError("--name needs exactly one model to export")
         text_set = _texts(texts)
         refused = False
         for source in todo:
             if (
-                source in modelstore.KNOWN_MODELS
+                source in KNOWN_MODELS
                 and not Path(source).exists()
-                and modelstore.get_model(root, source) is None
+                and get_model(root, source) is None
             ):
                 with _progress(f"Downloading {source}") as progress:
-                    modelstore.pull_model(root, source, progress=progress)
+                    pull_model(root, source, progress=progress)
             try:
-                result = modelstore.export_onnx(
+                result = export_onnx(
                     root,
                     source,
                     name=name,
@@ -334,15 +341,13 @@ def export(
                     texts=text_set,
                     log=lambda msg: click.echo(msg, err=True),
                 )
-            except modelstore.ExportRefused as exc:
+            except ExportRefused as exc:
                 click.echo(_agreement_table(name or Path(source).name, exc.agreement))
                 click.echo(f"Error: {exc}", err=True)
                 refused = True
                 continue
             click.echo(_agreement_table(result.name, result.agreement))
-            sizes = ", ".join(
-                f"{e} {modelstore.human_size(size)}" for e, size in result.sizes.items()
-            )
+            sizes = ", ".join(f"{e} {human_size(size)}" for e, size in result.sizes.items())
             click.echo(
                 f"Exported {result.name} to {result.folder} ({sizes}) in {result.seconds:.0f} s"
             )
@@ -363,7 +368,7 @@ def export(
 @click.option(
     "--tolerance",
     type=click.FloatRange(0, 1),
-    default=modelstore.DEFAULT_TOLERANCE,
+    default=DEFAULT_TOLERANCE,
     show_default=True,
     help="Largest score difference from torch to accept.",
 )
@@ -379,15 +384,11 @@ def verify(
     """
     try:
         root, _origin = _root(ctx)
-        todo = list(names) or [m.name for m in modelstore.list_models(root) if m.onnx]
+        todo = list(names) or [m.name for m in manifest.list_models(root) if m.onnx]
         if not todo:
-            raise modelstore.ModelStoreError(
-                f"no exported models in {root}: smguard models export NAME"
-            )
+            raise ModelStoreError(f"no exported models in {root}: smguard models export NAME")
         text_set = _texts(texts)
-        results = {
-            n: modelstore.verify_onnx(root, n, texts=text_set, tolerance=tolerance) for n in todo
-        }
+        results = {n: verify_onnx(root, n, texts=text_set, tolerance=tolerance) for n in todo}
     except SmguardError as exc:
         raise _fail(exc) from None
     if fmt == "json":

@@ -25,13 +25,24 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from smguard.plugins import toxicity
-from smguard.plugins.toxicity import ToxicityRule, parse_settings, windows
+from smguard.plugins.toxicity import rule as tox_rule
+from smguard.plugins.toxicity.rule import ToxicityRule
+from smguard.plugins.toxicity.scoring import windows
+from smguard.plugins.toxicity.settings import parse_settings
 
 from smguard.cli.models import models as models_cli
 from smguard.config import Config
 from smguard.errors import ConfigError, ModelUnavailable
 from smguard.guard.rule import CheckContext
-from smguard.toxicity import store as modelstore
+from smguard.toxicity import loading
+from smguard.toxicity.errors import DownloadError, ModelInvalid, ModelStoreError
+from smguard.toxicity.files import sha256_file
+from smguard.toxicity.importing import import_model
+from smguard.toxicity.loading import load_detoxify
+from smguard.toxicity.manifest import get_model, list_models
+from smguard.toxicity.paths import ENV_MODEL_DIR, MANIFEST, model_root
+from smguard.toxicity.pull import pull_model
+from smguard.toxicity.releases import ENV_BASE_URL, KNOWN_MODELS, KnownModel
 from smguard.types import Finding, Post
 from tests.support.guards import make_guard
 from tests.support.tinymodel import ORIGINAL_CLASSES, UNBIASED_CLASSES, build_tiny_model
@@ -99,8 +110,8 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TinyModels]:
         quiet = build_tiny_model(folder, name="quiet", biases={})
         insult = build_tiny_model(folder, name="insult", biases={"insult": 10.0})
         store = folder / "store"
-        modelstore.import_model(store, graded, name="original")
-        modelstore.import_model(store, multi, name="multilingual")
+        import_model(store, graded, name="original")
+        import_model(store, multi, name="multilingual")
         yield TinyModels(folder, graded, multi, quiet, insult, store)
 
 
@@ -138,7 +149,8 @@ def count_forwards(model: Any) -> list[int]:
 
 def test_importing_plugin_and_cli_does_not_load_torch() -> None:
     code = (
-        "import sys, smguard.plugins.toxicity, smguard.cli.models, smguard.toxicity.store;"
+        "import sys, smguard.plugins.toxicity, smguard.cli.models, smguard.toxicity.export,"
+        " smguard.toxicity.importing, smguard.toxicity.pull;"
         "print(sorted(m for m in ('torch', 'transformers', 'detoxify') if m in sys.modules))"
     )
     out = subprocess.run(
@@ -152,7 +164,8 @@ def test_missing_model_is_reported_without_loading_torch(tmp_path: Path) -> None
 import sys
 from smguard.config import Config
 from smguard.errors import ModelUnavailable
-from smguard.plugins.toxicity import ToxicityRule, parse_settings
+from smguard.plugins.toxicity.rule import ToxicityRule
+from smguard.plugins.toxicity.settings import parse_settings
 from smguard.guard.rule import CheckContext
 from smguard.types import Post
 from pathlib import Path
@@ -241,7 +254,7 @@ def test_language_picks_the_model(tmp_path: Path) -> None:
 def test_missing_weights_say_which_command_fixes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(toxicity, "_detoxify_installed", lambda: True)  # runs without the extra
+    monkeypatch.setattr(tox_rule, "_detoxify_installed", lambda: True)  # runs without the extra
     rule = make_rule(tmp_path / "empty-store")
     (result,) = rule.check_batch(items(Post("halo semua", language="id")))
     assert isinstance(result, ModelUnavailable)
@@ -293,10 +306,10 @@ def test_disabled_registers_nothing() -> None:
 
 
 def test_model_root_precedence(tmp_path: Path) -> None:
-    env = {modelstore.ENV_MODEL_DIR: str(tmp_path / "env")}
-    assert modelstore.model_root(str(tmp_path / "cfg"), env) == tmp_path / "env"
-    assert modelstore.model_root(str(tmp_path / "cfg"), {}) == tmp_path / "cfg"
-    default = modelstore.model_root(None, {})
+    env = {ENV_MODEL_DIR: str(tmp_path / "env")}
+    assert model_root(str(tmp_path / "cfg"), env) == tmp_path / "env"
+    assert model_root(str(tmp_path / "cfg"), {}) == tmp_path / "cfg"
+    default = model_root(None, {})
     assert default.parts[-2:] == ("smguard", "models")
 
 
@@ -375,7 +388,7 @@ def test_english_falls_back_to_the_default_model_when_its_own_is_missing(
     tiny: TinyModels, tmp_path: Path
 ) -> None:
     store = tmp_path / "store"
-    modelstore.import_model(store, tiny.store / "multilingual")  # folder layout, name kept
+    import_model(store, tiny.store / "multilingual")  # folder layout, name kept
     rule = make_rule(store)
     [found] = rule.check_batch(items(Post("hello", language="en")))
     assert "sexual_explicit" in summary(found)
@@ -386,7 +399,7 @@ def test_a_language_without_a_model_skips_only_its_own_posts(
     tiny: TinyModels, tmp_path: Path
 ) -> None:
     store = tmp_path / "store"
-    modelstore.import_model(store, tiny.store / "original")  # English only
+    import_model(store, tiny.store / "original")  # English only
     rule = make_rule(store, models={"en": "original", "default": "multilingual"})
     found_en, missing_id = rule.check_batch(
         items(Post("hello", language="en"), Post("halo", language="id"))
@@ -423,7 +436,7 @@ def test_long_post_is_read_to_the_end(tiny: TinyModels, monkeypatch: pytest.Monk
             return {"insult": [0.98 if "idiot" in t else 0.01 for t in texts]}
 
     fake = KeywordModel()
-    monkeypatch.setattr(modelstore, "load_detoxify", lambda *a, **k: fake)
+    monkeypatch.setattr(loading, "load_detoxify", lambda *a, **k: fake)
     text = "Thanks for your patience. " * 200 + "You are an idiot."
     rule = make_rule(tiny.store, chunk_chars=1000, batch_size=64)
     [found] = rule.check_batch(items(Post(text, language="en")))
@@ -449,13 +462,13 @@ def test_guard_end_to_end(tiny: TinyModels) -> None:
 @detoxify_test
 def test_import_installs_a_loadable_model(tiny: TinyModels, tmp_path: Path) -> None:
     store = tmp_path / "store"
-    model = modelstore.import_model(store, tiny.insult, name="mine")
+    model = import_model(store, tiny.insult, name="mine")
     assert model.ok and model.folder == store / "mine"
     assert model.classes == ORIGINAL_CLASSES
-    assert model.sha256 == modelstore.sha256_file(tiny.insult)
+    assert model.sha256 == sha256_file(tiny.insult)
     assert (model.config_dir / "config.json").is_file()
-    assert [m.name for m in modelstore.list_models(store)] == ["mine"]
-    loaded = modelstore.load_detoxify(model.checkpoint, model.config_dir)
+    assert [m.name for m in list_models(store)] == ["mine"]
+    loaded = load_detoxify(model.checkpoint, model.config_dir)
     assert loaded.predict(["x", "y"])["insult"][0] > 0.999
     assert not [p for p in store.iterdir() if p.name.startswith(".")]  # no leftovers
 
@@ -465,12 +478,12 @@ def test_import_rejects_a_corrupt_file_and_keeps_the_old_model(
     tiny: TinyModels, tmp_path: Path
 ) -> None:
     store = tmp_path / "store"
-    good = modelstore.import_model(store, tiny.insult, name="mine")
+    good = import_model(store, tiny.insult, name="mine")
     broken = tmp_path / "broken.ckpt"
     broken.write_bytes(tiny.insult.read_bytes()[:5000])
-    with pytest.raises(modelstore.ModelInvalid, match=r"broken\.ckpt: .*damaged"):
-        modelstore.import_model(store, broken, name="mine")
-    still = modelstore.get_model(store, "mine")
+    with pytest.raises(ModelInvalid, match=r"broken\.ckpt: .*damaged"):
+        import_model(store, broken, name="mine")
+    still = get_model(store, "mine")
     assert still is not None and still.ok and still.sha256 == good.sha256
     assert sorted(p.name for p in store.iterdir()) == ["mine"]
 
@@ -483,18 +496,18 @@ def test_import_rejects_files_that_are_not_detoxify_checkpoints(
 
     wrong = tmp_path / "weights-only.ckpt"
     torch.save({"state_dict": {"w": torch.zeros(2)}}, wrong)
-    with pytest.raises(modelstore.ModelInvalid, match="no 'config' inside"):
-        modelstore.import_model(tmp_path / "store", wrong)
+    with pytest.raises(ModelInvalid, match="no 'config' inside"):
+        import_model(tmp_path / "store", wrong)
     text = tmp_path / "notes.ckpt"
     text.write_text("not a model")
-    with pytest.raises(modelstore.ModelInvalid, match="not a PyTorch checkpoint"):
-        modelstore.import_model(tmp_path / "store", text)
+    with pytest.raises(ModelInvalid, match="not a PyTorch checkpoint"):
+        import_model(tmp_path / "store", text)
     holes = torch.load(tiny.insult, weights_only=True)
     del holes["state_dict"]["bert.encoder.layer.1.output.dense.weight"]
     torch.save(holes, tmp_path / "holes.ckpt")
-    with pytest.raises(modelstore.ModelInvalid, match=r"do not fit.*1 missing"):
-        modelstore.import_model(tmp_path / "store", tmp_path / "holes.ckpt")
-    assert modelstore.list_models(tmp_path / "store") == []
+    with pytest.raises(ModelInvalid, match=r"do not fit.*1 missing"):
+        import_model(tmp_path / "store", tmp_path / "holes.ckpt")
+    assert list_models(tmp_path / "store") == []
 
 
 class _Payload:
@@ -516,10 +529,10 @@ def test_import_refuses_pickled_code_unless_trusted(tiny: TinyModels, tmp_path: 
     loaded["config"]["extra"] = _Payload(marker)
     evil = tmp_path / "evil.ckpt"
     torch.save(loaded, evil)
-    with pytest.raises(modelstore.ModelInvalid, match="--trust"):
-        modelstore.import_model(tmp_path / "store", evil)
+    with pytest.raises(ModelInvalid, match="--trust"):
+        import_model(tmp_path / "store", evil)
     assert not marker.exists()
-    model = modelstore.import_model(tmp_path / "store", evil, trust=True)
+    model = import_model(tmp_path / "store", evil, trust=True)
     assert model.trusted and marker.exists()  # the person vouched for it; it was unpickled
 
 
@@ -533,11 +546,9 @@ def test_air_gapped_import_needs_the_config_folder(tiny: TinyModels, tmp_path: P
     torch.save(loaded, hub)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HF_HUB_OFFLINE", "1")
-        with pytest.raises(modelstore.ModelStoreError, match="--config-path"):
-            modelstore.import_model(tmp_path / "store", hub)
-        model = modelstore.import_model(
-            tmp_path / "store", hub, config_path=tiny.folder / "insult-hf"
-        )
+        with pytest.raises(ModelStoreError, match="--config-path"):
+            import_model(tmp_path / "store", hub)
+        model = import_model(tmp_path / "store", hub, config_path=tiny.folder / "insult-hf")
     assert model.name == "original"  # recognised from detoxify's release file name
     assert model.model_type == "bert-base-uncased"
     assert not model.trusted  # a file name proves nothing
@@ -564,12 +575,12 @@ def file_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.server_close()
 
 
-def _publish(tiny: TinyModels, www: Path, sha_prefix: str | None = None) -> modelstore.KnownModel:
-    digest = modelstore.sha256_file(tiny.insult)
+def _publish(tiny: TinyModels, www: Path, sha_prefix: str | None = None) -> KnownModel:
+    digest = sha256_file(tiny.insult)
     release = www / "v9"
     release.mkdir(exist_ok=True)
     (release / f"tiny-{digest[:8]}.ckpt").write_bytes(tiny.insult.read_bytes())
-    return modelstore.KnownModel(
+    return KnownModel(
         "original",
         f"v9/tiny-{sha_prefix or digest[:8]}.ckpt",
         model_type=str(tiny.folder / "insult-hf"),
@@ -584,9 +595,9 @@ def test_pull_downloads_checks_and_installs(
     url, www = file_server
     spec = _publish(tiny, www)
     store = tmp_path / "store"
-    model = modelstore.pull_model(store, "original", url_base=url, known=spec)
+    model = pull_model(store, "original", url_base=url, known=spec)
     assert model.ok and model.source == url + spec.file
-    assert model.sha256 == modelstore.sha256_file(tiny.insult)
+    assert model.sha256 == sha256_file(tiny.insult)
     assert not model.trusted  # not detoxify's own site
     rule = make_rule(store)
     [found] = rule.check_batch(items(Post("hello", language="en")))
@@ -599,16 +610,16 @@ def test_pull_rejects_a_file_with_the_wrong_hash_and_missing_files(
 ) -> None:
     url, www = file_server
     _publish(tiny, www)
-    digest = modelstore.sha256_file(tiny.insult)
+    digest = sha256_file(tiny.insult)
     (www / "v9" / "tiny-00000000.ckpt").write_bytes(tiny.insult.read_bytes())
     bad = _publish(tiny, www, sha_prefix="00000000")
     store = tmp_path / "store"
-    with pytest.raises(modelstore.DownloadError, match="not the published one"):
-        modelstore.pull_model(store, "original", url_base=url, known=bad)
-    missing = modelstore.KnownModel("original", "v9/nothing-here.ckpt", "x", "missing")
-    with pytest.raises(modelstore.DownloadError, match="HTTP 404"):
-        modelstore.pull_model(store, "original", url_base=url, known=missing)
-    assert modelstore.list_models(store) == []
+    with pytest.raises(DownloadError, match="not the published one"):
+        pull_model(store, "original", url_base=url, known=bad)
+    missing = KnownModel("original", "v9/nothing-here.ckpt", "x", "missing")
+    with pytest.raises(DownloadError, match="HTTP 404"):
+        pull_model(store, "original", url_base=url, known=missing)
+    assert list_models(store) == []
     assert not any(store.iterdir())
     assert digest  # the good file is still served; only the names differ
 
@@ -621,10 +632,10 @@ def test_cli_pull_list_and_import(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url, www = file_server
-    monkeypatch.setitem(modelstore.KNOWN_MODELS, "original", _publish(tiny, www))  # type: ignore[index]
+    monkeypatch.setitem(KNOWN_MODELS, "original", _publish(tiny, www))  # type: ignore[index]
     monkeypatch.chdir(tmp_path)
     store = tmp_path / "store"
-    env = {modelstore.ENV_MODEL_DIR: str(store), modelstore.ENV_BASE_URL: url}
+    env = {ENV_MODEL_DIR: str(store), ENV_BASE_URL: url}
     runner = CliRunner()
 
     pulled = runner.invoke(models_cli, ["pull", "original"], env=env)
@@ -650,10 +661,10 @@ def test_cli_pull_list_and_import(
     copied = runner.invoke(
         models_cli,
         ["import", str(store / "original"), "--name", "copy"],
-        env={**env, modelstore.ENV_MODEL_DIR: str(other)},
+        env={**env, ENV_MODEL_DIR: str(other)},
     )
     assert copied.exit_code == 0, copied.output
-    assert (other / "copy" / modelstore.MANIFEST).is_file()
+    assert (other / "copy" / MANIFEST).is_file()
 
 
 def test_install_without_the_extra_stops_before_copying(
@@ -662,16 +673,16 @@ def test_install_without_the_extra_stops_before_copying(
     monkeypatch.setitem(sys.modules, "torch", None)
     source = tmp_path / "model.ckpt"
     source.write_bytes(b"x" * 10)
-    with pytest.raises(modelstore.ModelStoreError, match=r"pip install 'smguard\[detoxify\]'"):
-        modelstore.import_model(tmp_path / "store", source)
-    with pytest.raises(modelstore.ModelStoreError, match=r"pip install 'smguard\[detoxify\]'"):
-        modelstore.pull_model(tmp_path / "store", "original", url_base="http://127.0.0.1:9/")
+    with pytest.raises(ModelStoreError, match=r"pip install 'smguard\[detoxify\]'"):
+        import_model(tmp_path / "store", source)
+    with pytest.raises(ModelStoreError, match=r"pip install 'smguard\[detoxify\]'"):
+        pull_model(tmp_path / "store", "original", url_base="http://127.0.0.1:9/")
     assert not (tmp_path / "store").exists()
 
 
 def test_list_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    env = {modelstore.ENV_MODEL_DIR: str(tmp_path / "none")}
+    env = {ENV_MODEL_DIR: str(tmp_path / "none")}
     out = CliRunner().invoke(models_cli, ["list"], env=env)
     assert out.exit_code == 0, out.output
     assert "No models installed." in out.output

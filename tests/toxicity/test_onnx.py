@@ -24,14 +24,21 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from smguard.plugins import toxicity
-from smguard.plugins.toxicity import DETAIL_KEY, ToxicityRule, parse_settings
+from smguard.plugins.toxicity.rule import DETAIL_KEY, ToxicityRule
+from smguard.plugins.toxicity.settings import parse_settings
 
 from smguard.cli.models import models as models_cli
 from smguard.config import Config
 from smguard.errors import ConfigError, ModelUnavailable
 from smguard.guard.rule import CheckContext
 from smguard.toxicity import onnx as onnxengine
-from smguard.toxicity import store as modelstore
+from smguard.toxicity.agreement import VERIFY_TEXTS, verify_onnx
+from smguard.toxicity.errors import ExportRefused, ModelStoreError
+from smguard.toxicity.export import export_onnx
+from smguard.toxicity.importing import import_model
+from smguard.toxicity.loading import load_detoxify
+from smguard.toxicity.manifest import get_model
+from smguard.toxicity.paths import ENV_MODEL_DIR
 from smguard.types import Finding, Post
 from tests.support.guards import make_guard
 from tests.support.tinymodel import UNBIASED_CLASSES, build_tiny_model, build_tiny_roberta
@@ -89,12 +96,12 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
         raw = build_tiny_model(folder, name="raw", biases=None, seed=3)
         roberta = build_tiny_roberta(folder, name="roberta", seed=5)
         store = folder / "store"
-        modelstore.import_model(store, insult, name="original")
-        modelstore.import_model(store, multi, name="multilingual")
-        modelstore.import_model(store, raw, name="raw")
-        modelstore.import_model(store, roberta, name="roberta")
+        import_model(store, insult, name="original")
+        import_model(store, multi, name="multilingual")
+        import_model(store, raw, name="raw")
+        import_model(store, roberta, name="roberta")
         for name in ("original", "multilingual", "raw", "roberta"):
-            modelstore.export_onnx(store, name)
+            export_onnx(store, name)
         yield Exported(folder, store, raw, insult)
 
 
@@ -212,14 +219,14 @@ def test_export_writes_the_folder_and_agrees_with_torch(exported: Exported) -> N
         ]
     )
     assert info["engines"] == ["onnx-int8", "onnx"]
-    assert info["texts"] == len(modelstore.VERIFY_TEXTS) >= 50
+    assert info["texts"] == len(VERIFY_TEXTS) >= 50
     for engine, diffs in info["max_diff"].items():
         assert max(diffs.values()) <= info["tolerance"] == 0.02, engine
-    sha = modelstore.get_model(exported.store, "original")
+    sha = get_model(exported.store, "original")
     assert sha is not None and info["checkpoint_sha256"] == sha.sha256
     assert sha.onnx == ("onnx-int8", "onnx")
     # The random model's scores move with the text, so agreement here means something.
-    agreement = modelstore.verify_onnx(exported.store, "raw")
+    agreement = verify_onnx(exported.store, "raw")
     assert agreement.ok and set(agreement.max_diff) == {"onnx-int8", "onnx"}
     assert agreement.largest("onnx")[1] < 1e-4
     assert 0 < agreement.largest("onnx-int8")[1] <= 0.02
@@ -227,9 +234,9 @@ def test_export_writes_the_folder_and_agrees_with_torch(exported: Exported) -> N
 
 @onnx_test
 def test_onnx_model_predicts_like_detoxify(exported: Exported) -> None:
-    raw = modelstore.get_model(exported.store, "raw")
+    raw = get_model(exported.store, "raw")
     assert raw is not None
-    torch_model = modelstore.load_detoxify(raw.checkpoint, raw.config_dir)
+    torch_model = load_detoxify(raw.checkpoint, raw.config_dir)
     model = onnxengine.OnnxModel(raw.onnx_dir, "onnx")
     texts = ["hello", "you idiot " * 30, "terima kasih kak", "x " * 900]
     ours, theirs = model.predict(texts), torch_model.predict(texts)
@@ -250,9 +257,9 @@ def test_roberta_layout_exports_and_agrees(exported: Exported) -> None:
     info = onnxengine.read_export(exported.store / "roberta" / "onnx")
     assert info.input_names == ("input_ids", "attention_mask") and info.pad_id == 1
     assert info.max_length == 128
-    installed = modelstore.get_model(exported.store, "roberta")
+    installed = get_model(exported.store, "roberta")
     assert installed is not None
-    torch_model = modelstore.load_detoxify(installed.checkpoint, installed.config_dir)
+    torch_model = load_detoxify(installed.checkpoint, installed.config_dir)
     texts = ["hi", "terima kasih kak, layanan kami sudah pulih", "x " * 300, "ok 👍"]
     theirs = torch_model.predict(texts)
     for engine, tolerance in (("onnx", 1e-4), ("onnx-int8", 0.02)):
@@ -260,7 +267,7 @@ def test_roberta_layout_exports_and_agrees(exported: Exported) -> None:
         for label in torch_model.class_names:
             pairs = zip(ours[label], theirs[label], strict=True)
             assert all(abs(a - b) <= tolerance for a, b in pairs), (engine, label)
-    agreement = modelstore.verify_onnx(exported.store, "roberta")
+    agreement = verify_onnx(exported.store, "roberta")
     assert agreement.ok and agreement.largest("onnx")[1] < 1e-4
 
 
@@ -281,8 +288,8 @@ def test_export_refuses_and_installs_nothing_over_the_tolerance(
     exported: Exported, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = (exported.store / "raw" / "onnx" / "export.json").read_bytes()
-    with pytest.raises(modelstore.ExportRefused, match=r"over the tolerance 0\b.*nothing was"):
-        modelstore.export_onnx(exported.store, "raw", tolerance=0)
+    with pytest.raises(ExportRefused, match=r"over the tolerance 0\b.*nothing was"):
+        export_onnx(exported.store, "raw", tolerance=0)
     assert (exported.store / "raw" / "onnx" / "export.json").read_bytes() == before
     # A deliberately perturbed model: every ONNX score off by 0.05.
     real = onnxengine.OnnxModel.scores
@@ -291,10 +298,8 @@ def test_export_refuses_and_installs_nothing_over_the_tolerance(
         return real(self, texts) + 0.05
 
     monkeypatch.setattr(onnxengine.OnnxModel, "scores", perturbed)
-    with pytest.raises(modelstore.ExportRefused) as info:
-        modelstore.export_onnx(
-            exported.store, exported.insult_checkpoint, name="perturbed", int8=False
-        )
+    with pytest.raises(ExportRefused) as info:
+        export_onnx(exported.store, exported.insult_checkpoint, name="perturbed", int8=False)
     assert info.value.agreement.failed == ["onnx"]
     assert abs(info.value.agreement.largest("onnx")[1] - 0.05) < 1e-3
     assert not (exported.store / "perturbed").exists()
@@ -304,7 +309,7 @@ def test_export_refuses_and_installs_nothing_over_the_tolerance(
 @onnx_test
 def test_export_a_checkpoint_file_under_a_new_name(exported: Exported, tmp_path: Path) -> None:
     store = tmp_path / "store"
-    result = modelstore.export_onnx(
+    result = export_onnx(
         store,
         exported.insult_checkpoint,
         name="ours",
@@ -312,7 +317,7 @@ def test_export_a_checkpoint_file_under_a_new_name(exported: Exported, tmp_path:
         int8=False,
     )
     assert result.engines == ("onnx",) and result.folder == store / "ours" / "onnx"
-    only = modelstore.get_model(store, "ours")
+    only = get_model(store, "ours")
     assert only is not None and only.onnx_only and only.onnx == ("onnx",)
     # The onnx engine runs it by name; torch cannot (no checkpoint here) and says why.
     rule = make_rule(store, models={"en": "ours"})
@@ -342,7 +347,7 @@ def test_export_falls_back_to_the_dynamo_exporter(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(torch.onnx, "export", no_torchscript)
-    result = modelstore.export_onnx(
+    result = export_onnx(
         tmp_path / "store", exported.raw_checkpoint, name="dyn",
         config_path=exported.folder / "raw-hf",
     )  # fmt: skip
@@ -421,7 +426,8 @@ def test_scoring_with_onnx_imports_no_torch(exported: Exported) -> None:
 import sys
 from pathlib import Path
 from smguard.config import Config
-from smguard.plugins.toxicity import ToxicityRule, parse_settings
+from smguard.plugins.toxicity.rule import ToxicityRule
+from smguard.plugins.toxicity.settings import parse_settings
 from smguard.guard.rule import CheckContext
 from smguard.types import Post
 found = []
@@ -449,7 +455,7 @@ print(sorted(m for m in ("torch", "transformers", "detoxify") if m in sys.module
 def test_smguard_check_scores_with_onnx(exported: Exported, tmp_path: Path) -> None:
     env = {
         **os.environ,
-        modelstore.ENV_MODEL_DIR: str(exported.store),
+        ENV_MODEL_DIR: str(exported.store),
         "SMGUARD_PLUGINS__TOXICITY__ENGINE": "onnx-int8",
         "SMGUARD_PLUGINS__TOXICITY__ENABLED": "true",
     }
@@ -474,12 +480,12 @@ def test_import_of_an_export_alone_needs_no_torch(
     monkeypatch.setitem(sys.modules, "torch", None)
     monkeypatch.setitem(sys.modules, "detoxify", None)
     store = tmp_path / "store"
-    installed = modelstore.import_model(store, usb)
+    installed = import_model(store, usb)
     assert installed.name == "multilingual" and installed.onnx_only
-    listed = CliRunner().invoke(models_cli, ["list"], env={modelstore.ENV_MODEL_DIR: str(store)})
+    listed = CliRunner().invoke(models_cli, ["list"], env={ENV_MODEL_DIR: str(store)})
     assert "ONNX export only (onnx-int8, onnx)" in listed.output, listed.output
-    with pytest.raises(modelstore.ModelStoreError, match="only the ONNX export"):
-        modelstore.verify_onnx(store, "multilingual")  # needs the checkpoint and torch
+    with pytest.raises(ModelStoreError, match="only the ONNX export"):
+        verify_onnx(store, "multilingual")  # needs the checkpoint and torch
     rule = make_rule(store)  # auto, without torch: the export
     (found,) = rule.check_batch(items(Post("dasar bodoh", language="id")))
     assert not isinstance(found, ModelUnavailable)
@@ -495,11 +501,11 @@ def test_reimport_keeps_the_export_of_the_same_checkpoint_only(
 ) -> None:
     store = tmp_path / "store"
     shutil.copytree(exported.store / "original", store / "original")
-    modelstore.import_model(store, exported.insult_checkpoint, name="original")
-    same = modelstore.get_model(store, "original")
+    import_model(store, exported.insult_checkpoint, name="original")
+    same = get_model(store, "original")
     assert same is not None and same.onnx == ("onnx-int8", "onnx")
-    modelstore.import_model(store, exported.raw_checkpoint, name="original")
-    other = modelstore.get_model(store, "original")
+    import_model(store, exported.raw_checkpoint, name="original")
+    other = get_model(store, "original")
     assert other is not None and other.onnx == ()  # a stale export is not carried over
 
 
@@ -509,7 +515,7 @@ def test_reimport_keeps_the_export_of_the_same_checkpoint_only(
 @onnx_test
 def test_cli_verify_exit_codes(exported: Exported, tmp_path: Path) -> None:
     runner = CliRunner()
-    env = {modelstore.ENV_MODEL_DIR: str(exported.store)}
+    env = {ENV_MODEL_DIR: str(exported.store)}
     ok = runner.invoke(models_cli, ["verify", "raw"], env=env)
     assert ok.exit_code == 0, ok.output
     assert "'raw' against torch, 50 texts, tolerance 0.02:" in ok.output
@@ -530,7 +536,7 @@ def test_cli_verify_exit_codes(exported: Exported, tmp_path: Path) -> None:
 @onnx_test
 def test_cli_export(exported: Exported, tmp_path: Path) -> None:
     runner = CliRunner()
-    env = {modelstore.ENV_MODEL_DIR: str(tmp_path / "store")}
+    env = {ENV_MODEL_DIR: str(tmp_path / "store")}
     made = runner.invoke(
         models_cli,
         ["export", str(exported.insult_checkpoint), "--name", "mine",

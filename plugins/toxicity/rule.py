@@ -1,21 +1,11 @@
-"""Toxicity with detoxify: a machine-learning second opinion next to the word lists.
-
-One batched rule, ``SMG-TOX-001``, scores every post with a detoxify model and reports each
-label over its threshold as a finding in smguard's own categories:
-
-    toxicity, severe_toxicity -> toxicity      insult, threat -> harassment
-    identity_attack           -> hate          obscene        -> profanity
-    sexual_explicit           -> sexual
-
-Nothing heavy is imported here: torch, transformers and detoxify load at the first check, so
-``smguard --help`` and rules-only checks stay fast. Settings live in ``[plugins.toxicity]``
-(see ``docs/toxicity.md``); weights come from the model store (:mod:`smguard.toxicity.store`).
+"""``SMG-TOX-001``: scores posts in batches with a detoxify model and reports each label over
+its threshold.
 
 The model runs on one of two engines, chosen by ``engine``: ``torch`` (detoxify itself) or
 ``onnx`` / ``onnx-int8`` (an export made by ``smguard models export``, on onnxruntime and
 ``tokenizers`` only: see :mod:`smguard.toxicity.onnx`). ``auto`` (the default) takes an installed
 int8 export, else an fp32 one, else torch. The engine is only a backend: labels, thresholds,
-categories, windows and batching are this module's, whichever engine scores. Each post's
+categories, windows and batching are this plugin's, whichever engine scores. Each post's
 engine and model ("onnx-int8 multilingual") go into ``ctx.cache[DETAIL_KEY]`` for the verdict's
 engine status, and into each finding's evidence.
 
@@ -31,271 +21,35 @@ import importlib.util
 import os
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from smguard import hookimpl
-from smguard.errors import ConfigError, ModelUnavailable
+from smguard.errors import ModelUnavailable
 from smguard.guard.rule import Rule
+from smguard.toxicity import loading
 from smguard.toxicity import onnx as onnxengine
-from smguard.toxicity import store as modelstore
+from smguard.toxicity.loading import LABEL_ALIASES
+from smguard.toxicity.manifest import get_model
+from smguard.toxicity.paths import model_root, valid_name
+from smguard.toxicity.releases import KNOWN_MODELS
 from smguard.types import Finding, Post, Severity
 
+from .labels import CALM, LABELS, severity
+from .scoring import as_lists, windows
+from .settings import DEFAULT_KEY, PLUGIN, ToxicitySettings
+
 if TYPE_CHECKING:
-    from smguard.config import Config
     from smguard.guard.rule import CheckContext
 
-__all__ = [
-    "DETAIL_KEY",
-    "ENGINES",
-    "LABELS",
-    "ToxicityRule",
-    "ToxicitySettings",
-    "parse_settings",
-    "register_rules",
-]
+__all__ = ["DETAIL_KEY", "ToxicityRule"]
 
-PLUGIN = "toxicity"
 RULE_ID = "SMG-TOX-001"
 ENGINE = "toxicity"
 INSTALL_FIX = "pip install 'smguard[detoxify]'"
 #: Where each post's engine and model are left for the verdict's engine status (``detail``).
 DETAIL_KEY = f"engine_detail:{ENGINE}"
-#: Values of ``engine``: a backend to score with, or ``auto`` (int8 export, fp32 export, torch).
-ENGINES = ("auto", "torch", "onnx", "onnx-int8")
-#: Key of ``models`` used for posts of other languages, or whose language is unsure.
-DEFAULT_KEY = "default"
-
-
-@dataclass(frozen=True)
-class LabelSpec:
-    """How one detoxify label becomes a finding."""
-
-    category: str
-    severity: Severity
-    threshold: float
-    #: What the model says about the text, e.g. "insulting" / "menghina".
-    says: Mapping[str, str]
-    suggestion: Mapping[str, str]
-
-
-_CALM = {
-    "en": "Rewrite it in a calm, polite tone before publishing; when answering a follower, "
-    "address their concern instead of attacking them.",
-    "id": "Tulis ulang dengan nada tenang dan sopan sebelum diterbitkan; saat membalas "
-    "pengikut, tanggapi keluhannya tanpa menyerang.",
-}
-
-LABELS: Mapping[str, LabelSpec] = {
-    "toxicity": LabelSpec(
-        "toxicity",
-        Severity.MEDIUM,
-        0.7,
-        {"en": "rude, disrespectful or toxic", "id": "kasar atau tidak sopan"},
-        _CALM,
-    ),
-    "severe_toxicity": LabelSpec(
-        "toxicity",
-        Severity.HIGH,
-        0.5,
-        {"en": "very hostile or hateful", "id": "sangat kasar dan penuh kebencian"},
-        _CALM,
-    ),
-    "identity_attack": LabelSpec(
-        "hate",
-        Severity.MEDIUM,
-        0.5,
-        {
-            "en": "attacking people for who they are (ethnicity, religion, race or group)",
-            "id": "menyerang orang karena identitasnya (suku, agama, ras, atau golongan)",
-        },
-        {
-            "en": "Remove anything that targets people for their ethnicity, religion, race or "
-            "group.",
-            "id": "Hapus bagian yang menyasar orang karena suku, agama, ras, atau golongannya.",
-        },
-    ),
-    "insult": LabelSpec(
-        "harassment",
-        Severity.MEDIUM,
-        0.7,
-        {"en": "insulting", "id": "menghina"},
-        {
-            "en": "Remove the insult: an official account criticises ideas, not people.",
-            "id": "Hapus hinaannya: akun resmi mengkritik gagasan, bukan orang.",
-        },
-    ),
-    "threat": LabelSpec(
-        "harassment",
-        Severity.HIGH,
-        0.5,
-        {"en": "threatening", "id": "mengancam"},
-        {
-            "en": "Remove anything that can be read as a threat, even as a joke.",
-            "id": "Hapus kalimat yang bisa dibaca sebagai ancaman, walau hanya bercanda.",
-        },
-    ),
-    "obscene": LabelSpec(
-        "profanity",
-        Severity.MEDIUM,
-        0.7,
-        {"en": "obscene or vulgar", "id": "cabul atau vulgar"},
-        {
-            "en": "Replace the vulgar words with neutral ones.",
-            "id": "Ganti kata-kata kasar atau vulgar dengan kata yang netral.",
-        },
-    ),
-    "sexual_explicit": LabelSpec(
-        "sexual",
-        Severity.MEDIUM,
-        0.6,
-        {"en": "sexually explicit", "id": "bermuatan seksual eksplisit"},
-        {
-            "en": "Remove the sexual content: it does not belong on an organisation's account.",
-            "id": "Hapus konten seksualnya: konten seperti ini tidak pantas di akun organisasi.",
-        },
-    ),
-}
-
-DEFAULT_MODELS: Mapping[str, str] = {"en": "original", DEFAULT_KEY: "multilingual"}
-
-_OPTIONS = {
-    "enabled", "models", "config_path", "thresholds", "high_at", "batch_size", "device",
-    "model_dir", "chunk_chars", "engine", "threads",
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ToxicitySettings:
-    """``[plugins.toxicity]``, validated."""
-
-    #: ``auto``: run when installed, else report the engine skipped; ``required``: a missing
-    #: model is an integrity finding (review); ``off``: the rule is not registered.
-    mode: str = "auto"
-    #: Language code (or ``default``) -> a model name in the store, or a checkpoint file path.
-    models: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
-    #: Hugging Face config/tokenizer folder for checkpoint paths: ``*`` or per language key.
-    config_paths: Mapping[str, str] = field(default_factory=dict)
-    #: Label -> threshold (``None``: label ignored).
-    thresholds: Mapping[str, float | None] = field(
-        default_factory=lambda: {k: v.threshold for k, v in LABELS.items()}
-    )
-    #: From this score on a finding is one severity level higher.
-    high_at: float = 0.9
-    #: Texts per forward pass; the engine hands over 64 posts at a time.
-    batch_size: int = 64
-    device: str = "auto"
-    model_dir: str | None = None
-    #: Longer texts are scored in overlapping windows of this many characters (models read
-    #: at most 512 tokens; without windows the end of a long post would go unread).
-    chunk_chars: int = 1500
-    #: ``auto`` | ``torch`` | ``onnx`` | ``onnx-int8`` (see the module docstring).
-    engine: str = "auto"
-    #: Intra-op threads of the onnx engines (``None``: the cores this process may use).
-    threads: int | None = None
-
-    @property
-    def required(self) -> bool:
-        return self.mode == "required"
-
-
-def _fail(key: str, problem: str) -> ConfigError:
-    return ConfigError(f"plugins.{PLUGIN}.{key}: {problem}")
-
-
-def _number(value: Any, key: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise _fail(key, f"must be a number from {low:g} to {high:g}, not {value!r}")
-    return float(value)
-
-
-def _positive_int(value: Any, key: str, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
-        raise _fail(key, f"must be a whole number from 1 to {high}, not {value!r}")
-    return value
-
-
-def _mode(value: Any) -> str:
-    if value == "auto":
-        return "auto"
-    if value is True or value in ("true", "required", "yes", "on"):
-        return "required"
-    if value is False or value in ("false", "off", "no"):
-        return "off"
-    raise _fail("enabled", f'must be "auto", true or false, not {value!r}')
-
-
-def _str_table(value: Any, key: str) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        raise _fail(key, 'must be a table, e.g. {en = "original", id = "multilingual"}')
-    out: dict[str, str] = {}
-    for k, v in value.items():
-        if not isinstance(v, str) or not v.strip():
-            raise _fail(f"{key}.{k}", "must be a model name or a checkpoint file path")
-        name = str(k).lower()
-        out[DEFAULT_KEY if name == "*" else name] = v.strip()
-    return out
-
-
-def parse_settings(options: Mapping[str, Any]) -> ToxicitySettings:
-    """Validate ``[plugins.toxicity]``; a bad value raises ``ConfigError`` naming the key."""
-    unknown = sorted(set(options) - _OPTIONS)
-    if unknown:
-        raise _fail(unknown[0], f"unknown setting (known: {', '.join(sorted(_OPTIONS))})")
-    defaults = ToxicitySettings()
-    models = dict(DEFAULT_MODELS)
-    if "models" in options:
-        models.update(_str_table(options["models"], "models"))
-    config_paths: dict[str, str] = {}
-    raw_cfg = options.get("config_path")
-    if isinstance(raw_cfg, str):
-        config_paths[DEFAULT_KEY] = raw_cfg
-    elif raw_cfg is not None:
-        config_paths = _str_table(raw_cfg, "config_path")
-    thresholds = dict(defaults.thresholds)
-    raw_thr = options.get("thresholds", {})
-    if not isinstance(raw_thr, Mapping):
-        raise _fail("thresholds", "must be a table, e.g. {insult = 0.8, threat = 0.5}")
-    for label, value in raw_thr.items():
-        name = modelstore.LABEL_ALIASES.get(str(label), str(label))
-        if name not in LABELS:
-            raise _fail(f"thresholds.{label}", f"unknown label (known: {', '.join(LABELS)})")
-        thresholds[name] = (
-            None if value is False else _number(value, f"thresholds.{label}", 0.01, 1.0)
-        )
-    device = options.get("device", defaults.device)
-    if not isinstance(device, str) or not (
-        device in ("auto", "cpu", "cuda", "mps") or device.startswith("cuda:")
-    ):
-        raise _fail("device", f'must be "auto", "cpu", "cuda" or "cuda:N", not {device!r}')
-    model_dir = options.get("model_dir")
-    if model_dir is not None and (not isinstance(model_dir, str) or not model_dir):
-        raise _fail("model_dir", "must be a folder path")
-    engine = options.get("engine", defaults.engine)
-    if engine not in ENGINES:
-        raise _fail("engine", f"must be one of {', '.join(map(repr, ENGINES))}, not {engine!r}")
-    threads = options.get("threads")
-    if threads is not None:
-        threads = _positive_int(threads, "threads", 1024)
-    return ToxicitySettings(
-        mode=_mode(options.get("enabled", "auto")),
-        models=models,
-        config_paths=config_paths,
-        thresholds=thresholds,
-        high_at=_number(options.get("high_at", defaults.high_at), "high_at", 0.01, 1.0),
-        batch_size=_positive_int(
-            options.get("batch_size", defaults.batch_size), "batch_size", 4096
-        ),
-        device=device,
-        model_dir=model_dir,
-        chunk_chars=_positive_int(
-            options.get("chunk_chars", defaults.chunk_chars), "chunk_chars", 100_000
-        ),
-        engine=engine,
-        threads=threads,
-    )
 
 
 @dataclass(frozen=True)
@@ -321,48 +75,19 @@ def _looks_like_path(ref: str) -> bool:
     return "/" in ref or "\\" in ref or ref.startswith("~") or ref.endswith((".ckpt", ".pt"))
 
 
-def windows(text: str, size: int) -> list[tuple[int, int]]:
-    """Overlapping ``(start, end)`` windows of at most ``size`` characters covering ``text``.
-
-    Windows end at a space where one is near and overlap by a tenth of ``size``, so a phrase
-    up to that long that one window cuts off is read whole by the next.
-    """
-    n = len(text)
-    if n <= size:
-        return [(0, n)]
-    overlap = max(1, size // 10)
-    out: list[tuple[int, int]] = []
-    start = 0
-    while True:
-        end = min(n, start + size)
-        if end < n:
-            cut = text.rfind(" ", start + size // 2, end)
-            end = cut if cut > start else end
-        out.append((start, end))
-        if end >= n:
-            return out
-        start = max(end - overlap, start + 1)
-
-
-def _severity(base: Severity, score: float, high_at: float) -> Severity:
-    if score >= high_at:
-        return Severity(min(int(base) + 1, int(Severity.CRITICAL)))
-    return base
-
-
 @dataclass(eq=False)
 class ToxicityRule(Rule):
     """Scores posts with detoxify, in batches; see the module docstring."""
 
     settings: ToxicitySettings = field(default_factory=ToxicitySettings)
-    #: Where installed models live (see :func:`smguard.toxicity.store.model_root`).
-    root: Path = field(default_factory=lambda: modelstore.model_root())
+    #: Where installed models live (see :func:`smguard.toxicity.paths.model_root`).
+    root: Path = field(default_factory=lambda: model_root())
     batch: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self._lock = threading.Lock()
-        self._models: dict[_Target, modelstore.DetoxifyModel] = {}
+        self._models: dict[_Target, loading.DetoxifyModel] = {}
         self._device: str | None = None
 
     @classmethod
@@ -392,7 +117,7 @@ class ToxicityRule(Rule):
                 "sarkasme, kutipan, atau kata yang dipakai ulang, sehingga sebagian besar "
                 "temuannya diperiksa oleh orang.",
             },
-            suggestion=_CALM,
+            suggestion=CALM,
             false_positives=(
                 "quoting abuse in order to condemn it",
                 "sarcasm and friendly banter",
@@ -400,14 +125,14 @@ class ToxicityRule(Rule):
             ),
             source="smguard.plugins.toxicity",
             settings=settings,
-            root=Path(root) if root is not None else modelstore.model_root(settings.model_dir),
+            root=Path(root) if root is not None else model_root(settings.model_dir),
             required=settings.required,
         )
 
     # ------------------------------------------------------------------ model choice
 
     @property
-    def loaded(self) -> Mapping[str, modelstore.DetoxifyModel]:
+    def loaded(self) -> Mapping[str, loading.DetoxifyModel]:
         """The models loaded so far, by reference (name or path)."""
         return {t.ref: m for t, m in self._models.items()}
 
@@ -461,7 +186,7 @@ class ToxicityRule(Rule):
         if _looks_like_path(ref):
             folder = Path(ref).expanduser()
             candidates = [folder, folder / onnxengine.ONNX_FOLDER]
-        elif modelstore.valid_name(ref):
+        elif valid_name(ref):
             candidates = [self.root / ref / onnxengine.ONNX_FOLDER]
         else:
             return None
@@ -493,7 +218,7 @@ class ToxicityRule(Rule):
                 fix=f"smguard models export {ref}" + (" --int8" if chosen == "onnx-int8" else ""),
             )
         if not _looks_like_path(ref) and info.checkpoint_sha256:
-            installed = modelstore.get_model(self.root, ref)
+            installed = get_model(self.root, ref)
             if (
                 installed is not None
                 and installed.ok
@@ -519,11 +244,11 @@ class ToxicityRule(Rule):
                 )
             cfg = self._config_path_for(ref, lang_key)
             return _Target(ref, checkpoint, cfg, trusted=False)
-        installed = modelstore.get_model(self.root, ref)
+        installed = get_model(self.root, ref)
         if installed is None:
             fix = (
                 f"smguard models pull {ref}"
-                if ref in modelstore.KNOWN_MODELS
+                if ref in KNOWN_MODELS
                 else f"smguard models import PATH --name {ref}"
             )
             raise ModelUnavailable(
@@ -542,7 +267,7 @@ class ToxicityRule(Rule):
                 f"the '{ref}' toxicity model in {installed.folder} is incomplete: "
                 f"{installed.problem}",
                 fix=f"smguard models pull {ref}"
-                if ref in modelstore.KNOWN_MODELS
+                if ref in KNOWN_MODELS
                 else f"smguard models import PATH --name {ref}",
             )
         return _Target(ref, installed.checkpoint, installed.config_dir, installed.trusted)
@@ -554,7 +279,7 @@ class ToxicityRule(Rule):
                 return Path(paths[key]).expanduser()
         return None
 
-    def _model(self, target: _Target) -> modelstore.DetoxifyModel:
+    def _model(self, target: _Target) -> loading.DetoxifyModel:
         model = self._models.get(target)
         if model is not None:
             return model
@@ -567,7 +292,7 @@ class ToxicityRule(Rule):
                     )
                 else:
                     assert target.checkpoint is not None
-                    model = modelstore.load_detoxify(
+                    model = loading.load_detoxify(
                         target.checkpoint,
                         target.config_dir,
                         device=self._resolve_device(),
@@ -619,9 +344,9 @@ class ToxicityRule(Rule):
             for offset in range(0, len(pieces), size):
                 chunk = pieces[offset : offset + size]
                 texts = [items[i][0].text[s:e] for i, s, e in chunk]
-                scores = _as_lists(model.predict(texts), len(texts))
+                scores = as_lists(model.predict(texts), len(texts))
                 for label, values in scores.items():
-                    name = modelstore.LABEL_ALIASES.get(label, label)
+                    name = LABEL_ALIASES.get(label, label)
                     if name not in LABELS:
                         continue  # detoxify's identity columns (male, muslim, ...) say nothing bad
                     for (i, s, e), value in zip(chunk, values, strict=True):
@@ -714,7 +439,7 @@ class ToxicityRule(Rule):
             out.append(
                 self.finding(
                     category=spec.category,
-                    severity=_severity(spec.severity, score, self.settings.high_at),
+                    severity=severity(spec.severity, score, self.settings.high_at),
                     score=score,
                     span=None if span == (0, whole) else span,
                     evidence=f"{name} {score:.2f} (model {ref})",
@@ -738,22 +463,3 @@ def _detoxify_installed() -> bool:
         return importlib.util.find_spec("detoxify") is not None
     except (ImportError, ValueError):
         return False
-
-
-def _as_lists(scores: Mapping[str, Any], n: int) -> dict[str, list[float]]:
-    """Detoxify returns a bare float per label for a single text; make every value a list."""
-    out: dict[str, list[float]] = {}
-    for label, values in scores.items():
-        as_list = [float(values)] if isinstance(values, int | float) else [float(v) for v in values]
-        if len(as_list) != n:
-            raise RuntimeError(f"the model returned {len(as_list)} scores for {n} texts")
-        out[label] = as_list
-    return out
-
-
-@hookimpl
-def register_rules(register: Callable[[Rule], None], config: Config) -> None:
-    settings = parse_settings(config.plugin(PLUGIN))
-    if settings.mode == "off":
-        return
-    register(ToxicityRule.create(settings))
