@@ -144,7 +144,7 @@ class Config:
     incidents: Mapping[str, Any] = field(default_factory=dict)
     alerts: Mapping[str, Any] = field(default_factory=dict)
     clarify: Mapping[str, Any] = field(default_factory=dict)
-    #: ``[detectors]``: account-watch detector tuning, validated by ``smguard.watch.detect``.
+    #: ``[detectors]``: account-watch detector tuning, validated by ``smguard.watch.detectorset``.
     detectors: Mapping[str, Any] = field(default_factory=dict)
     #: ``[organisation]``, ``[security]``, ``[approvals]``; ``[admins.NAME]``.
     security: SecuritySettings = field(default_factory=SecuritySettings)
