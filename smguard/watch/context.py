@@ -33,6 +33,7 @@ __all__ = [
     "LedgerMatch",
     "event_order",
     "guard_for",
+    "once_per_store",
 ]
 
 T = TypeVar("T")
@@ -42,6 +43,7 @@ HistoryFetch = Callable[[str, Sequence[str], datetime, datetime], Sequence[Activ
 
 
 def event_order(event: ActivityEvent) -> tuple[datetime, str]:
+    """How events are ordered: by time, then id (two events at the same second keep an order)."""
     return (event.at, event.id)
 
 
@@ -338,15 +340,25 @@ class DetectContext:
         return [c for c in issued if since <= c.at <= until]
 
 
+def once_per_store(
+    cache: weakref.WeakKeyDictionary[Store, T], store: Store, build: Callable[[], T]
+) -> T:
+    """``cache[store]``, built the first time it is asked for (and forgotten with the store)."""
+    found = cache.get(store)
+    if found is None:
+        found = cache[store] = build()
+    return found
+
+
 _GUARDS: weakref.WeakKeyDictionary[Store, Guard] = weakref.WeakKeyDictionary()
 
 
 def guard_for(store: Store) -> Guard:
     """The guard every live post runs through, built once per store (process)."""
-    found = _GUARDS.get(store)
-    if found is None:
+
+    def build() -> Guard:
         from smguard.guard.engine import Guard
 
-        found = Guard(store.config, store.pm)
-        _GUARDS[store] = found
-    return found
+        return Guard(store.config, store.pm)
+
+    return once_per_store(_GUARDS, store, build)

@@ -62,8 +62,8 @@ CLARIFY_KINDS = frozenset({"unauthorized_post", "unsafe_post_published"})
 def incident_evidence(
     lead: Detection, found: Sequence[Detection], event: ActivityEvent, ctx: DetectContext
 ) -> dict[str, Any]:
-    """The evidence of the incident that ``found`` (one event's detections, led by ``lead``)
-    open or sight."""
+    """The evidence of the incident that one event's detections (``found``, led by ``lead``)
+    open or add a sighting to."""
     # What the person on duty reads first: what happened, then what to do, then the details.
     evidence: dict[str, Any] = {"summary": dict(lead.message)}
     if lead.incident == "unauthorized_post":

@@ -22,17 +22,23 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select, update
 
 from smguard.records.tables import DetectionRecord, utcnow
 from smguard.records.upsert import insert_for
 from smguard.types import ActivityEvent, localized
-from smguard.watch.context import DetectContext, History, HistoryFetch, event_order
+from smguard.watch.context import (
+    DetectContext,
+    History,
+    HistoryFetch,
+    event_order,
+    once_per_store,
+)
 from smguard.watch.detectors import Detection, Detector, fill
 from smguard.watch.detectorset import DetectorSet, load_detectors
 from smguard.watch.events import left_behind, mark_processed, recent_events
@@ -102,11 +108,7 @@ _SETS: weakref.WeakKeyDictionary[Store, DetectorSet] = weakref.WeakKeyDictionary
 
 def detectors_for(store: Store) -> DetectorSet:
     """The store's detectors, loaded once per store (process)."""
-    found = _SETS.get(store)
-    if found is None:
-        found = load_detectors(store.config, store.pm)
-        _SETS[store] = found
-    return found
+    return once_per_store(_SETS, store, lambda: load_detectors(store.config, store.pm))
 
 
 def process_events(
@@ -234,16 +236,7 @@ def _record(
         # The incident's number is known only now: add the clarification commands.
         row.evidence = with_clarification(row.evidence, row.id)
     _link(session, inserted, row.id)
-    return DetectionResult(
-        incident_id=row.id,
-        created=created,
-        kind=row.kind,
-        severity=row.severity,
-        detector=lead.detector,
-        detectors=tuple(sorted({d.detector for d in found})),
-        event_id=event.id,
-        account=event.account,
-    )
+    return _result(row, created, event, lead.detector, [d.detector for d in found])
 
 
 def _claim(session: Session, found: Sequence[Detection], event: ActivityEvent) -> list[int]:
@@ -301,13 +294,30 @@ def _detector_failed(
         account=event.account,
         category="integrity",
     )
+    return _result(incident, created, event, detector.id, [detector.id])
+
+
+class _Opened(Protocol):
+    """An incident as opened or sighted: its table row, or the incident as records return it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+
+
+def _result(
+    incident: _Opened, created: bool, event: ActivityEvent, lead: str, detectors: Iterable[str]
+) -> DetectionResult:
     return DetectionResult(
         incident_id=incident.id,
         created=created,
         kind=incident.kind,
         severity=incident.severity,
-        detector=detector.id,
-        detectors=(detector.id,),
+        detector=lead,
+        detectors=tuple(sorted(set(detectors))),
         event_id=event.id,
         account=event.account,
     )

@@ -108,6 +108,8 @@ def texts(
 
 @dataclass(frozen=True)
 class FirstSeen:
+    """``first_seen``: a value of ``field`` not seen ``within`` (after ``min_history`` events)."""
+
     field: str
     min_history: int
     within: timedelta
@@ -115,6 +117,8 @@ class FirstSeen:
 
 @dataclass(frozen=True)
 class Correlation:
+    """``correlation``: the ``count``-th matching event ``within`` a window, per ``group_by``."""
+
     count: int
     within: timedelta
     group_by: tuple[str, ...] = ("account",)
@@ -122,6 +126,8 @@ class Correlation:
 
 @dataclass
 class Spec:
+    """A detector's logic: its match, first_seen or correlation, and the dedupe fields."""
+
     match: Test
     first_seen: FirstSeen | None
     correlation: Correlation | None
@@ -129,6 +135,7 @@ class Spec:
 
 
 def parse_first_seen(raw: Any, where: str, options: dict[str, Any]) -> FirstSeen | None:
+    """``first_seen`` (None when absent); its tunable settings go into ``options``."""
     if raw is None:
         return None
     at = f"{where}: first_seen"
@@ -151,6 +158,7 @@ def parse_first_seen(raw: Any, where: str, options: dict[str, Any]) -> FirstSeen
 
 
 def parse_correlation(raw: Any, where: str, options: dict[str, Any]) -> Correlation | None:
+    """``correlation`` (None when absent); its tunable settings go into ``options``."""
     if raw is None:
         return None
     at = f"{where}: correlation"

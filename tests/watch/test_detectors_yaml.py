@@ -141,36 +141,25 @@ def test_a_malformed_detector_names_its_file_id_and_problem(
 
 # -- the rule packs' words, and the old ones for one more release -----------------------------
 
-#: GOOD in the words of the rule packs (``severity``, ``why``, ``false_positives``).
 RENAMED = {"level": "severity", "description": "why", "falsepositives": "false_positives"}
+#: GOOD in the words of the rule packs (``severity``, ``why``, ``false_positives``).
 CURRENT: dict[str, Any] = {RENAMED.get(k, k): v for k, v in GOOD.items()}
 
 
-def test_a_detector_in_the_rule_packs_words_loads_without_a_warning(
+def test_the_rule_packs_words_load_quietly_and_the_old_ones_with_one_warning_line(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = _write(tmp_path, CURRENT)
     with caplog.at_level(logging.WARNING):
-        [detector] = load_file(path)
-    assert caplog.records == []
-    assert detector.level.label == "high"
-    assert detector.description["en"] == "A login outside our range."
-    assert detector.falsepositives == ("admins working from home",)
-    assert [run_example(detector, e).passed for e in detector.examples] == [True, True]
-
-
-def test_a_bad_severity_is_named_as_the_file_writes_it(tmp_path: Path) -> None:
-    path = _write(tmp_path, {**CURRENT, "severity": "urgent"})
-    with pytest.raises(DetectorFileError, match=r"ORG-DET-001: severity: 'urgent' is not a"):
-        load_file(path)
-
-
-def test_the_old_words_still_load_with_one_warning_line(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    path = _write(tmp_path, GOOD)
-    with caplog.at_level(logging.WARNING):
+        [current] = load_file(_write(tmp_path, CURRENT))
+        assert caplog.records == []
+        path = _write(tmp_path, GOOD)
         [old] = load_file(path)
+    assert current.level.label == "high"
+    assert current.description["en"] == "A login outside our range."
+    assert current.falsepositives == ("admins working from home",)
+    assert [run_example(current, e).passed for e in current.examples] == [True, True]
+    for name in ("id", "level", "description", "message", "falsepositives", "kinds", "examples"):
+        assert getattr(old, name) == getattr(current, name), name
     [warning] = caplog.records
     message = warning.getMessage()
     assert "\n" not in message
@@ -178,9 +167,12 @@ def test_the_old_words_still_load_with_one_warning_line(
     assert message.endswith("(deprecated: the old names are read until the next release)")
     for was, new in RENAMED.items():
         assert f"'{new}' instead of '{was}'" in message
-    [current] = load_file(_write(tmp_path, CURRENT))
-    for name in ("id", "level", "description", "message", "falsepositives", "kinds", "examples"):
-        assert getattr(old, name) == getattr(current, name), name
+
+
+def test_a_bad_severity_is_named_as_the_file_writes_it(tmp_path: Path) -> None:
+    path = _write(tmp_path, {**CURRENT, "severity": "urgent"})
+    with pytest.raises(DetectorFileError, match=r"ORG-DET-001: severity: 'urgent' is not a"):
+        load_file(path)
 
 
 def test_the_shipped_detectors_use_the_rule_packs_words(caplog: pytest.LogCaptureFixture) -> None:
