@@ -6,7 +6,7 @@
 
 Figures:
 
-* **ingest, X archive**: ``smguard ingest`` (``smguard.watch.activity.ingest``) of a generated
+* **ingest, X archive**: ``smguard ingest`` (``smguard.watch.ingest.ingest``) of a generated
   archive folder — ``data/tweets.js`` + ``data/tweets-part1.js`` (90% of the events,
   ~140-character tweets, a third with an expanded ``t.co`` link) and ``data/ip-audit.js`` (10%,
   logins): events per second and the process's peak resident memory, each run in a process of its
@@ -173,7 +173,8 @@ def child(case: str, path: str, db_url: str, account: str | None) -> dict[str, A
     from smguard.config import Config
     from smguard.records.db import Database
     from smguard.records.store import Store
-    from smguard.watch.activity import ExportSource, export_connectors, ingest
+    from smguard.watch.connectors import ExportSource, export_connectors
+    from smguard.watch.ingest import ingest
 
     config = Config.from_dict({"accounts": {"kem_x": {"platform": "x"}}})
     store = Store(config, Database(db_url))

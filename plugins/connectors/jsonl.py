@@ -24,7 +24,7 @@ from typing import Any
 
 from smguard.errors import InputError
 from smguard.types import EVENT_KINDS, ActivityEvent
-from smguard.watch.activity import ExportError, ExportSource, stable_id
+from smguard.watch.connectors import ExportError, ExportSource, stable_id
 
 __all__ = ["FIELDS", "JsonlConnector", "parse_line"]
 

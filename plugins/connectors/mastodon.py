@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from smguard.types import ActivityEvent
-from smguard.watch.activity import ConnectorError, PollJob, PollPage, WatchStopped
+from smguard.watch.connectors import ConnectorError, PollJob, PollPage, WatchStopped
 
 from ._common import iso_time, text_or_none
 

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from smguard.types import ActivityEvent
-from smguard.watch.activity import ExportError, ExportSource, load_json, stable_id
+from smguard.watch.connectors import ExportError, ExportSource, load_json, stable_id
 
 from ._common import epoch, fix_mojibake, iso_time, text_or_none
 

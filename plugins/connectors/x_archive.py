@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from smguard.types import ActivityEvent
-from smguard.watch.activity import ExportError, ExportSource, load_json, stable_id
+from smguard.watch.connectors import ExportError, ExportSource, load_json, stable_id
 
 from ._common import iso_time, obj, text_or_none
 

@@ -7,7 +7,8 @@ from datetime import time, timedelta
 from typing import Any, ClassVar
 
 from smguard.types import ActivityEvent, Severity
-from smguard.watch.detect import DetectContext, Detection, Detector, format_duration, haversine_km
+from smguard.watch.context import DetectContext
+from smguard.watch.detectors import Detection, Detector, format_duration, haversine_km
 
 __all__ = ["ImpossibleTravel", "LoginWithoutVaultCode", "OffHours"]
 

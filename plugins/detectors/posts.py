@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from smguard.types import ActivityEvent, Severity
-from smguard.watch.detect import DetectContext, Detection, Detector
+from smguard.watch.context import DetectContext
+from smguard.watch.detectors import Detection, Detector
 
 if TYPE_CHECKING:
     from smguard.types import Verdict

@@ -14,7 +14,8 @@ from smguard.cli.main import Problem, State
 from smguard.types import localized
 
 if TYPE_CHECKING:
-    from smguard.watch.detect import Detector, DetectorSet
+    from smguard.watch.detectors import Detector
+    from smguard.watch.detectorset import DetectorSet
 
 _HEAD = {
     "what": {"en": "What it catches", "id": "Apa yang dideteksi"},
@@ -64,7 +65,7 @@ def _say(texts: dict[str, str], state: State, **fields: Any) -> str:
 
 
 def _load(state: State) -> DetectorSet:
-    from smguard.watch.detect import load_detectors
+    from smguard.watch.detectorset import load_detectors
 
     return load_detectors(state.config)
 
@@ -96,7 +97,7 @@ def _row(d: Detector, enabled: bool) -> dict[str, Any]:
 
 
 def _value(value: Any) -> Any:
-    from smguard.watch.detect import format_duration
+    from smguard.watch.detectors import format_duration
 
     if isinstance(value, timedelta):
         return format_duration(value)
@@ -195,17 +196,17 @@ def test(state: State, paths: tuple[Path, ...]) -> None:
 
     Exit code 0 when every example behaves, 1 when one does not, 3 when a file is broken.
     """
-    from smguard.watch.detect import yaml_engine
+    from smguard.watch.yamldetector import YamlDetector, load_paths
+    from smguard.watch.yamlexamples import run_example
 
-    engine = yaml_engine()
     chosen: list[Any]
     if paths:
-        chosen = list(engine.load_paths(p.resolve() for p in paths))
+        chosen = list(load_paths(p.resolve() for p in paths))
     else:
-        chosen = [d for d in _load(state).all if isinstance(d, engine.YamlDetector)]
+        chosen = [d for d in _load(state).all if isinstance(d, YamlDetector)]
     total = failed = 0
     for d in chosen:
-        results = [engine.run_example(d, e, state.config) for e in d.examples]
+        results = [run_example(d, e, state.config) for e in d.examples]
         bad = [r for r in results if not r.passed]
         total += len(results)
         failed += len(bad)

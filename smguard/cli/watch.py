@@ -27,7 +27,7 @@ from smguard.cli.main import Problem, State
 
 if TYPE_CHECKING:
     from smguard.records.store import Store
-    from smguard.watch.activity import PollReport
+    from smguard.watch.poll import PollReport
 
 _T: dict[str, dict[str, str]] = {
     "read": {
@@ -165,7 +165,7 @@ def ingest(state: State, path: Path, account: str | None, fmt: str, actor: str |
     The whole export is read first: a damaged or truncated file is reported with its name and
     position, and then nothing is stored. Events already stored are counted, not stored again.
     """
-    from smguard.watch.activity import ingest as run_ingest
+    from smguard.watch.ingest import ingest as run_ingest
 
     if account is not None:
         _check_name(state, account)
@@ -278,7 +278,8 @@ def watch(
     import httpx
 
     from smguard._version import __version__
-    from smguard.watch.activity import poll_account, polling_connectors, watched_accounts
+    from smguard.watch.connectors import polling_connectors
+    from smguard.watch.poll import poll_account, watched_accounts
 
     store = open_store(state)
     pairs = watched_accounts(store, polling_connectors(store.pm))

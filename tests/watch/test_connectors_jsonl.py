@@ -10,7 +10,7 @@ from smguard.plugins.connectors.jsonl import JsonlConnector, parse_line
 
 from smguard.errors import InputError
 from smguard.types import ActivityEvent
-from smguard.watch.activity import ExportError, ExportSource
+from smguard.watch.connectors import ExportError, ExportSource
 
 EXPORTS = Path(__file__).parents[1] / "data" / "exports"
 

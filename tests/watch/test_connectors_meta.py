@@ -15,7 +15,7 @@ from smguard.plugins.connectors.meta import (
 )
 
 from smguard.types import ActivityEvent
-from smguard.watch.activity import ExportError, ExportSource
+from smguard.watch.connectors import ExportError, ExportSource
 
 EXPORTS = Path(__file__).parents[1] / "data" / "exports"
 LOGIN_DIR = "security_and_login_information/login_and_account_creation"

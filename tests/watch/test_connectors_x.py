@@ -12,7 +12,7 @@ from smguard.plugins.connectors.x_archive import XArchiveConnector
 
 from smguard.records.checks import fingerprint
 from smguard.types import ActivityEvent
-from smguard.watch.activity import ExportError, ExportSource
+from smguard.watch.connectors import ExportError, ExportSource
 
 EXPORTS = Path(__file__).parents[1] / "data" / "exports"
 

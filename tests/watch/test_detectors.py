@@ -20,8 +20,8 @@ from smguard.records.db import Database
 from smguard.records.incidents import Incident, get, list_incidents
 from smguard.records.store import Store
 from smguard.types import ActivityEvent
-from smguard.watch.activity import store_events
-from smguard.watch.detect import DetectionResult, process_events
+from smguard.watch.events import store_events
+from smguard.watch.pipeline import DetectionResult, process_events
 
 ACCOUNT = "kemcontoh"
 #: Monday 1 June 2026, 03:00 UTC = 10:00 WIB = 11:00 WITA.
@@ -532,7 +532,7 @@ def test_a_crashing_detector_is_an_engine_failure_and_the_others_still_run(
 ) -> None:
     from smguard import hookimpl
     from smguard.manager import get_plugin_manager
-    from smguard.watch.detect import Detector
+    from smguard.watch.detectors import Detector
 
     class Broken(Detector):
         id = "TEST-DET-999"
@@ -599,7 +599,7 @@ def test_bad_detector_settings_are_one_line_errors_naming_the_key(
     table: dict[str, Any], message: str
 ) -> None:
     from smguard.errors import ConfigError
-    from smguard.watch.detect import load_detectors
+    from smguard.watch.detectorset import load_detectors
 
     with pytest.raises(ConfigError) as caught:
         load_detectors(Config.from_dict({"detectors": table}))
@@ -640,7 +640,7 @@ def test_an_image_only_post_is_matched_by_its_url_not_its_empty_text(
 def test_history_is_read_once_per_account_and_kind_for_a_whole_batch(
     store: Store, guard: Guard
 ) -> None:
-    from smguard.watch.activity import recent_events
+    from smguard.watch.events import recent_events
 
     calls: list[tuple[str, tuple[str, ...]]] = []
 

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import json
+import logging
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
-from smguard.plugins.detectors.yamlrules import (
-    DetectorFileError,
-    Example,
-    YamlDetector,
-    builtin_yaml,
-    device_family,
-    ip_range,
-    load_file,
-    run_example,
-)
+from smguard.plugins.detectors import builtin_yaml
 
 from smguard.cli.main import cli
 from smguard.config import Config
 from smguard.errors import ConfigError, PluginError
-from smguard.watch.detect import Detector, load_detectors
+from smguard.watch.detectors import Detector
+from smguard.watch.detectorset import load_detectors
+from smguard.watch.yamldetector import YamlDetector, load_file, load_paths
+from smguard.watch.yamlexamples import Example, run_example
+from smguard.watch.yamlmatch import DetectorFileError, device_family, ip_range
 
 SHIPPED = builtin_yaml()
 EXAMPLES = [(d, e) for d in SHIPPED for e in d.examples]
@@ -125,7 +124,8 @@ def test_an_organisations_own_detector_loads_through_detectors_paths(tmp_path: P
         ({"first_seen": {"field": "colour"}}, "first_seen: unknown field 'colour'"),
         ({"examples": [{"event": {"kind": "login", "at": "yesterday"}}]}, "is not a time"),
         ({"examples": [{"event": {"kind": "login", "colour": 1}}]}, "unknown key(s) colour"),
-        ({"severity": "high"}, "unknown key(s) severity"),
+        ({"colour": "red"}, "unknown key(s) colour"),
+        ({"severity": "high"}, "'level' and 'severity' are the same setting; keep 'severity'"),
     ],
 )
 def test_a_malformed_detector_names_its_file_id_and_problem(
@@ -137,6 +137,68 @@ def test_a_malformed_detector_names_its_file_id_and_problem(
     message = str(caught.value)
     assert str(path) in message and problem in message and "\n" not in message
     assert isinstance(caught.value, ConfigError)
+
+
+# -- the rule packs' words, and the old ones for one more release -----------------------------
+
+RENAMED = {"level": "severity", "description": "why", "falsepositives": "false_positives"}
+#: GOOD in the words of the rule packs (``severity``, ``why``, ``false_positives``).
+CURRENT: dict[str, Any] = {RENAMED.get(k, k): v for k, v in GOOD.items()}
+
+
+def test_the_rule_packs_words_load_quietly_and_the_old_ones_with_one_warning_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        [current] = load_file(_write(tmp_path, CURRENT))
+        assert caplog.records == []
+        path = _write(tmp_path, GOOD)
+        [old] = load_file(path)
+    assert current.level.label == "high"
+    assert current.description["en"] == "A login outside our range."
+    assert current.falsepositives == ("admins working from home",)
+    assert [run_example(current, e).passed for e in current.examples] == [True, True]
+    for name in ("id", "level", "description", "message", "falsepositives", "kinds", "examples"):
+        assert getattr(old, name) == getattr(current, name), name
+    [warning] = caplog.records
+    message = warning.getMessage()
+    assert "\n" not in message
+    assert message.startswith(f"{path}: ORG-DET-001: ")
+    assert message.endswith("(deprecated: the old names are read until the next release)")
+    for was, new in RENAMED.items():
+        assert f"'{new}' instead of '{was}'" in message
+
+
+def test_a_bad_severity_is_named_as_the_file_writes_it(tmp_path: Path) -> None:
+    path = _write(tmp_path, {**CURRENT, "severity": "urgent"})
+    with pytest.raises(DetectorFileError, match=r"ORG-DET-001: severity: 'urgent' is not a"):
+        load_file(path)
+
+
+def test_the_shipped_detectors_use_the_rule_packs_words(caplog: pytest.LogCaptureFixture) -> None:
+    folder = Path(__file__).resolve().parents[2] / "rules" / "detectors"
+    with caplog.at_level(logging.WARNING):
+        loaded = load_paths([folder])
+    assert caplog.records == [] and len(loaded) == len(SHIPPED)
+    for file in folder.glob("*.yaml"):
+        for spec in yaml.safe_load(file.read_text(encoding="utf-8"))["detectors"]:
+            assert {"severity", "why", "false_positives"} <= set(spec), spec["id"]
+
+
+def test_smguard_warns_about_the_old_words_on_one_line_of_stderr(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD)
+    result = subprocess.run(
+        [sys.executable, "-c", "from smguard.cli.main import main; main()",
+         "detectors", "test", str(path)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok   ORG-DET-001  2/2" in result.stdout
+    assert result.stderr.splitlines() == [
+        f"{path}: ORG-DET-001: write 'severity' instead of 'level', 'why' instead of "
+        "'description', 'false_positives' instead of 'falsepositives' (deprecated: the old names "
+        "are read until the next release)"
+    ]
 
 
 def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
@@ -163,7 +225,7 @@ def test_register_detectors_refuses_what_is_not_a_detector() -> None:
 
     pm = get_plugin_manager()
     pm.register(Plugin(), name="odd")
-    with pytest.raises(PluginError, match=r"which is not a smguard\.watch\.detect\.Detector"):
+    with pytest.raises(PluginError, match=r"which is not a smguard\.watch\.detectors\.Detector"):
         load_detectors(Config(), pm)
 
 
@@ -252,7 +314,8 @@ def test_the_docs_describe_every_detector_with_its_level() -> None:
 
 
 def test_the_docs_quote_the_containment_checklist() -> None:
-    from smguard.watch.detect import CONTAINMENT, fill
+    from smguard.watch.detectors import fill
+    from smguard.watch.evidence import CONTAINMENT
 
     doc = _flat(DOC.read_text(encoding="utf-8"))
     for steps in CONTAINMENT.values():

@@ -17,7 +17,7 @@ from smguard.cli.main import _add_commands, cli
 from smguard.records.db import Database
 from smguard.records.tables import ActivityEventRow, AuditEvent
 from smguard.types import ActivityEvent
-from smguard.watch import activity
+from smguard.watch import pipeline
 
 EXPORTS = Path(__file__).parents[1] / "data" / "exports"
 
@@ -33,7 +33,7 @@ class Detection:
 
 @dataclass
 class FakeDetectors:
-    """Stands in for smguard.watch.detect: records the events it gets, reports one incident."""
+    """Stands in for the detection pipeline: records the events it gets, reports one incident."""
 
     calls: list[list[str]] = field(default_factory=list)
 
@@ -81,7 +81,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> Run:
         encoding="utf-8",
     )
     fake = FakeDetectors()
-    monkeypatch.setattr(activity, "_detector", lambda: fake)
+    monkeypatch.setattr(pipeline, "_detector", lambda: fake)
     return Run(db_url, fake)
 
 

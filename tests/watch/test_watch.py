@@ -27,18 +27,11 @@ from smguard.records.db import Database
 from smguard.records.store import Store
 from smguard.records.tables import ActivityEventRow, AuditEvent, Incident, WatchCursor
 from smguard.types import ActivityEvent
-from smguard.watch import activity
-from smguard.watch.activity import (
-    LeaseLost,
-    claim_cursor,
-    get_cursor,
-    poll_account,
-    polling_connectors,
-    recent_events,
-    release_cursor,
-    set_cursor,
-    store_events,
-)
+from smguard.watch import pipeline
+from smguard.watch.connectors import polling_connectors
+from smguard.watch.cursors import LeaseLost, claim_cursor, get_cursor, release_cursor, set_cursor
+from smguard.watch.events import recent_events, store_events
+from smguard.watch.poll import PollReport, poll_account
 from tests.support.mastodon_server import MastodonServer, mastodon_html
 
 CLI = "from smguard.cli.main import main; main()"
@@ -59,7 +52,7 @@ def ev(n: int, kind: str = "login", account: str = "kem", **fields: Any) -> Acti
 
 @dataclass
 class FakeDetectors:
-    """Stands in for smguard.watch.detect: records which events it was handed."""
+    """Stands in for the detection pipeline: records which events it was handed."""
 
     calls: list[list[str]] = field(default_factory=list)
 
@@ -71,7 +64,7 @@ class FakeDetectors:
 @pytest.fixture
 def detectors(monkeypatch: pytest.MonkeyPatch) -> FakeDetectors:
     fake = FakeDetectors()
-    monkeypatch.setattr(activity, "_detector", lambda: fake)
+    monkeypatch.setattr(pipeline, "_detector", lambda: fake)
     return fake
 
 
@@ -200,7 +193,7 @@ def masto_config(server: MastodonServer, **watch: Any) -> dict[str, Any]:
     }
 
 
-def poll(store: Store, owner: str = "w1") -> activity.PollReport:
+def poll(store: Store, owner: str = "w1") -> PollReport:
     (connector,) = polling_connectors(store.pm).values()
     with httpx.Client(timeout=5) as client:
         return poll_account(

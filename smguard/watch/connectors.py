@@ -1,0 +1,263 @@
+"""Connectors: how smguard reads what happened on an account, and the registry of them.
+
+Connectors are registered through the ``register_connectors`` hook and come in two kinds:
+
+* an :class:`ExportConnector` reads a platform's export (an X archive, Meta's "Download your
+  information", a JSONL feed) from a folder, a zip or a single file (an :class:`ExportSource`):
+  ``smguard ingest``;
+* a :class:`PollingConnector` reads a live API page by page from a cursor (Mastodon):
+  ``smguard watch``.
+
+Both return :class:`~smguard.types.ActivityEvent` objects with *stable* ids (:func:`stable_id`
+for events whose platform gives them none). Connector-specific facts live in
+``ActivityEvent.raw``; the keys shared across connectors are documented in ``docs/watch.md``
+(``raw["link_expansions"]`` maps an X ``t.co`` link to where it goes — pass it to
+:func:`smguard.records.checks.fingerprint`; ``raw["cookie"]`` is a browser cookie id from a Meta
+export; ``raw["app"]`` describes a connected application).
+
+Imports only the kernel (errors, types), so that loading a connector stays cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from smguard.errors import InputError, PluginError, SmguardError
+from smguard.types import ActivityEvent
+
+if TYPE_CHECKING:
+    import httpx
+    import pluggy
+
+    from smguard.config import AccountSettings, WatchSettings
+
+__all__ = [
+    "ConnectorError",
+    "ExportConnector",
+    "ExportError",
+    "ExportSource",
+    "PollJob",
+    "PollPage",
+    "PollingConnector",
+    "WatchStopped",
+    "connectors",
+    "export_connectors",
+    "load_json",
+    "polling_connectors",
+    "stable_id",
+]
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+class ExportError(InputError):
+    """An export cannot be read: names the file and, where known, the line and column."""
+
+
+class ConnectorError(SmguardError):
+    """Polling one account failed (server down, token refused, account not found)."""
+
+
+class WatchStopped(SmguardError):
+    """The watch was asked to stop while a connector waited (between retries)."""
+
+
+# -- helpers for connectors --------------------------------------------------------------------
+
+
+def stable_id(*parts: object) -> str:
+    """A short, stable hash of ``parts`` for events whose platform gives them no id."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def load_json(text: str, where: str, *, start: int = 0) -> Any:
+    """``json.loads(text[start:])``; a damaged document raises :class:`ExportError` naming
+    ``where`` and the line and column in ``text`` (so a file with a prefix counts it too)."""
+    try:
+        return json.loads(text[start:] if start else text)
+    except json.JSONDecodeError as exc:
+        pos = start + exc.pos
+        line, col = _line_col(text, pos)
+        if not text[pos:].strip() or exc.msg.startswith("Unterminated string"):
+            why = "the file ends too early (truncated?)"
+        else:
+            why = f"{exc.msg.lower()} (damaged?)"
+        raise ExportError(f"{where}: not valid JSON at line {line}, column {col}: {why}") from None
+
+
+class ExportSource:
+    """An export as a set of files: a folder, a zip, or one file (``names`` are POSIX paths)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._zip: zipfile.ZipFile | None = None
+        if path.is_dir():
+            self.kind = "folder"
+            self.names = sorted(
+                p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()
+            )
+        elif zipfile.is_zipfile(path):
+            self.kind = "zip"
+            try:
+                self._zip = zipfile.ZipFile(path)
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise ExportError(f"{path}: not a readable zip file ({exc})") from None
+            self.names = sorted(i.filename for i in self._zip.infolist() if not i.is_dir())
+        elif path.is_file():
+            self.kind = "file"
+            self.names = [path.name]
+        elif path.exists():
+            raise ExportError(f"{path}: neither a file nor a folder")
+        else:
+            raise ExportError(f"{path}: no such file or folder")
+        if self.kind == "file" and path.suffix.lower() == ".zip":
+            raise ExportError(f"{path}: not a readable zip file (truncated download?)")
+
+    @classmethod
+    def open(cls, path: str | Path) -> ExportSource:
+        return cls(Path(path))
+
+    def where(self, name: str) -> str:
+        """How a member is named in messages: ``export.zip:data/tweets.js``, ``dir/data/x.js``."""
+        if self.kind == "zip":
+            return f"{self.path.name}:{name}"
+        if self.kind == "file":
+            return str(self.path)
+        return str(self.path / name)
+
+    def basename(self, name: str) -> str:
+        return PurePosixPath(name).name
+
+    def read_text(self, name: str) -> str:
+        try:
+            if self._zip is not None:
+                data = self._zip.read(name)
+            elif self.kind == "file":
+                data = self.path.read_bytes()
+            else:
+                data = (self.path / name).read_bytes()
+        except (zipfile.BadZipFile, EOFError) as exc:
+            raise ExportError(f"{self.where(name)}: damaged inside the zip ({exc})") from None
+        except OSError as exc:
+            raise ExportError(f"{self.where(name)}: cannot read: {exc.strerror or exc}") from None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ExportError(
+                f"{self.where(name)}: not UTF-8 text (byte {exc.start + 1}): "
+                "is this the right file?"
+            ) from None
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def __enter__(self) -> ExportSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# -- connectors --------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class ExportConnector(Protocol):
+    """Reads an export (``smguard ingest``); ``name`` is what ``--format`` selects."""
+
+    name: str
+    platform: str
+    description: str
+
+    def recognises(self, source: ExportSource) -> bool:
+        """Whether ``source`` looks like this connector's export (cheap: file names only)."""
+
+    def read(
+        self, source: ExportSource, account: str | None, platform: str | None
+    ) -> list[ActivityEvent]:
+        """Every event of the export; raise :class:`ExportError` on anything malformed.
+
+        ``account`` is ``--account`` (a JSONL feed may name accounts per line instead);
+        ``platform`` is the account's configured platform, if any.
+        """
+
+
+@dataclass
+class PollJob:
+    """What a polling connector gets for one account in one cycle."""
+
+    account: str
+    settings: AccountSettings
+    watch: WatchSettings
+    #: The connector's last saved cursor for this account (``None`` before the first poll).
+    cursor: Mapping[str, Any] | None
+    http: httpx.Client
+    #: Pause between retries; returns True when the watch is asked to stop meanwhile.
+    sleep: Callable[[float], bool]
+
+
+@dataclass(frozen=True)
+class PollPage:
+    """Events read since the cursor, and the cursor to save once they are stored."""
+
+    events: Sequence[ActivityEvent]
+    cursor: Mapping[str, Any]
+
+
+@runtime_checkable
+class PollingConnector(Protocol):
+    """Reads a live API for ``smguard watch``, resuming from a saved cursor."""
+
+    name: str
+    platform: str
+    description: str
+
+    def watches(self, settings: AccountSettings) -> bool:
+        """Whether the account's configuration asks this connector to poll it."""
+
+    def poll(self, job: PollJob) -> Iterator[PollPage]:
+        """Yield pages in order; each page's cursor is saved with its events before the next
+        page is requested. Raise :class:`ConnectorError` with a one-line reason on failure."""
+
+
+def connectors(pm: pluggy.PluginManager) -> dict[str, Any]:
+    """Every registered connector by name (a duplicate name is a plugin error)."""
+    found: dict[str, Any] = {}
+
+    def register(connector: Any) -> None:
+        name = getattr(connector, "name", None)
+        if not isinstance(name, str) or not name:
+            raise PluginError(f"connector {connector!r} has no name")
+        if not isinstance(connector, ExportConnector | PollingConnector):
+            raise PluginError(
+                f"connector {name!r} is neither an export connector (recognises, read) "
+                "nor a polling connector (watches, poll)"
+            )
+        if name in found:
+            raise PluginError(f"two connectors are named {name!r}")
+        found[name] = connector
+
+    pm.hook.register_connectors(register=register)
+    return found
+
+
+def export_connectors(pm: pluggy.PluginManager) -> dict[str, ExportConnector]:
+    return {n: c for n, c in connectors(pm).items() if isinstance(c, ExportConnector)}
+
+
+def polling_connectors(pm: pluggy.PluginManager) -> dict[str, PollingConnector]:
+    return {n: c for n, c in connectors(pm).items() if isinstance(c, PollingConnector)}
