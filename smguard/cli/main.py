@@ -73,7 +73,7 @@ _COMMANDS: dict[str, str] = {
     "alerts": "smguard.cli.alerts:alerts",
     "db": "smguard.cli.db:db",
     "accounts": "smguard.cli.accounts:accounts",
-    "admins": "smguard.cli.accounts:admins",
+    "admins": "smguard.cli.admins:admins",
     "2fa": "smguard.cli.twofa:twofa",
     "vault": "smguard.cli.vault:vault",
     "keys": "smguard.cli.security:keys",

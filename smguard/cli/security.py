@@ -1,8 +1,8 @@
 """Account security on the command line: shared helpers, ``approve``, ``audit 2fa``, ``keys``.
 
-The groups live in their own modules — ``accounts`` and ``admins`` (``smguard.cli.accounts``),
-``2fa`` (``smguard.cli.twofa``), ``vault`` (``smguard.cli.vault``) — and
-``smguard.cli.main`` loads them by name when used, and puts ``2fa`` onto the ``audit`` group.
+The groups live in their own modules — ``accounts`` (``smguard.cli.accounts``), ``admins``
+(``smguard.cli.admins``), ``2fa`` (``smguard.cli.twofa``), ``vault`` (``smguard.cli.vault``) —
+and ``smguard.cli.main`` loads them by name when used, and puts ``2fa`` onto the ``audit`` group.
 Every command first syncs ``smguard.toml``'s inventory into the database.
 
 Exit codes: 0 done; 3 refused or bad input (one line saying why, in the user's language) —
@@ -72,7 +72,7 @@ def _translated(ctx: click.Context, call: Callable[[], Any]) -> Any:
 def security_store(state: State) -> Store:
     """The store, with ``smguard.toml``'s inventory synced into it (once per invocation)."""
     from smguard.cli.common import open_store
-    from smguard.security.inventory import sync_inventory
+    from smguard.security.sync import sync_inventory
 
     store = open_store(state)
     root = click.get_current_context().find_root()

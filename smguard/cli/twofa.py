@@ -128,8 +128,8 @@ def enroll(
     An admin who already has 2FA needs --code (their current code) or --reset-by OWNER
     --reset-code CODE (another admin with the owner role, for a lost phone).
     """
-    from smguard.security.totp import activate
-    from smguard.security.totp import enroll as do_enroll
+    from smguard.security.enrolment import activate
+    from smguard.security.enrolment import enroll as do_enroll
 
     if png is not None and png.exists():
         raise Problem(say(state, _T["png_exists"], file=png))
@@ -166,7 +166,7 @@ def _show_backup_codes(state: State, admin: str, codes: list[str]) -> None:
 @click.pass_obj
 def activate_cmd(state: State, admin: str, code: str | None) -> None:
     """Turn on ADMIN's pending enrolment with the first code from the app."""
-    from smguard.security.totp import activate
+    from smguard.security.enrolment import activate
 
     store = security_store(state)
     codes = activate(store, admin, ask_code(state, admin, code))
@@ -179,7 +179,7 @@ def activate_cmd(state: State, admin: str, code: str | None) -> None:
 @click.pass_obj
 def verify_cmd(state: State, admin: str, code: str | None) -> None:
     """Check that ADMIN's app (or a backup code) works; the code is used up."""
-    from smguard.security.totp import verify
+    from smguard.security.second_factor import verify
 
     store = security_store(state)
     result = verify(store, admin, ask_code(state, admin, code))
@@ -192,7 +192,7 @@ def verify_cmd(state: State, admin: str, code: str | None) -> None:
 @click.pass_obj
 def backup_codes(state: State, admin: str, code: str | None) -> None:
     """Make a new set of backup codes for ADMIN (the old ones stop working)."""
-    from smguard.security.totp import regenerate_backup_codes
+    from smguard.security.enrolment import regenerate_backup_codes
 
     store = security_store(state)
     codes = regenerate_backup_codes(store, admin, ask_code(state, admin, code))
@@ -205,7 +205,7 @@ def backup_codes(state: State, admin: str, code: str | None) -> None:
 def status_cmd(state: State, fmt: str) -> None:
     """Who is enrolled, pending, locked out; backup codes left."""
     from smguard.cli.common import format_time
-    from smguard.security.totp import status
+    from smguard.security.enrolment import status
 
     store = security_store(state)
     rows = status(store)

@@ -25,9 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smguard.records.tables import CheckRecord, LedgerEntry
+from smguard.security.clock import aware
 from smguard.security.errors import InventoryError, Refused
-from smguard.security.inventory import aware
-from smguard.security.totp import committed, prove
+from smguard.security.second_factor import committed, prove
 
 if TYPE_CHECKING:
     from smguard.records.store import Store

@@ -24,11 +24,12 @@ from smguard.records.tables import (
     SecAccount,
     SecAdmin,
     SecAdminTotp,
-    SecBackupCode,
     SecRole,
     SecVaultSeed,
 )
-from smguard.security.inventory import aware
+from smguard.security.backup_codes import unused_backup_codes
+from smguard.security.clock import aware
+from smguard.security.sync import sync_inventory
 
 if TYPE_CHECKING:
     from smguard.records.store import Store
@@ -272,8 +273,6 @@ def run_audit(
     store: Store, *, now: datetime | None = None, open_incidents: bool = True
 ) -> HygieneReport:
     """Sync the inventory from smguard.toml, then audit every account and admin."""
-    from smguard.security.inventory import sync_inventory
-
     now = aware(now)
     sync_inventory(store, now=now)
     config = store.config
@@ -286,14 +285,7 @@ def run_audit(
         seeds = {e.account_id: e for e in s.execute(select(SecVaultSeed)).scalars()}
         roles = list(s.execute(select(SecRole)).scalars())
         totps = {t.admin_id: t for t in s.execute(select(SecAdminTotp)).scalars()}
-        left: dict[int, int] = {
-            admin_id: n
-            for admin_id, n in s.execute(
-                select(SecBackupCode.admin_id, func.count(SecBackupCode.id))
-                .where(SecBackupCode.used_at.is_(None))
-                .group_by(SecBackupCode.admin_id)
-            )
-        }
+        left = unused_backup_codes(s)
         authored: dict[str, datetime] = {
             author: at
             for author, at in s.execute(

@@ -14,21 +14,21 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import pyotp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smguard.records.tables import AuditEvent, SecAccount, SecVaultSeed
 from smguard.security import crypto
+from smguard.security.clock import aware
 from smguard.security.errors import InventoryError, Refused
-from smguard.security.inventory import account_row, aware
-from smguard.security.totp import CodeCheck, committed, prove
+from smguard.security.inventory import account_row, declared_account_fields
+from smguard.security.second_factor import CodeCheck, committed, prove
+from smguard.security.totp import code_at
 
 if TYPE_CHECKING:
     from smguard.records.store import Store
@@ -120,16 +120,32 @@ def parse_seed(text: str) -> ParsedSeed:
 
 
 def _code(entry: SecVaultSeed, seed: bytes, now: datetime) -> tuple[str, int]:
-    b32 = base64.b32encode(seed).decode("ascii")
-    totp = pyotp.TOTP(
-        b32, digits=entry.digits, digest=getattr(hashlib, entry.algorithm), interval=entry.period
-    )
+    """The platform code at ``now``, and the seconds it stays valid."""
     ts = int(now.timestamp())
-    return totp.at(ts), entry.period - ts % entry.period
+    code = code_at(seed, ts // entry.period, digits=entry.digits, digest=entry.algorithm)
+    return code, entry.period - ts % entry.period
 
 
 def _subject(account: str) -> str:
     return f"account:{account}"
+
+
+def _owner_proof(
+    store: Store, s: Session, account: str, by: str, code: str, now: datetime, act: str
+) -> tuple[SecAccount, CodeCheck | Refused]:
+    """``account``'s row, and whether ``by`` proved to be an owner of it (``vault.ACT``)."""
+    acc = account_row(s, account, lock=True)
+    _admin, proof = prove(
+        store,
+        s,
+        by,
+        code,
+        now=now,
+        purpose=f"vault.{act}:{account}",
+        account=account,
+        roles=("owner",),
+    )
+    return acc, proof
 
 
 def add_seed(
@@ -147,17 +163,7 @@ def add_seed(
     parsed = parse_seed(seed_text)
 
     def work(s: Session) -> Refused | None:
-        acc = account_row(s, account, lock=True)
-        _admin, proof = prove(
-            store,
-            s,
-            by,
-            code,
-            now=now,
-            purpose=f"vault.add:{account}",
-            account=account,
-            roles=("owner",),
-        )
+        acc, proof = _owner_proof(store, s, account, by, code, now, "add")
         if isinstance(proof, Refused):
             store.audit(
                 s,
@@ -199,7 +205,9 @@ def add_seed(
         existing.algorithm = parsed.algorithm
         existing.added_by, existing.added_at, existing.last_code_at = by, now, None
         marked = False
-        if acc.two_factor is None and "two_factor" not in _declared(store, account):
+        if acc.two_factor is None and "two_factor" not in declared_account_fields(
+            store.config, account
+        ):
             acc.two_factor, acc.updated_at, marked = "totp", now, True
         store.audit(
             s,
@@ -220,28 +228,13 @@ def add_seed(
     committed(store, work)
 
 
-def _declared(store: Store, account: str) -> set[str]:
-    raw: Any = store.config.raw.get("accounts", {}).get(account, {})
-    return set(raw) if isinstance(raw, dict) else set()
-
-
 def remove_seed(
     store: Store, account: str, *, by: str, code: str, now: datetime | None = None
 ) -> None:
     now = aware(now)
 
     def work(s: Session) -> Refused | None:
-        acc = account_row(s, account, lock=True)
-        _admin, proof = prove(
-            store,
-            s,
-            by,
-            code,
-            now=now,
-            purpose=f"vault.remove:{account}",
-            account=account,
-            roles=("owner",),
-        )
+        acc, proof = _owner_proof(store, s, account, by, code, now, "remove")
         if isinstance(proof, Refused):
             return proof
         entry = s.get(SecVaultSeed, acc.id)

@@ -19,7 +19,7 @@ def secret_key(monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture
 def store(db: Database, secret_key: str) -> Iterator[Store]:
-    from smguard.security.inventory import sync_inventory
+    from smguard.security.sync import sync_inventory
 
     st = make_store(db, MIXED_CONFIG)
     sync_inventory(st, now=T0)

@@ -10,9 +10,10 @@ from smguard.errors import InputError
 from smguard.records import publish
 from smguard.records.store import Store
 from smguard.records.tables import Incident, LedgerEntry
+from smguard.security.admins import grant
 from smguard.security.approvals import approve
 from smguard.security.errors import InventoryError, Refused
-from smguard.security.inventory import grant, sync_inventory
+from smguard.security.sync import sync_inventory
 from tests.support.security import (
     MIXED_CONFIG,
     STEP,

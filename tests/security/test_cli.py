@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from smguard.cli.main import _add_commands, cli
-from smguard.security import inventory
+from smguard.security import clock as security_clock
 from tests.support.security import KEY, PLATFORM_SEED, STEP, T0, seed_of
 
 CONFIG = """
@@ -73,7 +73,7 @@ def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[st
     monkeypatch.setenv("SMGUARD_DISABLE_PLUGINS", "toxicity")
     monkeypatch.setenv("SMGUARD_ACTOR", "security-officer")
     clock = Clock(T0)
-    monkeypatch.setattr(inventory, "utcnow", clock)
+    monkeypatch.setattr(security_clock, "utcnow", clock)
     return {"clock": clock, "tmp": tmp_path, "outputs": []}
 
 

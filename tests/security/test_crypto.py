@@ -14,9 +14,9 @@ from smguard.config import Config
 from smguard.records.db import Database
 from smguard.records.store import Store
 from smguard.records.tables import SecAdmin, SecAdminTotp, SecVaultSeed
-from smguard.security import crypto, totp, vault
+from smguard.security import crypto, enrolment, second_factor, vault
 from smguard.security.errors import KeyConfigError, SecretError
-from smguard.security.inventory import sync_inventory
+from smguard.security.sync import sync_inventory
 from tests.support.security import (
     KEY,
     MIXED_CONFIG,
@@ -111,9 +111,9 @@ def test_a_seed_copied_into_another_admins_row_is_useless(store: Store) -> None:
         rows["budi"].seed_ciphertext = rows["ayu"].seed_ciphertext  # type: ignore[union-attr]
     now = T0 + 2 * STEP
     with pytest.raises(SecretError, match="changed or copied"):
-        totp.verify(store, "budi", code(ayu, now), now=now)
+        second_factor.verify(store, "budi", code(ayu, now), now=now)
     # ayu is unaffected.
-    assert totp.verify(store, "ayu", code(ayu, now), now=now).method == "totp"
+    assert second_factor.verify(store, "ayu", code(ayu, now), now=now).method == "totp"
 
 
 def _vault_code(st: Store, seed_ayu: str, at_steps: int) -> str:
@@ -129,7 +129,7 @@ def test_rotation_with_a_key_file(
     st = make_store(db, MIXED_CONFIG)
     sync_inventory(st, now=T0)
     ayu, _ = enrol(st, "ayu")
-    totp.enroll(st, "budi", now=T0)  # a pending seed is sealed too
+    enrolment.enroll(st, "budi", now=T0)  # a pending seed is sealed too
     vault.add_seed(st, "kemenkeu_ri", PLATFORM_SEED, by="ayu", code=code(ayu, T0, 1), now=T0 + STEP)
     old = crypto.load_keyring()
     with st.session() as s:
@@ -151,7 +151,7 @@ def test_rotation_with_a_key_file(
     with pytest.raises(SecretError, match="not available"):
         old.decrypt(tokens[0], "whatever")
     assert _vault_code(st, ayu, 3) == code(PLATFORM_SEED, T0, 3)
-    assert totp.verify(st, "ayu", code(ayu, T0, 5), now=T0 + 5 * STEP).method == "totp"
+    assert second_factor.verify(st, "ayu", code(ayu, T0, 5), now=T0 + 5 * STEP).method == "totp"
 
 
 def test_rotation_with_the_environment_key(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from smguard.records.db import Database
 from smguard.records.store import Store
 from smguard.records.tables import Incident
-from smguard.security import hygiene, inventory, vault
-from smguard.security.inventory import sync_inventory
+from smguard.security import accounts, admins, departure, hygiene, vault
+from smguard.security.sync import sync_inventory
 from tests.support.security import PLATFORM_SEED, STEP, T0, code, enrol, make_store
 
 
@@ -64,13 +64,13 @@ def test_a_mixed_inventory_finds_everything(store: Store) -> None:
     vault.add_seed(
         store, "kemenkeu_ri", PLATFORM_SEED, by="ayu", code=code(ayu, T0, 1), now=T0 + STEP
     )
-    from smguard.security import totp
+    from smguard.security import second_factor
 
     for n, backup in enumerate(budi_backups[:2]):  # 2 of 4 left: below warn_below = 3
-        totp.verify(store, "budi", backup, now=T0 + (2 + n) * STEP)
-    inventory.add_account(store, "legacy_fb", {"two_factor": "none"}, actor="t", now=T0)
-    inventory.add_admin(store, "eko", {"phone": "081211112222"}, actor="t", now=T0)
-    inventory.depart(store, "ayu", actor="security", now=T0 + 3 * STEP)
+        second_factor.verify(store, "budi", backup, now=T0 + (2 + n) * STEP)
+    accounts.add_account(store, "legacy_fb", {"two_factor": "none"}, actor="t", now=T0)
+    admins.add_admin(store, "eko", {"phone": "081211112222"}, actor="t", now=T0)
+    departure.depart(store, "ayu", actor="security", now=T0 + 3 * STEP)
 
     later = T0 + timedelta(days=400)
     report = hygiene.run_audit(store, now=later)
@@ -104,7 +104,7 @@ def test_a_mixed_inventory_finds_everything(store: Store) -> None:
 
 
 def test_recovery_contacts_of_departed_admins_are_critical(store: Store) -> None:
-    inventory.depart(store, "budi", actor="security", now=T0)  # budi's phone recovers djp_ig
+    departure.depart(store, "budi", actor="security", now=T0)  # budi's phone recovers djp_ig
     report = hygiene.run_audit(store, now=T0)
     finding = next(f for f in report.findings if f.code == "SMG-2FA-022")
     assert (finding.subject, finding.admin, finding.facts) == (
@@ -118,8 +118,8 @@ def test_recovery_contacts_of_departed_admins_are_critical(store: Store) -> None
 def test_critical_findings_open_one_incident_each_and_a_daily_rerun_does_not_flood(
     store: Store,
 ) -> None:
-    inventory.add_account(store, "legacy_fb", {"two_factor": "none"}, actor="t", now=T0)
-    inventory.depart(store, "budi", actor="security", now=T0)
+    accounts.add_account(store, "legacy_fb", {"two_factor": "none"}, actor="t", now=T0)
+    departure.depart(store, "budi", actor="security", now=T0)
     first = hygiene.run_audit(store, now=T0)
     critical = [f for f in first.findings if f.severity == "critical"]
     assert len(first.incidents) == len(critical) >= 2

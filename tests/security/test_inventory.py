@@ -12,7 +12,16 @@ from smguard.errors import ConfigError
 from smguard.records.db import Database
 from smguard.records.store import Store
 from smguard.records.tables import SecAccount, SecAdmin, SecRole
-from smguard.security import inventory, totp, vault
+from smguard.security import (
+    accounts,
+    admins,
+    departure,
+    enrolment,
+    inventory,
+    second_factor,
+    sync,
+    vault,
+)
 from smguard.security.errors import InventoryError, Refused
 from tests.support.security import (
     MIXED_CONFIG,
@@ -95,7 +104,7 @@ def test_sync_copies_the_file_and_is_idempotent(store: Store) -> None:
     assert set(state["admins"]) == {"ayu", "budi", "citra"}
     assert ("budi", "kemenkeu_ri", "approver", "config") in state["roles"]
     assert ("ayu", "*", "owner", "config") in state["roles"]
-    assert inventory.sync_inventory(store, now=T0) == []
+    assert sync.sync_inventory(store, now=T0) == []
     assert [a for a, _, _ in audit_actions(store)].count("inventory.synced") == 1
 
 
@@ -103,13 +112,13 @@ def test_the_file_wins_for_what_it_sets_and_the_cli_for_the_rest(
     db: Database, store: Store
 ) -> None:
     with pytest.raises(InventoryError, match=r"accounts.djp_ig.two_factor is set in smguard.toml"):
-        inventory.update_account(store, "djp_ig", {"two_factor": "totp"}, actor="t")
-    inventory.update_account(store, "djp_ig", {"handle": "@djp"}, actor="t")  # not in the file
-    inventory.add_account(store, "bank_tiktok", {"platform": "tiktok"}, actor="t")
-    inventory.add_admin(store, "dodi", {"email": "dodi@kemenkeu.go.id"}, actor="t")
-    inventory.grant(store, "dodi", "author", "djp_ig", actor="t")
+        accounts.update_account(store, "djp_ig", {"two_factor": "totp"}, actor="t")
+    accounts.update_account(store, "djp_ig", {"handle": "@djp"}, actor="t")  # not in the file
+    accounts.add_account(store, "bank_tiktok", {"platform": "tiktok"}, actor="t")
+    admins.add_admin(store, "dodi", {"email": "dodi@kemenkeu.go.id"}, actor="t")
+    admins.grant(store, "dodi", "author", "djp_ig", actor="t")
     with pytest.raises(InventoryError, match=r"comes from smguard\.toml"):
-        inventory.revoke(store, "budi", "approver", "kemenkeu_ri", actor="t")
+        admins.revoke(store, "budi", "approver", "kemenkeu_ri", actor="t")
 
     # The file changes: a field, a role moved from budi to citra.
     changed = {
@@ -121,7 +130,7 @@ def test_the_file_wins_for_what_it_sets_and_the_cli_for_the_rest(
         },
     }
     st = make_store(db, changed)
-    changes = inventory.sync_inventory(st, now=T0)
+    changes = sync.sync_inventory(st, now=T0)
     assert "account djp_ig: two_factor from smguard.toml" in changes
     state = _state(st)
     assert state["accounts"]["djp_ig"] == ("security_key", "@djp", "config")
@@ -134,7 +143,7 @@ def test_the_file_wins_for_what_it_sets_and_the_cli_for_the_rest(
 def test_an_unknown_admin_in_the_file_is_one_clear_line(db: Database) -> None:
     config = {"accounts": {"x": {"owners": ["ghost"]}}}
     with pytest.raises(InventoryError, match=r"accounts.x: no admin named 'ghost'"):
-        inventory.sync_inventory(make_store(db, config), now=T0)
+        sync.sync_inventory(make_store(db, config), now=T0)
 
 
 def test_departure_lists_what_they_could_reach_and_revokes_it(store: Store) -> None:
@@ -144,8 +153,8 @@ def test_departure_lists_what_they_could_reach_and_revokes_it(store: Store) -> N
         store, "kemenkeu_ri", PLATFORM_SEED, by="ayu", code=code(ayu, T0, 1), now=T0 + STEP
     )
     # budi's phone is the recovery phone of djp_ig (see MIXED_CONFIG).
-    inventory.grant(store, "budi", "author", "kemenkeu_ri", actor="t")
-    report = inventory.depart(store, "budi", actor="security", now=T0 + 2 * STEP)
+    admins.grant(store, "budi", "author", "kemenkeu_ri", actor="t")
+    report = departure.depart(store, "budi", actor="security", now=T0 + 2 * STEP)
     assert report.roles == [("kemenkeu_ri", "approver"), ("kemenkeu_ri", "author")]
     assert report.vault_accounts == ["kemenkeu_ri"]  # author is a vault role
     assert report.recovery == [("djp_ig", "phone")]
@@ -153,23 +162,23 @@ def test_departure_lists_what_they_could_reach_and_revokes_it(store: Store) -> N
     assert report.had_totp and report.backup_codes_left == 4
     assert report.seeds_seen == []
 
-    ayu_report = inventory.depart(store, "ayu", actor="security", now=T0 + 2 * STEP)
+    ayu_report = departure.depart(store, "ayu", actor="security", now=T0 + 2 * STEP)
     assert ayu_report.seeds_seen == ["kemenkeu_ri"]
     assert ayu_report.vault_accounts == ["kemenkeu_ri"]  # global owner: every seeded account
 
     with pytest.raises(Refused):
-        totp.verify(store, "budi", code(budi, T0, 3), now=T0 + 3 * STEP)
-    again = inventory.depart(store, "budi", actor="security")
+        second_factor.verify(store, "budi", code(budi, T0, 3), now=T0 + 3 * STEP)
+    again = departure.depart(store, "budi", actor="security")
     assert again.again and again.roles == [] and not again.had_totp
-    status = {s.admin: s for s in totp.status(store)}
+    status = {s.admin: s for s in enrolment.status(store)}
     assert not status["budi"].enrolled and status["budi"].backup_codes_left == 0
     events = [(a, d) for a, _, d in audit_actions(store) if a == "admin.departed"]
     assert events[0][1]["recovery"] == [["djp_ig", "phone"]]
 
 
 def test_departure_is_sticky_until_reactivated(db: Database, store: Store) -> None:
-    inventory.depart(store, "citra", actor="security", now=T0)
-    inventory.sync_inventory(store, now=T0)  # the file still says citra is active
+    departure.depart(store, "citra", actor="security", now=T0)
+    sync.sync_inventory(store, now=T0)  # the file still says citra is active
     state = _state(store)
     assert state["admins"]["citra"][0] == "departed"
     # The file's roles come back, but inert: a departed admin holds nothing.
@@ -178,8 +187,8 @@ def test_departure_is_sticky_until_reactivated(db: Database, store: Store) -> No
         citra = inventory.admin_row(s, "citra")
         assert not inventory.has_role(s, citra, "kemenkeu_ri", ["author"])
     with pytest.raises(InventoryError, match="reactivate"):
-        inventory.grant(store, "citra", "owner", None, actor="t")
-    inventory.reactivate(store, "citra", actor="security")
+        admins.grant(store, "citra", "owner", None, actor="t")
+    departure.reactivate(store, "citra", actor="security")
     with store.session() as s:
         assert inventory.has_role(s, inventory.admin_row(s, "citra"), "kemenkeu_ri", ["author"])
 
@@ -187,6 +196,6 @@ def test_departure_is_sticky_until_reactivated(db: Database, store: Store) -> No
 def test_departed_in_the_file_departs_at_sync(db: Database, store: Store) -> None:
     enrol(store, "budi")
     config = {**MIXED_CONFIG, "admins": {**MIXED_CONFIG["admins"], "budi": {"status": "departed"}}}
-    changes = inventory.sync_inventory(make_store(db, config), now=T0 + STEP)
+    changes = sync.sync_inventory(make_store(db, config), now=T0 + STEP)
     assert "admin budi departed (smguard.toml)" in changes
-    assert {s.admin: s.enrolled for s in totp.status(store)}["budi"] is False
+    assert {s.admin: s.enrolled for s in enrolment.status(store)}["budi"] is False

@@ -18,9 +18,9 @@ from sqlalchemy.engine import make_url
 
 from smguard.records.db import Database
 from smguard.records.store import Store
-from smguard.security import totp, vault
+from smguard.security import enrolment, second_factor, vault
 from smguard.security.errors import SecurityProblem
-from smguard.security.inventory import sync_inventory
+from smguard.security.sync import sync_inventory
 from tests.support.security import (
     MIXED_CONFIG,
     PLATFORM_SEED,
@@ -57,7 +57,7 @@ def _populate(store: Store) -> tuple[list[str], list[str]]:
     sync_inventory(store, now=T0)
     ayu, ayu_backups = enrol(store, "ayu")
     citra, citra_backups = enrol(store, "citra")
-    pending = seed_of(totp.enroll(store, "budi", now=T0).uri)  # never activated
+    pending = seed_of(enrolment.enroll(store, "budi", now=T0).uri)  # never activated
     vault.add_seed(
         store, "kemenkeu_ri", PLATFORM_SEED, by="ayu", code=code(ayu, T0, 1), now=T0 + STEP
     )
@@ -73,7 +73,7 @@ def _populate(store: Store) -> tuple[list[str], list[str]]:
     )
     with pytest.raises(SecurityProblem):
         vault.issue_code(store, "kemenkeu_ri", admin="budi", code="000000", now=T0 + STEP)
-    totp.verify(store, "ayu", ayu_backups[0], now=T0 + 3 * STEP)
+    second_factor.verify(store, "ayu", ayu_backups[0], now=T0 + 3 * STEP)
     assert issued.code
     return [ayu, citra, pending, PLATFORM_SEED, VAULT_URI_SEED], ayu_backups + citra_backups
 

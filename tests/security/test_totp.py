@@ -11,25 +11,28 @@ import pytest
 
 from smguard.records.store import Store
 from smguard.security import totp
+from smguard.security.backup_codes import hash_backup_code, verify_backup_hash
+from smguard.security.enrolment import activate, enroll, regenerate_backup_codes, status
 from smguard.security.errors import Refused
+from smguard.security.second_factor import verify
 from tests.support.security import STEP, T0, audit_actions, code, enrol, seed_of
 
 
 def test_enrolment_is_pending_until_the_first_correct_code(store: Store) -> None:
-    enrolment = totp.enroll(store, "budi", now=T0)
+    enrolment = enroll(store, "budi", now=T0)
     assert enrolment.uri.startswith("otpauth://totp/smguard:budi?")
     assert "issuer=smguard" in enrolment.uri
     seed = seed_of(enrolment.uri)
     assert seed not in repr(enrolment)
     # Not active yet: a correct code is refused for anything but activation.
     with pytest.raises(Refused, match="has not set up two-factor"):
-        totp.verify(store, "budi", code(seed, T0), now=T0)
+        verify(store, "budi", code(seed, T0), now=T0)
     with pytest.raises(Refused, match="wrong code"):
-        totp.activate(store, "budi", "000000" if code(seed, T0) != "000000" else "111111", now=T0)
-    backups = totp.activate(store, "budi", code(seed, T0), now=T0)
+        activate(store, "budi", "000000" if code(seed, T0) != "000000" else "111111", now=T0)
+    backups = activate(store, "budi", code(seed, T0), now=T0)
     assert len(backups) == 4 and len(set(backups)) == 4  # [security] backup_codes
     assert all(len(b) == 11 and b[5] == "-" for b in backups)
-    assert totp.verify(store, "budi", code(seed, T0 + STEP), now=T0 + STEP).method == "totp"
+    assert verify(store, "budi", code(seed, T0 + STEP), now=T0 + STEP).method == "totp"
     actions = [a for a, _, _ in audit_actions(store)]
     assert "2fa.enrolment_started" in actions and "2fa.activated" in actions
 
@@ -38,27 +41,27 @@ def test_one_step_of_drift_is_accepted_and_no_more(store: Store) -> None:
     seed, _ = enrol(store, "budi")
     for n, steps in enumerate([-1, 0, 1]):
         now = T0 + (10 + 10 * n) * STEP
-        assert totp.verify(store, "budi", code(seed, now, steps), now=now).step is not None
+        assert verify(store, "budi", code(seed, now, steps), now=now).step is not None
     for n, steps in enumerate([-2, 2, 5]):
         now = T0 + (100 + 10 * n) * STEP
         with pytest.raises(Refused, match="wrong code"):
-            totp.verify(store, "budi", code(seed, now, steps), now=now)
+            verify(store, "budi", code(seed, now, steps), now=now)
 
 
 def test_a_used_code_is_refused_as_a_replay(store: Store) -> None:
     seed, _ = enrol(store, "budi")
     now = T0 + 4 * STEP
-    totp.verify(store, "budi", code(seed, now), now=now)
+    verify(store, "budi", code(seed, now), now=now)
     with pytest.raises(Refused, match="already used"):
-        totp.verify(store, "budi", code(seed, now), now=now + timedelta(seconds=5))
+        verify(store, "budi", code(seed, now), now=now + timedelta(seconds=5))
     # An older (still in the drift window) code after a newer one is a replay too.
     with pytest.raises(Refused, match="already used"):
-        totp.verify(store, "budi", code(seed, now, -1), now=now)
+        verify(store, "budi", code(seed, now, -1), now=now)
     # The next step's code is fine (and resets the failure count).
-    assert totp.verify(store, "budi", code(seed, now, 1), now=now).step is not None
+    assert verify(store, "budi", code(seed, now, 1), now=now).step is not None
     # The activation code itself cannot be used again.
     with pytest.raises(Refused, match="already used"):
-        totp.verify(store, "budi", code(seed, T0), now=T0)
+        verify(store, "budi", code(seed, T0), now=T0)
     reasons = [d.get("reason") for a, _, d in audit_actions(store) if a == "2fa.failed"]
     assert reasons == ["replay", "replay", "replay"]
 
@@ -69,17 +72,17 @@ def test_lockout_after_repeated_failures_and_its_expiry(store: Store) -> None:
     wrong = "000000" if code(seed, now) != "000000" else "111111"
     for _ in range(2):
         with pytest.raises(Refused, match="wrong code"):
-            totp.verify(store, "budi", wrong, now=now)
+            verify(store, "budi", wrong, now=now)
     with pytest.raises(Refused, match="locked out until 08:11 UTC"):
-        totp.verify(store, "budi", wrong, now=now)
+        verify(store, "budi", wrong, now=now)
     # While locked, even the right code (or a backup code) is refused, without being checked.
     with pytest.raises(Refused, match="locked out"):
-        totp.verify(store, "budi", code(seed, now), now=now)
+        verify(store, "budi", code(seed, now), now=now)
     later = now + timedelta(minutes=9)
     with pytest.raises(Refused, match="locked out"):
-        totp.verify(store, "budi", code(seed, later), now=later)
+        verify(store, "budi", code(seed, later), now=later)
     after = now + timedelta(minutes=10, seconds=1)
-    assert totp.verify(store, "budi", code(seed, after), now=after).method == "totp"
+    assert verify(store, "budi", code(seed, after), now=after).method == "totp"
     actions = [a for a, _, _ in audit_actions(store)]
     assert actions.count("2fa.locked") == 1
     assert actions.count("2fa.locked_attempt") == 2
@@ -93,32 +96,32 @@ def test_a_success_resets_the_failure_count(store: Store) -> None:
         at = now + step * 2 * STEP
         for _ in range(2):
             with pytest.raises(Refused, match="wrong code"):
-                totp.verify(store, "budi", wrong, now=at)
-        totp.verify(store, "budi", code(seed, at), now=at)
+                verify(store, "budi", wrong, now=at)
+        verify(store, "budi", code(seed, at), now=at)
 
 
 def test_backup_codes_work_once_each(store: Store) -> None:
     seed, backups = enrol(store, "budi")
     now = T0 + STEP
-    assert totp.verify(store, "budi", backups[0].upper(), now=now).method == "backup"
+    assert verify(store, "budi", backups[0].upper(), now=now).method == "backup"
     with pytest.raises(Refused, match="wrong code"):
-        totp.verify(store, "budi", backups[0], now=now)
-    assert totp.verify(store, "budi", backups[1].replace("-", " "), now=now).method == "backup"
-    left = {s.admin: s.backup_codes_left for s in totp.status(store, now=now)}
+        verify(store, "budi", backups[0], now=now)
+    assert verify(store, "budi", backups[1].replace("-", " "), now=now).method == "backup"
+    left = {s.admin: s.backup_codes_left for s in status(store, now=now)}
     assert left["budi"] == 2
     # A fresh set needs a code and replaces the old one.
-    new = totp.regenerate_backup_codes(store, "budi", code(seed, now), now=now)
+    new = regenerate_backup_codes(store, "budi", code(seed, now), now=now)
     with pytest.raises(Refused):
-        totp.verify(store, "budi", backups[2], now=now)
-    assert totp.verify(store, "budi", new[0], now=now).method == "backup"
+        verify(store, "budi", backups[2], now=now)
+    assert verify(store, "budi", new[0], now=now).method == "backup"
 
 
 def test_backup_codes_are_stored_hashed() -> None:
-    stored = totp.hash_backup_code("abcde-fghjk")
+    stored = hash_backup_code("abcde-fghjk")
     assert "abcde" not in stored and stored.startswith("scrypt$4096$8$1$")
-    assert totp.verify_backup_hash("ABCDE FGHJK", stored)
-    assert not totp.verify_backup_hash("abcde-fghjm", stored)
-    assert totp.hash_backup_code("abcde-fghjk") != stored  # salted
+    assert verify_backup_hash("ABCDE FGHJK", stored)
+    assert not verify_backup_hash("abcde-fghjm", stored)
+    assert hash_backup_code("abcde-fghjk") != stored  # salted
 
 
 def test_every_candidate_is_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,22 +146,22 @@ def test_rotation_needs_a_current_code_and_switches_on_activation(store: Store) 
     old, old_backups = enrol(store, "budi")
     now = T0 + 2 * STEP
     with pytest.raises(Refused, match="already has two-factor"):
-        totp.enroll(store, "budi", now=now)
-    rotation = totp.enroll(store, "budi", now=now, code=code(old, now))
+        enroll(store, "budi", now=now)
+    rotation = enroll(store, "budi", now=now, code=code(old, now))
     assert rotation.rotation
     new = seed_of(rotation.uri)
     assert new != old
     # The old app keeps working until the new seed is activated.
     later = now + STEP
-    totp.verify(store, "budi", code(old, later), now=later)
+    verify(store, "budi", code(old, later), now=later)
     even_later = later + STEP
-    totp.activate(store, "budi", code(new, even_later), now=even_later)
+    activate(store, "budi", code(new, even_later), now=even_later)
     last = even_later + STEP
     with pytest.raises(Refused, match="wrong code"):
-        totp.verify(store, "budi", code(old, last), now=last)
+        verify(store, "budi", code(old, last), now=last)
     with pytest.raises(Refused):
-        totp.verify(store, "budi", old_backups[3], now=last)
-    assert totp.verify(store, "budi", code(new, last), now=last).method == "totp"
+        verify(store, "budi", old_backups[3], now=last)
+    assert verify(store, "budi", code(new, last), now=last).method == "totp"
 
 
 def test_a_lost_phone_is_reset_by_another_owner_with_their_code(store: Store) -> None:
@@ -167,26 +170,26 @@ def test_a_lost_phone_is_reset_by_another_owner_with_their_code(store: Store) ->
     citra, _ = enrol(store, "citra")  # author only
     now = T0 + 2 * STEP
     with pytest.raises(Refused, match="not an active owner"):
-        totp.enroll(store, "budi", now=now, reset_by="citra", reset_code=code(citra, now))
+        enroll(store, "budi", now=now, reset_by="citra", reset_code=code(citra, now))
     with pytest.raises(Refused, match="another person"):
-        totp.enroll(store, "ayu", now=now, reset_by="ayu", reset_code=code(ayu, now))
+        enroll(store, "ayu", now=now, reset_by="ayu", reset_code=code(ayu, now))
     with pytest.raises(Refused, match="wrong code"):
-        totp.enroll(store, "budi", now=now, reset_by="ayu", reset_code=code(budi, now))
-    reset = totp.enroll(store, "budi", now=now, reset_by="ayu", reset_code=code(ayu, now))
+        enroll(store, "budi", now=now, reset_by="ayu", reset_code=code(budi, now))
+    reset = enroll(store, "budi", now=now, reset_by="ayu", reset_code=code(ayu, now))
     assert reset.rotation
     events = audit_actions(store)
     assert ("2fa.enrolment_started", "ayu", {"how": "reset by ayu"}) in events
 
 
 def test_departed_admins_cannot_enrol_or_verify(store: Store) -> None:
-    from smguard.security.inventory import depart
+    from smguard.security.departure import depart
 
     seed, _ = enrol(store, "budi")
     depart(store, "budi", actor="security-officer", now=T0 + STEP)
     with pytest.raises(Refused, match="departed"):
-        totp.enroll(store, "budi", now=T0 + 2 * STEP)
+        enroll(store, "budi", now=T0 + 2 * STEP)
     with pytest.raises(Refused):
-        totp.verify(store, "budi", code(seed, T0, 2), now=T0 + 2 * STEP)
+        verify(store, "budi", code(seed, T0, 2), now=T0 + 2 * STEP)
 
 
 def test_the_test_clock_is_on_a_step_boundary() -> None:

@@ -11,8 +11,8 @@ import pytest
 
 from smguard.records.store import Store
 from smguard.security import vault
+from smguard.security.departure import depart
 from smguard.security.errors import InventoryError, Refused
-from smguard.security.inventory import depart
 from tests.support.security import PLATFORM_SEED, STEP, T0, audit_actions, code, enrol
 
 

@@ -64,7 +64,7 @@ def code(seed: str, at: datetime, steps: int = 0) -> str:
 
 def enrol(store: Store, name: str, at: datetime = T0) -> tuple[str, list[str]]:
     """Enrol and activate ``name`` at ``at``; returns (base32 seed, backup codes)."""
-    from smguard.security.totp import activate, enroll
+    from smguard.security.enrolment import activate, enroll
 
     enrolment = enroll(store, name, now=at)
     seed = seed_of(enrolment.uri)

@@ -473,7 +473,7 @@ def test_a_new_admin_is_high(store: Store, guard: Guard) -> None:
 def vault_store(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str]]:
     """``kemenkeu_ri`` with its platform seed in the vault; ayu may take codes."""
     from smguard.security import vault
-    from smguard.security.inventory import sync_inventory
+    from smguard.security.sync import sync_inventory
     from tests.support.security import KEY, MIXED_CONFIG, PLATFORM_SEED, STEP, code, enrol
 
     monkeypatch.setenv("SMGUARD_SECRET_KEY", KEY)
