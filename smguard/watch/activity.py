@@ -17,7 +17,7 @@ database (:func:`get_cursor`, :func:`set_cursor`), with a lease (:func:`claim_cu
 For detectors: :func:`recent_events` answers "what happened on this account before?", newest
 first. Connector-specific facts live in ``ActivityEvent.raw``; the keys shared across connectors
 are documented in ``docs/watch.md`` (``raw["link_expansions"]`` maps an X ``t.co`` link to where
-it goes — pass it to :func:`smguard.records.checks.fingerprint`; ``raw["cookie"]`` is a browser
+it goes — pass it to :func:`smguard.guard.fingerprint.fingerprint`; ``raw["cookie"]`` is a browser
 cookie id from a Meta export; ``raw["app"]`` describes a connected application).
 
 Crash safety: an event is stored with ``processed_at`` empty and marked once the detectors have run
