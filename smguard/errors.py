@@ -3,8 +3,9 @@
 Every exception smguard raises on purpose is a :class:`SmguardError` whose message is a
 :class:`Text`: one line in English and, where someone wrote it, in Indonesian (a plain string is
 an English-only message, shown in both languages). ``str(error)`` is the English line — what logs
-and other callers see; the CLI shows ``error.text(lang)``. Every message is one line written for
-the person who has to fix the problem, and never contains a secret (seed, code, key, token).
+and other callers see; ``error.text(lang)`` is the line in the user's language, which the records
+and security commands print. Every message is one line written for the person who has to fix the
+problem, and never contains a secret (seed, code, key, token).
 
 The whole tree (where a class is defined outside this module, its package is named)::
 
