@@ -9,7 +9,8 @@ SQLite file, or a new PostgreSQL schema dropped afterwards):
 
 * **incidents + outbox rows written per second**: ``smguard.records.incidents.open_incident`` for
   ``--incidents`` distinct incidents, one transaction each — the incident, its timeline note, its
-  audit event and one outbox row per routed sink (two sinks here), as production writes them;
+  audit event and one outbox row per routed sink (two sinks here, queued by the ``webhooks``
+  plugin's ``incident_changed`` hook), as production writes them;
 * **alerts delivered per second**: ``deliver_due`` draining ``--alerts`` queued alerts (signed
   generic JSON) to a receiver on 127.0.0.1, run in its own process so that it does not share the
   benchmark's GIL; claims, HTTP, and the sent/audit records are all included;

@@ -1,20 +1,37 @@
-"""Built-in alert sink types: ``slack``, ``discord``, ``telegram`` and signed generic ``json``.
+"""Built-in alert sink types (``slack``, ``discord``, ``telegram``, signed generic ``json``), and
+the subscriber that queues an incident's alerts when it is opened or escalated.
 
-The sink classes live in :mod:`smguard.alerting.sinks`; they are imported when sinks are
-registered, not when the plugin loads, so that checking a post never pays for the HTTP stack.
+Both import :mod:`smguard.alerting` when first called, not when the plugin loads, so that checking
+a post never pays for the HTTP stack.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smguard import hookimpl
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from smguard.records.store import Store
+    from smguard.records.tables import Incident
 
 
 @hookimpl
 def register_alert_sinks(register: Callable[[Any], None]) -> None:
-    from smguard.alerting.sinks import SINK_TYPES
+    from smguard.alerting import SINK_TYPES
 
     for sink_type in SINK_TYPES:
         register(sink_type)
+
+
+@hookimpl
+def incident_changed(store: Store, session: Session, incident: Incident, event: str) -> None:
+    # Alerts go out when an incident is opened and when a sighting raises its severity; the
+    # outbox rows join the incident's transaction, so neither exists without the other.
+    if event == "incident.opened" or event.startswith("incident.escalated:"):
+        from smguard.alerting import enqueue_incident_alerts
+
+        enqueue_incident_alerts(store, session, incident, event)

@@ -1,18 +1,54 @@
-"""smguard's exceptions.
+"""smguard's exceptions, and the bilingual message they carry.
 
-    SmguardError            anything smguard raises on purpose; the CLI prints its message alone
-    ├── ConfigError         smguard.toml or an environment override is wrong (names the key)
-    ├── InputError          a post (or a line of a batch) is malformed
-    ├── RulePackError       a rule pack cannot be loaded (names file, rule id and problem)
-    ├── PluginError         a plugin failed to load or registered something invalid
-    ├── ModelUnavailable    an engine's model is not installed (carries the command that fixes it)
-    ├── StorageError        the database cannot be reached or used
-    └── AuthError           an admin could not prove who they are, or may not do this
+Every exception smguard raises on purpose is a :class:`SmguardError` whose message is a
+:class:`Text`: one line in English and, where someone wrote it, in Indonesian (a plain string is
+an English-only message, shown in both languages). ``str(error)`` is the English line — what logs
+and other callers see; ``error.text(lang)`` is the line in the user's language, which the records
+and security commands print. Every message is one line written for the person who has to fix the
+problem, and never contains a secret (seed, code, key, token).
 
-Every message is one line written for the person who has to fix the problem.
+The whole tree (where a class is defined outside this module, its package is named)::
+
+    SmguardError                 anything smguard raises on purpose; the CLI prints its message
+    ├── ConfigError              smguard.toml or an environment override is wrong (names the key)
+    │   ├── KeyConfigError       security: the encryption key is missing, malformed or unsafe ⁽ˢ⁾
+    │   └── DetectorFileError    plugins: a YAML detector file is unusable (file, detector, why)
+    ├── InputError               a post (or a line of a batch) is malformed
+    │   ├── ExportError          watch: an export cannot be read (file, line, column)
+    │   └── RecordInputError     records: a name, reason or text a person must give is missing ⁽ʳ⁾
+    ├── RulePackError            a rule pack cannot be loaded (names file, rule id and problem)
+    ├── PluginError              a plugin failed to load or registered something invalid
+    ├── ModelUnavailable         an engine's model is not installed (carries the fixing command)
+    ├── StorageError             the database cannot be reached or used
+    ├── AuthError                an admin could not prove who they are, or may not do this
+    │   └── Refused              security: wrong, reused or locked-out code; missing role ⁽ˢ⁾
+    ├── RecordError              records: a change to a record was refused
+    │   ├── RecordInputError     (above)
+    │   ├── IncidentNotFound     no incident with that number
+    │   ├── InvalidTransition    the incident's status does not allow this step
+    │   └── ClarificationError   a clarification step was refused or a template is unusable
+    │       └── ClarificationNotFound
+    ├── SecurityProblem          security: a problem of account security
+    │   ├── Refused, KeyConfigError (above)
+    │   ├── InventoryError       an account or admin does not exist, or the change is not allowed
+    │   │   └── SeedInputError   the text given as a 2FA seed is not one (never quoted)
+    │   └── SecretError          a stored secret cannot be decrypted (wrong key, tampered record)
+    ├── DeliveryError            alerting: an alert could not be delivered (no secrets in it)
+    │   └── TargetRefused        the target resolves to an address alerts may not go to
+    ├── ConnectorError           watch: polling one account failed (server, token, account)
+    ├── WatchStopped             watch: asked to stop while a connector waited
+    ├── LeaseLost                watch: another watcher took the account over
+    └── ModelStoreError          toxicity: a model cannot be found, installed or read
+        ├── ModelInvalid         a file is not a usable detoxify checkpoint
+        ├── DownloadError        a model could not be downloaded
+        └── ExportRefused        an export's scores differ from torch's: nothing installed
+
+    ⁽ʳ⁾ also a RecordError   ⁽ˢ⁾ also a SecurityProblem
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 __all__ = [
     "AuthError",
@@ -23,11 +59,51 @@ __all__ = [
     "RulePackError",
     "SmguardError",
     "StorageError",
+    "Text",
 ]
 
 
+@dataclass(frozen=True)
+class Text:
+    """One message in English and Indonesian; ``id`` empty means "the English one".
+
+    ``str(text)`` is the English line; :meth:`pick` chooses by language code.
+    """
+
+    en: str
+    id: str = ""
+
+    def pick(self, lang: str) -> str:
+        """The message in ``lang`` (``"id"`` or ``"en"``), English for anything else."""
+        return self.id if lang == "id" and self.id else self.en
+
+    def as_dict(self) -> dict[str, str]:
+        """``{"en": …, "id": …}``, both filled in."""
+        return {"en": self.en, "id": self.id or self.en}
+
+    def __str__(self) -> str:
+        return self.en
+
+
 class SmguardError(Exception):
-    """Base class: an expected failure with a message meant for a person."""
+    """Base class: an expected failure with a message meant for a person.
+
+    ``SmguardError("English line")``, ``SmguardError("English line", "Kalimat Indonesia")`` or
+    ``SmguardError(Text(en, id))``.
+    """
+
+    def __init__(self, message: str | Text = "", id: str | None = None) -> None:
+        self.message = message if isinstance(message, Text) else Text(str(message), id or "")
+        super().__init__(self.message.en)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """The message in every language: ``{"en": …, "id": …}``."""
+        return self.message.as_dict()
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``, English when it has no translation."""
+        return self.message.pick(lang)
 
 
 class ConfigError(SmguardError):

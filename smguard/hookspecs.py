@@ -2,7 +2,7 @@
 
 Registration hooks are called once when a :class:`~smguard.guard.engine.Guard` or the CLI
 starts; they hand the plugin a ``register`` callable, and the core owns what gets registered.
-Flow hooks are called for every post or event.
+Flow hooks are called for every post, event or incident change.
 
 Rules are deliberately *not* run through a hook: pluggy stops a hook call at the first exception,
 so the engine loops over registered rules itself and turns a crash into an ``integrity`` finding.
@@ -17,10 +17,13 @@ import pluggy
 
 if TYPE_CHECKING:
     import click
+    from sqlalchemy.orm import Session
 
     from smguard.config import Config
     from smguard.config.policy import PolicySettings
     from smguard.guard.rule import Rule
+    from smguard.records.store import Store
+    from smguard.records.tables import Incident
     from smguard.types import Finding, Post
 
 hookspec = pluggy.HookspecMarker("smguard")
@@ -105,4 +108,23 @@ def on_event(event: Any) -> None:
     """Observe every audit event smguard records (read-only; exceptions are logged, not raised).
 
     :param event: the audit event.
+    """
+
+
+@hookspec
+def incident_changed(store: Store, session: Session, incident: Incident, event: str) -> None:
+    """React to a change of an incident, inside the transaction that makes the change.
+
+    Called after the incident row, its timeline note and its audit event are written, before the
+    commit: what an implementation writes through ``session`` commits or rolls back with the
+    incident. An exception is *not* swallowed: it rolls the change back and reaches the caller.
+    The built-in ``webhooks`` plugin queues the incident's alerts here.
+
+    :param store: the records store (configuration, database, audit log).
+    :param session: the open transaction of the change.
+    :param incident: the stored incident row (:class:`smguard.records.tables.Incident`); read it,
+        do not change it.
+    :param event: ``incident.opened``, ``incident.sighting``, ``incident.escalated:<severity>``
+        (a sighting that raised the severity), ``incident.acknowledged``, ``incident.noted`` or
+        ``incident.resolved``.
     """

@@ -28,6 +28,7 @@ __all__ = [
     "Severity",
     "Verdict",
     "localized",
+    "long_date",
 ]
 
 #: The fixed vocabulary of finding categories. Extend only deliberately: policy, routing and
@@ -90,6 +91,19 @@ def localized(texts: Mapping[str, str] | None, lang: str) -> str:
     if not texts:
         return ""
     return texts.get(lang) or texts.get("en") or next(iter(texts.values()))
+
+
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember"),
+}  # fmt: skip
+
+
+def long_date(when: datetime, lang: str) -> str:
+    """``1 June 2026`` / ``1 Juni 2026``: a date as people write it (English for others)."""
+    return f"{when.day} {_MONTHS.get(lang, _MONTHS['en'])[when.month - 1]} {when.year}"
 
 
 @dataclass(frozen=True)

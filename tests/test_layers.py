@@ -47,7 +47,7 @@ def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
 def test_the_contracts_hold(tmp_path: Path) -> None:
     result = lint_imports(installed_layout(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 2 kept, 0 broken." in result.stdout
+    assert "Contracts: 3 kept, 0 broken." in result.stdout
 
 
 def add_import(module: Path, statement: str) -> None:
@@ -78,3 +78,12 @@ def test_a_cycle_inside_a_package_breaks_the_acyclic_contract(tmp_path: Path) ->
     result = lint_imports(tree)
     assert result.returncode != 0
     assert "No cycles are allowed in smguard.guard" in result.stdout
+
+
+def test_importing_a_private_alerting_module_breaks_the_contract(tmp_path: Path) -> None:
+    tree = installed_layout(tmp_path)
+    # The webhooks plugin reaching past smguard.alerting's public API.
+    add_import(tree / "smguard" / "plugins" / "webhooks.py", "import smguard.alerting._sinks")
+    result = lint_imports(tree)
+    assert result.returncode != 0
+    assert "smguard.plugins.webhooks -> smguard.alerting._sinks" in result.stdout

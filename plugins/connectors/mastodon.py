@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from smguard.httputil import retry_after
 from smguard.types import ActivityEvent
 from smguard.watch.connectors import ConnectorError, PollJob, PollPage, WatchStopped
 
@@ -168,24 +167,6 @@ def status_event(
     )
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
 class _Api:
     """GET requests to one server with the account's token, retries and one-line errors."""
 
@@ -252,7 +233,7 @@ class _Api:
                 if 200 <= code < 300:
                     return response
                 if code == 429:
-                    asked = _retry_after(response)
+                    asked = retry_after(response.headers.get("retry-after"))
                     if asked is not None and asked > watch.retry_after_max_s:
                         raise ConnectorError(
                             f"{self.host} limits requests and asks to wait {asked:g} s (429); "

@@ -1,9 +1,8 @@
-"""Approvals and the two-person rule for held checks.
+"""Approving a held check: the two-person rule, proven with the approver's own TOTP.
 
-A recorded check (``smguard check --record``) needs approval when the account's approval policy
-says so (``[approvals]``, or ``[accounts.NAME.approvals]``; see
-:class:`~smguard.config.security.ApprovalPolicy`). :func:`approve` lets one admin approve it,
-and only when all of these hold:
+Whether a recorded check needs approval, and whether it has one, is the records' business
+(:mod:`smguard.records.approvals`). :func:`approve` lets one admin approve a check, and only when
+all of these hold:
 
 * the check exists, names its account, was not blocked, and is not approved yet;
 * the approver is not the check's author (a check without an author is refused unless
@@ -17,14 +16,14 @@ event in the same transaction; a refusal writes ``check.approval_refused``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smguard.records.tables import CheckRecord, LedgerEntry
+from smguard.records.approvals import Approval, approval_of, needs_approval
+from smguard.records.ledger import add_publication
+from smguard.records.tables import CheckRecord
 from smguard.security.clock import aware
 from smguard.security.errors import InventoryError, Refused
 from smguard.security.second_factor import committed, prove
@@ -32,36 +31,7 @@ from smguard.security.second_factor import committed, prove
 if TYPE_CHECKING:
     from smguard.records.store import Store
 
-__all__ = ["Approval", "approval_of", "approve", "needs_approval"]
-
-
-@dataclass(frozen=True)
-class Approval:
-    check_id: str
-    account: str
-    approver: str
-    ledger_id: int
-    method: str
-    approved_at: datetime
-
-
-def needs_approval(config: Any, check: CheckRecord) -> bool:
-    """Whether ``check`` needs a second person's approval under ``config``'s policy."""
-    policy = config.account(check.account).approvals
-    return bool(policy.requires(check.decision, check.findings or []))
-
-
-def approval_of(session: Session, check_id: str) -> LedgerEntry | None:
-    """The ledger entry that approved ``check_id``, if any."""
-    return (
-        session.execute(
-            select(LedgerEntry)
-            .where(LedgerEntry.check_id == check_id, LedgerEntry.approved_at.is_not(None))
-            .order_by(LedgerEntry.id)
-        )
-        .scalars()
-        .first()
-    )
+__all__ = ["approve"]
 
 
 def _load_check(session: Session, check_id: str) -> CheckRecord:
@@ -97,8 +67,6 @@ def approve(
         return Refused(en, id_)
 
     def work(s: Session) -> Approval | Refused:
-        from smguard.records.checks import add_publication
-
         check = _load_check(s, check_id)
         account = check.account
         if not account:

@@ -1,7 +1,8 @@
 """Errors of account security, each with its message in English and Indonesian.
 
 ``str(error)`` is the English line (what logs and other callers see); the CLI shows
-``error.text(lang)``. No message ever contains a seed, a code or a key.
+``error.text(lang)``. No message ever contains a seed, a code or a key. The whole tree of
+smguard's errors is drawn in :mod:`smguard.errors`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,7 @@ __all__ = ["InventoryError", "KeyConfigError", "Refused", "SecretError", "Securi
 
 
 class SecurityProblem(SmguardError):
-    """A one-line problem with an English and an Indonesian wording."""
-
-    def __init__(self, en: str, id: str | None = None) -> None:
-        self.texts = {"en": en, "id": id or en}
-        super().__init__(en)
-
-    def text(self, lang: str) -> str:
-        return self.texts.get(lang, self.texts["en"])
+    """A problem of account security: a refusal, a missing admin, an unreadable secret."""
 
 
 class Refused(SecurityProblem, AuthError):

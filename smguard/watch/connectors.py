@@ -12,7 +12,7 @@ Both return :class:`~smguard.types.ActivityEvent` objects with *stable* ids (:fu
 for events whose platform gives them none). Connector-specific facts live in
 ``ActivityEvent.raw``; the keys shared across connectors are documented in ``docs/watch.md``
 (``raw["link_expansions"]`` maps an X ``t.co`` link to where it goes — pass it to
-:func:`smguard.records.checks.fingerprint`; ``raw["cookie"]`` is a browser cookie id from a Meta
+:func:`smguard.guard.fingerprint.fingerprint`; ``raw["cookie"]`` is a browser cookie id from a Meta
 export; ``raw["app"]`` describes a connected application).
 
 Imports only the kernel (errors, types), so that loading a connector stays cheap.

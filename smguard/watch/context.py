@@ -286,7 +286,7 @@ class DetectContext:
     def in_ledger(self, event: ActivityEvent) -> LedgerMatch:
         """Was this live post approved and recorded? By content fingerprint (as the platform
         shows it, with its links expanded), or by its URL or platform id."""
-        from smguard.records.checks import fingerprint
+        from smguard.guard.fingerprint import fingerprint
 
         ledger = self._ledger(event.account)
         text = event.text or ""

@@ -21,10 +21,15 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
 from smguard.alerting import (
+    SETTING_NAMES,
     Alert,
     AlertHttp,
     DeliveryError,
+    DiscordSink,
+    JsonSink,
+    SlackSink,
     TargetRefused,
+    TelegramSink,
     WebhookRequest,
     deliver_due,
     enqueue_incident_alerts,
@@ -37,7 +42,6 @@ from smguard.alerting import (
     sink_types,
     verify_signature,
 )
-from smguard.alerting.sinks import DiscordSink, JsonSink, SlackSink, TelegramSink
 from smguard.errors import ConfigError
 from smguard.records.db import Database
 from smguard.records.tables import AuditEvent, OutboxAlert, utcnow
@@ -125,10 +129,14 @@ def test_the_plain_python_verifier_in_the_docs_works() -> None:
 
 
 def test_the_docs_cover_every_setting_and_format() -> None:
-    from smguard.alerting.settings import _SETTINGS
-
     doc = DOC.read_text(encoding="utf-8")
-    for name in (*(_SETTINGS - {"sinks", "routes"}), "url_env", "secret_env", "chat_id", "api_url"):
+    for name in (
+        *(SETTING_NAMES - {"sinks", "routes"}),
+        "url_env",
+        "secret_env",
+        "chat_id",
+        "api_url",
+    ):
         assert f"`{name}`" in doc, f"docs/alerts.md does not mention `{name}`"
     for heading in ("### Slack", "### Discord", "### Telegram", "### Generic JSON"):
         assert heading in doc

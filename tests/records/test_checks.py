@@ -10,17 +10,11 @@ from sqlalchemy import select
 
 from smguard.config import Config
 from smguard.errors import ConfigError, InputError
+from smguard.guard.fingerprint import LINK_PLACEHOLDER, fingerprint, fingerprint_text
 from smguard.records.audit import verify_chain
-from smguard.records.checks import (
-    LINK_PLACEHOLDER,
-    fingerprint,
-    fingerprint_text,
-    is_in_ledger,
-    record_check,
-    record_checks,
-    record_publication,
-)
+from smguard.records.checks import record_check, record_checks
 from smguard.records.incidents import list_incidents
+from smguard.records.ledger import is_in_ledger, record_publication
 from smguard.records.store import Store
 from smguard.records.tables import AuditEvent, Base, CheckRecord, LedgerEntry
 from tests.support.guards import make_guard, write_pack

@@ -15,8 +15,8 @@ from smguard.errors import ConfigError
 from smguard.guard.engine import Guard
 from smguard.records import clarify as cl
 from smguard.records.audit import verify_chain
-from smguard.records.checks import is_in_ledger
 from smguard.records.incidents import KINDS, Incident, RecordError, get, open_incident
+from smguard.records.ledger import is_in_ledger
 from smguard.records.store import Store
 from smguard.records.tables import AuditEvent, LedgerEntry
 from tests.support.guards import make_guard, write_pack

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from smguard.config import Config
 from smguard.errors import InputError
-from smguard.records import publish
+from smguard.records import ledger
 from smguard.records.store import Store
 from smguard.records.tables import Incident, LedgerEntry
 from smguard.security.admins import grant
@@ -38,7 +38,7 @@ def test_an_approver_who_is_not_the_author_approves_with_their_code(
     store: Store, people: dict[str, str]
 ) -> None:
     check_id = record(store, author="citra")
-    assert publish.may_publish(store, check_id) == publish.PublishDecision(False, "needs_approval")
+    assert ledger.may_publish(store, check_id) == ledger.PublishDecision(False, "needs_approval")
     now = T0 + 2 * STEP
     result = approve(store, check_id, approver="budi", code=code(people["budi"], now), now=now)
     assert (result.account, result.approver, result.method) == ("kemenkeu_ri", "budi", "totp")
@@ -46,7 +46,7 @@ def test_an_approver_who_is_not_the_author_approves_with_their_code(
         entry = s.get(LedgerEntry, result.ledger_id)
         assert entry is not None
         assert (entry.check_id, entry.approved_by, entry.approved_at) == (check_id, "budi", now)
-    assert publish.may_publish(store, check_id) == publish.PublishDecision(True, "approved", "budi")
+    assert ledger.may_publish(store, check_id) == ledger.PublishDecision(True, "approved", "budi")
     actions = [(a, actor) for a, actor, _ in audit_actions(store)]
     assert ("check.approved", "budi") in actions and ("post.published", "budi") in actions
 
@@ -132,7 +132,7 @@ def test_approval_policy_by_decision_category_severity_and_account() -> None:
             },
         }
     )
-    from smguard.security.approvals import needs_approval
+    from smguard.records.approvals import needs_approval
 
     assert needs_approval(config, check("review"))
     assert not needs_approval(config, check("allow"))
@@ -150,7 +150,7 @@ def test_record_published_completes_the_approval_entry(
     approval = approve(
         store, check_id, approver="budi", code=code(people["budi"], T0, 1), now=T0 + STEP
     )
-    ledger_id = publish.record_published(
+    ledger_id = ledger.record_published(
         store,
         check_id=check_id,
         published_by="scheduler",
@@ -163,7 +163,7 @@ def test_record_published_completes_the_approval_entry(
         entry = s.get(LedgerEntry, ledger_id)
         assert entry is not None and entry.platform_post_id == "1789"
     with pytest.raises(InputError, match="not the text of check"):
-        publish.record_published(
+        ledger.record_published(
             store, check_id=check_id, published_by="scheduler", text="Something else entirely"
         )
 
@@ -172,10 +172,10 @@ def test_publishing_a_held_post_without_approval_is_recorded_and_an_incident(
     store: Store, people: dict[str, str]
 ) -> None:
     held = record(store, author="citra")
-    ledger_id = publish.record_published(store, check_id=held, published_by="scheduler")
+    ledger_id = ledger.record_published(store, check_id=held, published_by="scheduler")
     allowed = record(store, author="citra", decision="allow", category="link", severity="low")
-    assert publish.may_publish(store, allowed) == publish.PublishDecision(True, "allowed")
-    publish.record_published(store, check_id=allowed, published_by="scheduler")
+    assert ledger.may_publish(store, allowed) == ledger.PublishDecision(True, "allowed")
+    ledger.record_published(store, check_id=allowed, published_by="scheduler")
     with store.session() as s:
         incidents = list(s.execute(select(Incident)).scalars())
         entries = {e.check_id: e for e in s.execute(select(LedgerEntry)).scalars()}

@@ -13,7 +13,7 @@ import pytest
 from smguard.plugins.connectors.mastodon import MastodonConnector, status_event
 
 from smguard.config import Config
-from smguard.records.checks import fingerprint
+from smguard.guard.fingerprint import fingerprint
 from smguard.watch.connectors import ConnectorError, PollJob, PollPage, WatchStopped
 from tests.support.mastodon_server import MastodonServer, mastodon_html
 

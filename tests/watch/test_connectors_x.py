@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from smguard.plugins.connectors.x_archive import XArchiveConnector
 
-from smguard.records.checks import fingerprint
+from smguard.guard.fingerprint import fingerprint
 from smguard.types import ActivityEvent
 from smguard.watch.connectors import ExportError, ExportSource
 

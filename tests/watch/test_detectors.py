@@ -15,9 +15,9 @@ import pytest
 
 from smguard.config import Config
 from smguard.guard.engine import Guard
-from smguard.records.checks import record_publication
 from smguard.records.db import Database
 from smguard.records.incidents import Incident, get, list_incidents
+from smguard.records.ledger import record_publication
 from smguard.records.store import Store
 from smguard.types import ActivityEvent
 from smguard.watch.events import store_events
@@ -621,7 +621,7 @@ def test_working_hours_settings_are_validated() -> None:
 def test_an_image_only_post_is_matched_by_its_url_not_its_empty_text(
     store: Store, guard: Guard
 ) -> None:
-    from smguard.records.checks import fingerprint
+    from smguard.guard.fingerprint import fingerprint
 
     record_publication(
         store,

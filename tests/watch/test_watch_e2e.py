@@ -22,8 +22,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from smguard.config import Config
-from smguard.records.checks import record_publication
 from smguard.records.db import Database
+from smguard.records.ledger import record_publication
 from smguard.records.store import Store
 from tests.support.mastodon_server import MastodonServer, mastodon_html
 

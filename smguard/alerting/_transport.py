@@ -32,6 +32,7 @@ import httpx
 
 from smguard._version import __version__
 from smguard.errors import SmguardError
+from smguard.httputil import retry_after
 
 __all__ = [
     "AlertHttp",
@@ -166,16 +167,6 @@ class _GuardedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def _retry_after(headers: httpx.Headers) -> float | None:
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
-
-
 _known_secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 
@@ -286,7 +277,7 @@ class AlertHttp:
         raise DeliveryError(
             f"{target} answered HTTP {status}" + (f": {detail}" if detail else ""),
             status=status,
-            retry_after=_retry_after(headers),
+            retry_after=retry_after(headers.get("retry-after")),
         )
 
     def _exchange(self, request: WebhookRequest) -> tuple[int, httpx.Headers, str]:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from smguard.types import localized
+from smguard.types import localized, long_date
 
 __all__ = ["Alert", "AlertMessage", "event_name", "render_message"]
 
@@ -117,13 +117,6 @@ _LABEL: dict[str, _T] = {
     "none": {"en": "—", "id": "—"},
 }  # fmt: skip
 
-_MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember"),
-}  # fmt: skip
-
 
 def event_name(event: str) -> str:
     """``incident.escalated:critical`` → ``escalated``: what routes and wording key on."""
@@ -197,8 +190,7 @@ def _when(value: Any, tz: ZoneInfo, lang: str) -> str:
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     local = at.astimezone(tz)
-    month = _MONTHS.get(lang, _MONTHS["en"])[local.month - 1]
-    return f"{local.day} {month} {local.year}, {local:%H:%M} {local.tzname()}"
+    return f"{long_date(local, lang)}, {local:%H:%M} {local.tzname()}"
 
 
 def render_message(alert: Alert, lang: str, tz: ZoneInfo) -> AlertMessage:

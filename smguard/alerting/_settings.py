@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pluggy
 
-from smguard.alerting.messages import Alert, event_name
-from smguard.alerting.transport import AlertHttp, DeliveryError
+from smguard.alerting._messages import Alert, event_name
+from smguard.alerting._transport import AlertHttp, DeliveryError
 from smguard.errors import ConfigError, PluginError
 from smguard.types import LANGUAGES, Severity
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from smguard.records.store import Store
 
 __all__ = [
+    "SETTING_NAMES",
     "AlertSettings",
     "AlertSinkType",
     "Route",
@@ -41,7 +42,8 @@ _COMMON_SINK_KEYS = frozenset({"type", "language"})
 _SECRET_KEYS = {"url": "url_env", "webhook": "url_env", "webhook_url": "url_env",
                 "token": "token_env", "secret": "secret_env"}  # fmt: skip
 _ROUTE_KEYS = frozenset({"sinks", "min_severity", "categories", "accounts", "kinds", "events"})
-_SETTINGS = frozenset({
+#: The keys of the ``[alerts]`` table.
+SETTING_NAMES = frozenset({
     "allow_private_targets", "max_attempts", "backoff_base_s", "backoff_max_s", "timeout_s",
     "lease_s", "batch_size", "concurrency", "language", "sinks", "routes",
 })  # fmt: skip
@@ -328,9 +330,9 @@ def _parse(
     table: Mapping[str, Any], types: Mapping[str, AlertSinkType], ui_language: str, source: str
 ) -> AlertSettings:
     for key in table:
-        if key not in _SETTINGS:
+        if key not in SETTING_NAMES:
             raise ConfigError(
-                f"alerts.{key}: unknown setting (known: {', '.join(sorted(_SETTINGS))})"
+                f"alerts.{key}: unknown setting (known: {', '.join(sorted(SETTING_NAMES))})"
             )
     allow = table.get("allow_private_targets", False)
     if not isinstance(allow, bool):

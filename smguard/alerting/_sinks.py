@@ -14,11 +14,20 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from smguard.alerting.messages import Alert, AlertMessage
-from smguard.alerting.settings import Sink
-from smguard.alerting.signing import SIGNATURE_HEADER, signature_header
-from smguard.alerting.transport import AlertHttp, WebhookRequest
+from smguard.alerting._messages import Alert, AlertMessage
+from smguard.alerting._settings import Sink
+from smguard.alerting._signing import SIGNATURE_HEADER, signature_header
+from smguard.alerting._transport import AlertHttp, WebhookRequest
 from smguard.errors import ConfigError
+
+__all__ = [
+    "SINK_TYPES",
+    "DiscordSink",
+    "JsonSink",
+    "SlackSink",
+    "TelegramSink",
+    "WebhookSinkType",
+]
 
 _JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 _CODE = re.compile(r"`([^`]+)`")
@@ -240,4 +249,5 @@ class JsonSink(WebhookSinkType):
         return WebhookRequest(url=url, body=body, headers=headers, secrets=[url, secret])
 
 
+#: The built-in sink types, as the ``webhooks`` plugin registers them.
 SINK_TYPES = (SlackSink(), DiscordSink(), TelegramSink(), JsonSink())
