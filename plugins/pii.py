@@ -26,14 +26,9 @@ from typing import Any
 from smguard import hookimpl
 from smguard.config import Config
 from smguard.errors import ConfigError
+from smguard.guard.contacts import digit_runs, find_phone_numbers, normalise_phone
 from smguard.guard.rule import CheckContext, Example, Rule
-from smguard.guard.urls import (
-    digit_runs,
-    extract_urls,
-    find_phone_numbers,
-    host_in,
-    normalise_phone,
-)
+from smguard.guard.urls import extract_urls, host_in
 from smguard.types import Finding, Post, Severity
 
 PLUGIN = "pii"
