@@ -285,7 +285,7 @@ def _decode_idn(host: str) -> str:
     labels = []
     for label in host.split("."):
         if label.startswith("xn--"):
-            with contextlib.suppress(idna.IDNAError):
+            with contextlib.suppress(UnicodeError):  # idna.IDNAError is one
                 label = idna.decode(label)
         labels.append(label)
     return ".".join(labels)
