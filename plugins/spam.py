@@ -3,7 +3,7 @@ characters inside words, and link flooding.
 
 These look at the *shape* of a post, not its words. Scam and gambling vocabulary ("slot gacor",
 "transfer dulu", giveaways) lives in the rule packs (``rules/``), which can require a link or a
-phone number with :func:`smguard.guard.urls.has_link` / :func:`smguard.guard.urls.has_contact`.
+phone number with :func:`smguard.guard.urls.has_link` / :func:`smguard.guard.contacts.has_contact`.
 
 Options (``[plugins.spam]`` in ``smguard.toml``)::
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from smguard.guard.urls import digit_runs
+from smguard.guard.contacts import digit_runs
 
 from .tables import DAYS_IN_MONTH, PROVINCE_CODES
 

@@ -8,14 +8,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from smguard.guard.contacts import digit_runs, find_phone_numbers, normalise_phone
 from smguard.guard.rule import CheckContext, Example, Rule
-from smguard.guard.urls import (
-    digit_runs,
-    extract_urls,
-    find_phone_numbers,
-    host_in,
-    normalise_phone,
-)
+from smguard.guard.urls import extract_urls, host_in
 from smguard.types import Finding, Post, Severity
 
 from .find import (

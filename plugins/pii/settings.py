@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from smguard.errors import ConfigError
-from smguard.guard.urls import normalise_phone
+from smguard.guard.contacts import normalise_phone
 
 from .find import EMAIL_DOMAIN_RE
 

@@ -4,7 +4,8 @@ What a matcher sees, per post:
 
 * ``NormalizedText.text``: the text after Unicode NFKD with accents dropped, case folding,
   zero-width and other invisible characters removed, and look-alike letters from other scripts
-  (Cyrillic ``а``, Greek ``ο``, fullwidth ``ａ`` …) mapped to Latin. ``offsets[i]`` is the index in
+  (Cyrillic ``а``, Greek ``ο``, small capital ``ᴀ`` …: :mod:`smguard.guard.confusables`, Unicode's
+  confusables data) mapped to Latin; fullwidth ``ａ`` is NFKD's. ``offsets[i]`` is the index in
   the original text of normalised character ``i``.
 * ``NormalizedText.tokens``: words, each with the *forms* a lexicon looks up: the word itself,
   its leetspeak reading (``4nj1ng`` → ``anjing``), Indonesian slang spelled out
@@ -23,6 +24,8 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import NamedTuple
 
+from smguard.guard.confusables import LOOKALIKES
+
 __all__ = [
     "NormalizedText",
     "Token",
@@ -32,22 +35,6 @@ __all__ = [
     "squeeze",
     "word_forms",
 ]
-
-# Look-alike letters that NFKD does not map (the usual homograph suspects in Latin text).
-_CONFUSABLES: dict[str, str] = {
-    # Cyrillic
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
-    "ɡ": "g", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ь": "b", "п": "n", "г": "r", "з": "3",
-    # Greek
-    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s", "σ": "o", "μ": "u",
-    # Latin extensions and symbols used as letters
-    "ı": "i", "ȷ": "j", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ß": "ss", "æ": "ae", "œ": "oe",
-    "ɑ": "a", "ɩ": "i", "ʀ": "r", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ɢ": "g",
-    "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p",
-    "ʏ": "y", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
-}  # fmt: skip
 
 # Characters that stand for letters in leetspeak, read only inside words that also have letters.
 _LEET: dict[str, str] = {
@@ -82,7 +69,7 @@ def _map_char(ch: str) -> str:
         if unicodedata.category(part) in _INVISIBLE_CATEGORIES and part not in "\n\t":
             continue
         for folded in part.casefold():
-            out.append(_CONFUSABLES.get(folded, folded))
+            out.append(LOOKALIKES.get(folded, folded))
     mapped = "".join(out)
     if ch in ("\u00a0", "\u2007", "\u202f", "\u3000"):
         mapped = " "

@@ -1,19 +1,19 @@
-"""Find links, domains and contact numbers in a post — small, fast and dependency-light.
+"""Find links and domains in a post — small, fast and dependency-light.
 
 The link rules, the PII rules and the rule-pack engine ("fires only when the post also has a
-link or a phone number") all ask the same questions of a post's text, so they share this module:
+link") all ask the same questions of a post's text, so they share this module:
 
 * :func:`extract_urls` — every URL and bare domain (``https://…``, ``bit.ly/abc``,
   ``promo-bca.com``, ``kemkes.go.id/berita``, ``103.12.4.5/login``) with its span in the
   original text. E-mail addresses, ``e.g.``, ``Rp.10.000``, ``jam 10.30``, ``file.pdf``,
   ``M.Sc`` are not links. Defanged links (``hxxp://``, ``bit[.]ly``) are found and marked.
-* :func:`find_phone_numbers` — phone numbers validated with ``phonenumbers`` (default region
-  Indonesia), not prices, dates, times or order numbers.
-* :func:`find_contacts` / :func:`has_contact` — phone numbers plus chat links (``wa.me``,
-  ``t.me``, ``api.whatsapp.com/send?phone=…``): "is there a way to contact someone here?".
-* :func:`registrable_domain` / :func:`host_in` — a compact public-suffix approach
-  (``co.id``, ``go.id``, ``co.uk`` …), good enough to tell ``kemkes.go.id`` from ``kemkes-go.id``
-  without downloading the Public Suffix List.
+  Punycode hosts (``xn--…``) are decoded with ``idna``.
+* :func:`registrable_domain` / :func:`public_suffix` / :func:`host_in` — domains by the Public
+  Suffix List (the ``publicsuffixlist`` package's offline copy, private section included), so
+  ``kemkes.go.id`` is told from ``kemkes-go.id`` and ``evil.myshopify.com`` or
+  ``bucket.s3.amazonaws.com`` belong to whoever took that name, not to the platform.
+
+Phone numbers and chat links are :mod:`smguard.guard.contacts`' business.
 
 Results are memoised per text (a small LRU cache), so several rules asking about the same post
 pay once. Everything returned is immutable.
@@ -25,23 +25,18 @@ import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Literal
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from publicsuffixlist import PublicSuffixList
 
 __all__ = [
-    "CHAT_HOSTS",
     "TLDS",
-    "Contact",
-    "PhoneMatch",
     "UrlMatch",
-    "digit_runs",
     "extract_urls",
-    "find_contacts",
-    "find_phone_numbers",
-    "has_contact",
     "has_link",
     "host_in",
-    "normalise_phone",
     "public_suffix",
     "registrable_domain",
 ]
@@ -83,35 +78,6 @@ TLDS: frozenset[str] = frozenset((_CCTLDS + _GTLDS).split())
 # three labels (``docs.python.py``) they are still links.
 _AMBIGUOUS_TLDS = frozenset({"py", "sh", "md", "ps", "pl", "rs", "pt", "ai", "ms", "mk", "ml",
                              "mm", "so", "mov", "zip", "tf"})  # fmt: skip
-
-# Multi-label public suffixes (registrable domain = one label more). Indonesian second levels
-# first; then the common ones elsewhere and a few hosting platforms where each subdomain belongs
-# to a different person (so ``bca-login.github.io`` is not ``github.io``).
-_SUFFIXES = frozenset(
-    """
-    co.id go.id ac.id or.id web.id my.id sch.id mil.id desa.id biz.id net.id ponpes.id
-    co.uk org.uk ac.uk gov.uk ltd.uk plc.uk me.uk net.uk nhs.uk
-    com.au net.au org.au edu.au gov.au id.au asn.au
-    co.jp ne.jp or.jp ac.jp go.jp co.kr or.kr go.kr ac.kr
-    com.sg edu.sg gov.sg org.sg net.sg com.my gov.my edu.my org.my net.my
-    co.th go.th ac.th in.th or.th com.ph gov.ph edu.ph org.ph com.vn gov.vn edu.vn
-    co.nz govt.nz org.nz ac.nz co.in gov.in ac.in org.in net.in
-    com.br gov.br com.cn gov.cn edu.cn org.cn com.hk gov.hk edu.hk com.tw gov.tw edu.tw
-    co.za gov.za ac.za com.tr gov.tr com.mx gob.mx com.ar gob.ar co.il gov.il ac.il
-    com.sa gov.sa com.eg gov.eg com.pk gov.pk com.bd gov.bd com.ng gov.ng co.ke
-    com.tl gov.tl com.bn gov.bn
-    github.io gitlab.io blogspot.com wordpress.com herokuapp.com netlify.app vercel.app
-    pages.dev workers.dev web.app firebaseapp.com appspot.com azurewebsites.net
-    000webhostapp.com wixsite.com weebly.com glitch.me repl.co ngrok.io ngrok-free.app
-    duckdns.org no-ip.org sites.google.com s3.amazonaws.com r2.dev
-    """.split()
-)
-
-#: Hosts of chat links that open a conversation with a number or account.
-CHAT_HOSTS: frozenset[str] = frozenset({
-    "wa.me", "api.whatsapp.com", "web.whatsapp.com", "chat.whatsapp.com", "whatsapp.com",
-    "wa.link", "t.me", "telegram.me", "telegram.dog", "line.me", "m.me",
-})  # fmt: skip
 
 # --------------------------------------------------------------------------------------------
 # The candidate regex. Python's ``re`` is fine here: the pattern is ours, fixed and linear
@@ -308,43 +274,61 @@ def _trim(path: str) -> str:
 def _normalise_host(raw: str) -> str:
     host = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
     host = host.lower().strip(".")
-    if "xn--" in host:
-        labels = []
-        for label in host.split("."):
-            if label.startswith("xn--"):
-                with contextlib.suppress(UnicodeError, ValueError):
-                    label = label[4:].encode("ascii").decode("punycode")
-            labels.append(label)
-        host = ".".join(labels)
-    return host
+    return _decode_idn(host) if "xn--" in host else host
+
+
+def _decode_idn(host: str) -> str:
+    """Punycode labels (``xn--…``) in Unicode, as IDNA 2008 reads them. A label that is not a
+    valid IDN (``xn--i-7iq``, an emoji) stays as written, the way browsers show it."""
+    import idna  # only for hosts written in punycode
+
+    labels = []
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            with contextlib.suppress(UnicodeError):  # idna.IDNAError is one
+                label = idna.decode(label)
+        labels.append(label)
+    return ".".join(labels)
 
 
 # --------------------------------------------------------------------------------------------
 # Domains
 
 
+@cache
+def _suffix_list() -> PublicSuffixList:
+    from publicsuffixlist import PublicSuffixList
+
+    # The package's own copy of the list (no network), private section included: each
+    # subdomain of myshopify.com, ngrok.app or s3.amazonaws.com belongs to someone else. Hosts
+    # are decoded from punycode before they are looked up, so the list's punycode twins, which
+    # take most of the loading time, are not built.
+    return PublicSuffixList(accept_encoded_idn=False)
+
+
+@lru_cache(maxsize=4096)
 def public_suffix(host: str) -> str:
-    """The public suffix of ``host``: ``"go.id"`` for ``www.kemkes.go.id``, ``"com"`` for
-    ``bit.ly``'s cousins. Known multi-label suffixes come from a compact built-in table."""
-    labels = host.lower().strip(".").split(".")
-    if len(labels) >= 4 and ".".join(labels[-3:]) in _SUFFIXES:
-        return ".".join(labels[-3:])
-    if len(labels) >= 3 and ".".join(labels[-2:]) in _SUFFIXES:
-        return ".".join(labels[-2:])
-    return labels[-1]
+    """The public suffix of ``host`` by the Public Suffix List: ``"go.id"`` for
+    ``www.kemkes.go.id``, ``"com"`` for ``verify-login.com``, ``"myshopify.com"`` for
+    ``evil.myshopify.com``. An unknown top-level domain is its own suffix."""
+    host = _prepare(host)
+    return _suffix_list().publicsuffix(host) or host.rsplit(".", 1)[-1]
 
 
+@lru_cache(maxsize=4096)
 def registrable_domain(host: str) -> str:
     """The part of ``host`` someone registered: ``kemkes.go.id`` for ``www.kemkes.go.id``,
-    ``verify-login.com`` for ``kemkes.go.id.verify-login.com``. IP literals come back as-is."""
-    host = host.lower().strip(".")
+    ``verify-login.com`` for ``kemkes.go.id.verify-login.com``, ``evil.myshopify.com`` for
+    ``shop.evil.myshopify.com``. IP literals and public suffixes come back as they are."""
+    host = _prepare(host)
     if host.startswith("[") or host.replace(".", "").isdigit():
         return host
-    suffix = public_suffix(host)
-    rest = host[: -len(suffix)].rstrip(".")
-    if not rest:
-        return host
-    return rest.rsplit(".", 1)[-1] + "." + suffix
+    return _suffix_list().privatesuffix(host) or host
+
+
+def _prepare(host: str) -> str:
+    host = host.lower().strip(".")
+    return _decode_idn(host) if "xn--" in host else host
 
 
 def host_in(host: str, domains: frozenset[str] | tuple[str, ...] | set[str]) -> bool:
@@ -358,197 +342,3 @@ def host_in(host: str, domains: frozenset[str] | tuple[str, ...] | set[str]) -> 
             return True
         dot = host.find(".", dot + 1)
     return False
-
-
-# --------------------------------------------------------------------------------------------
-# Phone numbers and contacts
-
-_PHONE_RE = re.compile(
-    r"""
-    (?<![\w+/.,:\-=#@])                      # not glued to a word, price, URL or code
-    (?:\(\+?\d{1,4}\)|\+?\d{1,5})             # (021)  (+62)  +62  0812
-    (?:[ .\-]?\(?\d{1,6}\)?){1,6}             # more groups, one separator between them
-    (?![\w])
-    """,
-    re.VERBOSE,
-)
-# Runs of 8+ digits and number punctuation, never starting inside a run (possessive: linear).
-_DIGIT_RUN_RE = re.compile(r"\d(?<!\d\d)[\d .()\-]{7,}+")
-_GROUP_RE = re.compile(r"\d+")
-_DATE_RE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{2,4}(?!\d)")
-_CURRENCY_RE = re.compile(r"(?:rp|idr|usd|us\$|sgd|myr|eur|\$|€|£|¥)\s?\.?\s?$", re.I)
-_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
-_MIN_DIGITS = 9
-_MAX_DIGITS = 15
-
-PhoneKind = Literal["mobile", "fixed", "toll_free", "other"]
-# phonenumbers.PhoneNumberType values (the library is imported only when a post has a number
-# worth parsing: importing it costs tens of milliseconds of start-up).
-_TYPE_KIND: dict[int, PhoneKind] = {0: "fixed", 1: "mobile", 2: "mobile", 3: "toll_free"}
-
-
-@dataclass(frozen=True, slots=True)
-class PhoneMatch:
-    """A phone number in a text.
-
-    :ivar start: offset of the first character.
-    :ivar end: offset just past the last digit.
-    :ivar raw: the number as written.
-    :ivar e164: the number in E.164 form, ``+6281234567890``.
-    :ivar kind: ``"mobile"``, ``"fixed"`` (landline), ``"toll_free"`` or ``"other"``.
-    """
-
-    start: int
-    end: int
-    raw: str
-    e164: str
-    kind: PhoneKind
-
-
-def find_phone_numbers(text: str, regions: tuple[str, ...] = ("ID",)) -> list[PhoneMatch]:
-    """Valid phone numbers in ``text``.
-
-    A number written without ``+`` is read in the first of ``regions`` (default Indonesia:
-    ``0812-3456-7890``, ``(021) 5790-1234``, ``62812…``); numbers written with ``+`` may be from
-    anywhere. Prices (``Rp 150.000.000``), dates (``17-08-2026``), times, years and order numbers
-    are not phone numbers. Results are memoised per text.
-    """
-    return list(_phones(text, regions))
-
-
-def digit_runs(text: str) -> tuple[tuple[int, int], ...]:
-    """Spans of runs of digits and number punctuation (space, ``.``, ``-``, parentheses) that
-    hold at least eight digits: where phone numbers, ID numbers, card and account numbers can
-    be. Cheap, and memoised per text, so every rule looking for long numbers shares one scan."""
-    return _digit_runs(text)
-
-
-@lru_cache(maxsize=1024)
-def _digit_runs(text: str) -> tuple[tuple[int, int], ...]:
-    out = []
-    for m in _DIGIT_RUN_RE.finditer(text):
-        run = m.group()
-        seps = run.count(" ") + run.count(".") + run.count("-") + run.count("(") + run.count(")")
-        if len(run) - seps >= 8:
-            out.append(m.span())
-    return tuple(out)
-
-
-@lru_cache(maxsize=1024)
-def _phones(text: str, regions: tuple[str, ...]) -> tuple[PhoneMatch, ...]:
-    out: list[PhoneMatch] = []
-    done = 0
-    national_id = regions == ("ID",)
-    for start, end in _digit_runs(text):
-        if national_id and text[start] not in "06" and text[start - 1 : start] not in "+(":
-            continue  # in Indonesia a number starts with 0, 62, + or "(": not a price or date
-        # Step back over "+", "(" or "(+" so the exact pattern sees the whole number.
-        for m in _PHONE_RE.finditer(text, max(done, start - 2), end):
-            found = _phone_at(text, m.start(), m.group(), regions)
-            if found is not None:
-                out.append(found)
-        done = end
-    return tuple(out)
-
-
-def _phone_at(text: str, start: int, cand: str, regions: tuple[str, ...]) -> PhoneMatch | None:
-    international = cand.startswith(("+", "(+"))
-    lead = cand.lstrip("(")
-    if not international:
-        if _CURRENCY_RE.search(text, max(0, start - 5), start):
-            return None
-        if _DATE_RE.match(cand):
-            return None
-        # A number written nationally starts with 0 (or 62, Indonesia's country code) in ID;
-        # "17082026" or "150.000.000" do not. Other configured regions may differ.
-        if regions[:1] == ("ID",) and len(regions) == 1 and not lead.startswith(("0", "62")):
-            return None
-        if _THOUSANDS_RE.match(cand) and not lead.startswith("0"):
-            return None
-    # Try the whole candidate, then without trailing groups ("0812-3456-7890 2024").
-    groups = list(_GROUP_RE.finditer(cand))
-    # Indonesian numbers have at least nine digits; elsewhere eight (Singapore: 6123 4567).
-    least = _MIN_DIGITS if regions == ("ID",) else _MIN_DIGITS - 1
-    for keep in range(len(groups), 0, -1):
-        end_in = groups[keep - 1].end()
-        piece = cand[:end_in]
-        digits = sum(len(g.group()) for g in groups[:keep])
-        if digits < least:
-            return None
-        if digits > _MAX_DIGITS:
-            continue
-        parsed = _parse_phone(piece, regions)
-        if parsed is not None:
-            e164, kind = parsed
-            return PhoneMatch(start, start + end_in, piece, e164, kind)
-    return None
-
-
-@lru_cache(maxsize=2048)
-def _parse_phone(piece: str, regions: tuple[str, ...]) -> tuple[str, PhoneKind] | None:
-    import phonenumbers
-
-    for region in regions if not piece.startswith(("+", "(+")) else regions[:1]:
-        try:
-            number = phonenumbers.parse(piece, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            e164 = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-            kind: PhoneKind = _TYPE_KIND.get(int(phonenumbers.number_type(number)), "other")
-            return e164, kind
-    return None
-
-
-def normalise_phone(number: str, region: str = "ID") -> str | None:
-    """``"0812-3456-7890"`` → ``"+6281234567890"``; ``None`` when it is not a valid number."""
-    parsed = _parse_phone(number.strip(), (region,))
-    return None if parsed is None else parsed[0]
-
-
-ContactKind = Literal["phone", "whatsapp", "telegram", "line", "messenger"]
-_CHAT_KIND: dict[str, ContactKind] = {
-    "wa.me": "whatsapp", "api.whatsapp.com": "whatsapp", "web.whatsapp.com": "whatsapp",
-    "chat.whatsapp.com": "whatsapp", "whatsapp.com": "whatsapp", "wa.link": "whatsapp",
-    "t.me": "telegram", "telegram.me": "telegram", "telegram.dog": "telegram",
-    "line.me": "line", "m.me": "messenger",
-}  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """A way to reach someone: a phone number or a chat link.
-
-    :ivar start: offset of the first character.
-    :ivar end: offset just past the last character.
-    :ivar kind: ``"phone"``, ``"whatsapp"``, ``"telegram"``, ``"line"`` or ``"messenger"``.
-    :ivar value: the number in E.164 form for phones, the link as written for chat links.
-    """
-
-    start: int
-    end: int
-    kind: ContactKind
-    value: str
-
-
-def find_contacts(text: str, regions: tuple[str, ...] = ("ID",)) -> list[Contact]:
-    """Phone numbers and chat links (``wa.me/62812…``, ``t.me/…``) in ``text``, in order."""
-    out = [
-        Contact(u.start, u.end, _CHAT_KIND[_chat_host(u.host)], u.url)
-        for u in _extract(text)
-        if _chat_host(u.host) in _CHAT_KIND
-    ]
-    out.extend(Contact(p.start, p.end, "phone", p.e164) for p in _phones(text, regions))
-    out.sort(key=lambda c: c.start)
-    return out
-
-
-def has_contact(text: str, regions: tuple[str, ...] = ("ID",)) -> bool:
-    """Whether ``text`` gives a phone number or a chat link (cheap when it has neither)."""
-    if any(_chat_host(u.host) in _CHAT_KIND for u in _extract(text)):
-        return True
-    return bool(_phones(text, regions))
-
-
-def _chat_host(host: str) -> str:
-    return host[4:] if host.startswith("www.") else host

@@ -1,4 +1,4 @@
-"""smguard.guard.urls: finding links, domains, phone numbers and contacts in posts."""
+"""smguard.guard.urls: finding links and domains in posts."""
 
 from __future__ import annotations
 
@@ -6,18 +6,8 @@ import time
 
 import pytest
 
-from smguard.guard.urls import (
-    digit_runs,
-    extract_urls,
-    find_contacts,
-    find_phone_numbers,
-    has_contact,
-    has_link,
-    host_in,
-    normalise_phone,
-    public_suffix,
-    registrable_domain,
-)
+from smguard.guard.contacts import find_phone_numbers
+from smguard.guard.urls import extract_urls, has_link, host_in, public_suffix, registrable_domain
 
 
 def urls_in(text: str) -> list[str]:
@@ -174,74 +164,64 @@ def test_registrable_domain(host: str, registrable: str, suffix: str) -> None:
         assert public_suffix(host) == suffix
 
 
+@pytest.mark.parametrize(
+    ("host", "registrable", "suffix"),
+    [
+        ("evil.myshopify.com", "evil.myshopify.com", "myshopify.com"),
+        ("x.ngrok.app", "x.ngrok.app", "ngrok.app"),
+        ("something.azurestaticapps.net", "something.azurestaticapps.net", "azurestaticapps.net"),
+        ("bucket.s3.amazonaws.com", "bucket.s3.amazonaws.com", "s3.amazonaws.com"),
+        (
+            "bucket.s3.ap-southeast-1.amazonaws.com",
+            "bucket.s3.ap-southeast-1.amazonaws.com",
+            "s3.ap-southeast-1.amazonaws.com",
+        ),
+        ("www.shop.evil.myshopify.com", "evil.myshopify.com", "myshopify.com"),
+        ("myshopify.com", "myshopify.com", "myshopify.com"),  # a suffix itself
+    ],
+)
+def test_hosting_platforms_subdomains_are_their_owners(
+    host: str, registrable: str, suffix: str
+) -> None:
+    # The Public Suffix List's private section: each shop, tunnel, static site or bucket belongs
+    # to whoever took that name, not to the platform.
+    assert registrable_domain(host) == registrable
+    assert public_suffix(host) == suffix
+
+
+def test_registrable_domain_of_idn_and_punycode_hosts() -> None:
+    assert registrable_domain("www.президент.рф") == "президент.рф"
+    assert registrable_domain("www.xn--d1abbgf6aiiy.xn--p1ai") == "президент.рф"
+    assert public_suffix("kemkes.go.id.") == "go.id"
+    assert registrable_domain("co.id") == "co.id"  # a public suffix is nobody's domain
+
+
+def test_the_public_suffix_list_is_read_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from smguard.guard import urls
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the Public Suffix List must not be fetched")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    urls._suffix_list.cache_clear()
+    urls.registrable_domain.cache_clear()
+    assert registrable_domain("news.bbc.co.uk") == "bbc.co.uk"
+
+
+def test_invalid_punycode_stays_as_written() -> None:
+    # IDNA 2008 refuses emoji: the host is shown the way a browser shows it, in punycode.
+    (emoji,) = extract_urls("Klik http://xn--i-7iq.ws/promo")
+    assert emoji.punycode and emoji.host == "xn--i-7iq.ws"
+    (broken,) = extract_urls("Klik http://xn--zz.com")
+    assert broken.host == "xn--zz.com"
+
+
 def test_host_in_matches_subdomains_only() -> None:
     own = frozenset({"kemkes.go.id"})
     assert host_in("kemkes.go.id", own)
     assert host_in("sehatnegeriku.kemkes.go.id", own)
     assert not host_in("kemkes.go.id.verify-login.com", own)
     assert not host_in("fakekemkes.go.id", own)
-
-
-# -- phone numbers and contacts -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "raw", "e164", "kind"),
-    [
-        ("Hubungi 0812-3456-7890 ya", "0812-3456-7890", "+6281234567890", "mobile"),
-        ("WA 081234567890.", "081234567890", "+6281234567890", "mobile"),
-        ("Telp +62 812 3456 7890", "+62 812 3456 7890", "+6281234567890", "mobile"),
-        ("Telp (+62) 812.3456.7890", "(+62) 812.3456.7890", "+6281234567890", "mobile"),
-        ("Kantor (021) 5790-1234", "(021) 5790-1234", "+622157901234", "fixed"),
-        ("Call +1 415 555 2671 now", "+1 415 555 2671", "+14155552671", "mobile"),
-        ("Hubungi 0812-3456-7890 (08.00-17.00)", "0812-3456-7890", "+6281234567890", "mobile"),
-        ("WA 0812-3456-7890 2024", "0812-3456-7890", "+6281234567890", "mobile"),
-    ],
-)
-def test_finds_phone_numbers(text: str, raw: str, e164: str, kind: str) -> None:
-    (phone,) = find_phone_numbers(text)
-    assert (phone.raw, phone.e164, phone.kind) == (raw, e164, kind)
-    assert text[phone.start : phone.end] == raw
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Harga mulai Rp 150.000.000 saja",
-        "Cicilan Rp150.000.000/bulan, DP 62.500.000",
-        "Berlaku 17-08-2026 s.d. 31-08-2026 pukul 19.00 WIB",
-        "Tahun 2023-2024 dan 2025-2026",
-        "Nomor pesanan INV/2026/08/001234567 kami proses",
-        "Order #081234567890 sudah dikirim",
-        "NIK 3174012505900001",
-        "Hotline 1500-567 dan 14045",
-        "Kasus COVID-19 turun 12% pada 2025",
-        "Versi 10.2.14.1021 tersedia",
-        "No. rekening 0123456789",
-    ],
-)
-def test_prices_dates_and_codes_are_not_phone_numbers(text: str) -> None:
-    assert find_phone_numbers(text) == []
-
-
-def test_contacts_are_chat_links_and_numbers() -> None:
-    text = "Chat wa.me/6281234567890, Telegram t.me/kemkes atau telp 0812 3456 7890."
-    contacts = find_contacts(text)
-    assert [c.kind for c in contacts] == ["whatsapp", "telegram", "phone"]
-    assert contacts[2].value == "+6281234567890"
-    assert has_contact(text)
-    assert has_contact("DM kami di https://api.whatsapp.com/send?phone=6281234567890")
-    assert not has_contact("Harga Rp 150.000, promo 17-08-2026 pukul 19.00 WIB.")
-    assert not has_contact("Info di kemkes.go.id/berita")
-
-
-def test_normalise_phone() -> None:
-    assert normalise_phone("0812-3456-7890") == "+6281234567890"
-    assert normalise_phone("+62 21 5790 1234") == "+622157901234"
-    assert normalise_phone("12345") is None
-
-
-def test_digit_runs_hold_eight_or_more_digits() -> None:
-    text = "Rp 150.000 saja, NIK 3174012505900001, tgl 17-08-2026"
-    runs = [text[s:e].strip() for s, e in digit_runs(text)]
-    assert runs == ["3174012505900001", "17-08-2026"]

@@ -317,6 +317,38 @@ def test_disguised_letters() -> None:
     assert not fired("SMG-LINK-007", "Login https://klikbсa.com")
 
 
+def test_small_capitals_and_other_scripts_in_domains() -> None:
+    (small,) = check("SMG-LINK-004", "Daftar di ᴋᴇᴍᴋᴇꜱ.go.id", {"plugins": {"links": {
+        "own_domains": ["kemkes.go.id"]}}})  # fmt: skip
+    assert small.severity == Severity.CRITICAL and small.evidence == "ᴋᴇᴍᴋᴇꜱ.go.id ~ kemkes.go.id"
+    assert fired("SMG-LINK-004", "Login di https://ᴋʟɪᴋʙᴄᴀ.com")  # small capitals
+    assert fired("SMG-LINK-004", "Login di https://кӏікbса.com")  # Cyrillic
+    assert fired("SMG-LINK-007", "Promo https://ꓑꓲꓠꓰ.com")  # Lisu capitals that look Latin
+    assert not fired("SMG-LINK-004", "Cek ｋｌｉｋｂｃａ.com")  # full-width: the real domain
+
+
+def test_letters_of_european_alphabets_are_not_disguised() -> None:
+    assert not fired("SMG-LINK-007", "Info https://søren.dk dan https://łódź.pl")
+    assert fired("SMG-LINK-007", "Info https://ɑpple-promo.com")  # Latin alpha, a phonetic letter
+
+
+@pytest.mark.parametrize(
+    ("link", "target"),
+    [
+        ("https://klikbca.myshopify.com/login", "klikbca.com"),
+        ("https://kemkes.azurestaticapps.net", "kemkes.go.id"),
+        ("https://kemkes.s3.ap-southeast-1.amazonaws.com/form.pdf", "kemkes.go.id"),
+        ("https://tokopedia.ngrok.app", "tokopedia.com"),
+    ],
+)
+def test_a_name_on_a_hosting_platform_is_a_lookalike(link: str, target: str) -> None:
+    # The Public Suffix List's private section: the shop, static site, bucket or tunnel is the
+    # registrable domain, so its name is compared with the real one like klikbca.co is.
+    (found,) = check("SMG-LINK-004", f"Silakan buka {link}")
+    assert found.evidence.endswith(f"~ {target}")
+    assert not fired("SMG-LINK-005", f"Silakan buka {link}")  # reported once
+
+
 def test_unencrypted_login_links() -> None:
     (finding,) = check("SMG-LINK-008", "Login: http://portal-layanan.id/login")
     assert finding.severity == Severity.MEDIUM

@@ -113,7 +113,7 @@ def _context(forms: Sequence[tuple[str, ...]], i: int, j: int, ctx: Context) -> 
 
 
 def _has_required(conditions: tuple[str, ...], ctx: CheckContext) -> bool:
-    from smguard.guard import urls  # the links plugin's URL finder, loaded only when needed
+    from smguard.guard import contacts, urls  # the URL and number finders, loaded when needed
 
     for cond in conditions:
         if cond == "link":
@@ -121,7 +121,7 @@ def _has_required(conditions: tuple[str, ...], ctx: CheckContext) -> bool:
                 return True
         elif cond == "contact":
             own = _own_numbers(ctx)
-            for contact in urls.find_contacts(ctx.post.text):
+            for contact in contacts.find_contacts(ctx.post.text):
                 digits = _DIGITS_RE.search(contact.value)
                 if digits is None or digits.group() not in own:
                     return True
@@ -137,14 +137,14 @@ def _own_numbers(ctx: CheckContext) -> frozenset[str]:
     cached: frozenset[str] | None = ctx.cache.get("own_numbers")
     if cached is not None:
         return cached
-    from smguard.guard import urls
+    from smguard.guard import contacts
 
     out: set[str] = set()
     values = ctx.config.plugin("pii").get("allow_numbers", [])
     for value in values if isinstance(values, list) else []:
         if isinstance(value, str):
             out.add(re.sub(r"\D", "", value))
-            e164 = urls.normalise_phone(value)
+            e164 = contacts.normalise_phone(value)
             if e164:
                 out.add(re.sub(r"\D", "", e164))
     result = frozenset(out)
