@@ -2,33 +2,25 @@
 circle (the import-linter contracts in pyproject.toml).
 
 import-linter reads the source tree of an importable package, and ``smguard.plugins`` lives in
-``plugins/`` (mapped by setuptools), so the check runs on a copy laid out as installed. The last
-tests add a forbidden import to such a copy and expect the contracts to fail: they prove the
-check can fail, so its passing means something.
+``plugins/`` (mapped by setuptools), so the check runs on a copy laid out as installed
+(``tests/support/layout.py``). The last tests add a forbidden import to such a copy and expect the
+contracts to fail: they prove the check can fail, so its passing means something.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.layout import ROOT, installed_layout
+
 PYPROJECT = ROOT / "pyproject.toml"
 
 pytest.importorskip("importlinter", reason="import-linter is a test dependency")
-
-
-def installed_layout(dest: Path) -> Path:
-    """Copy ``smguard/`` and ``plugins/`` (as ``smguard/plugins``) to ``dest``."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(ROOT / "smguard", dest / "smguard", ignore=ignore)
-    shutil.copytree(ROOT / "plugins", dest / "smguard" / "plugins", ignore=ignore)
-    return dest
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
