@@ -12,7 +12,7 @@ from smguard.cli.common import resolve_actor
 from smguard.cli.main import State
 from smguard.cli.security import say, security_store
 
-__all__ = ["TEXTS", "account_label", "echo_record", "echo_table", "save_fields"]
+__all__ = ["TEXTS", "account_label", "echo_record", "echo_saved", "echo_table", "save_fields"]
 
 TEXTS = {
     "added": {"en": "Added {what} {name}.", "id": "{what} {name} ditambahkan."},
@@ -30,14 +30,14 @@ def save_fields(
     name: str,
     options: dict[str, Any],
     actor: str | None,
-    *,
-    done: str,
-    what: str,
 ) -> None:
-    """Add or change (``change``) account or admin ``name`` with the field options that were
-    given, and say so (``done``: "added" or "changed"; ``what``: "account" or "admin")."""
+    """Add or change (``change``) account or admin ``name`` with the field options given."""
     fields = {k: v for k, v in options.items() if v is not None}
     change(security_store(state), name, fields, actor=resolve_actor(actor))
+
+
+def echo_saved(state: State, done: str, what: str, name: str) -> None:
+    """Say that ``what`` ("account" or "admin") ``name`` was ``done`` ("added" or "changed")."""
     click.echo(say(state, TEXTS[done], what=say(state, TEXTS[what]), name=name))
 
 

@@ -696,7 +696,7 @@ def test_cli_list_deliver_retry(
     for output in (listed.output, json.dumps(rows), result.output):
         assert "XOXSECRET" not in output
 
-    retried = cli_run("alerts", "retry", str(dead[0]["id"]), "--by", "dewi")
+    retried = cli_run("alerts", "retry", str(dead[0]["id"]), "--as", "dewi")
     assert retried.exit_code == 0, retried.output
     assert f"#{dead[0]['id']}" in retried.output
     assert cli_run("alerts", "deliver", "--once").exit_code == 0
@@ -717,7 +717,7 @@ def test_cli_retry_errors(
     missing = cli_run("alerts", "retry", "999")
     assert missing.exit_code == 3
     assert missing.output.strip() == "Error: no alert #999 (see `smguard alerts list`)"
-    assert cli_run("alerts", "retry").exit_code == 2
+    assert cli_run("alerts", "retry").exit_code == 3  # a usage error
     assert cli_run("alerts", "retry", "--all-dead").output.strip() == "No dead alerts."
     assert cli_run("--lang", "id", "alerts", "list").output.strip() == "Tidak ada peringatan."
 

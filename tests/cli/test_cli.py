@@ -180,7 +180,7 @@ def test_rules_list_and_show(run) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_plugins_lists_what_each_registered(run) -> None:  # type: ignore[no-untyped-def]
-    result = run("plugins", "--format", "json")
+    result = run("plugins", "list", "--format", "json")
     assert result.exit_code == 0
     rows = {r["name"]: r for r in json.loads(result.output)}
     assert rows["policy"]["builtin"] is True

@@ -112,7 +112,7 @@ def test_working_an_incident(run) -> None:  # type: ignore[no-untyped-def]
     in_id = run("--lang", "id", "incidents", "ack", number)
     assert in_id.exit_code == 3 and "sudah ditangani oleh ani" in in_id.output
     assert run("incidents", "note", number, "Author reminded", "--as", "budi").exit_code == 0
-    assert run("incidents", "resolve", number).exit_code == 2  # --reason is required
+    assert run("incidents", "resolve", number).exit_code == 3  # --reason is required
     done = run("incidents", "resolve", number, "--reason", "Never published", "--as", "dewi")
     assert done.exit_code == 0 and "resolved by dewi" in done.output
     assert run("incidents", "resolve", number, "--reason", "again").exit_code == 3
@@ -187,7 +187,7 @@ def test_clarification_from_draft_to_publication(run, tmp_path: Path) -> None:  
     assert refused.exit_code == 3
     assert "cannot be approved: the guard blocked version 2" in refused.output
     assert "SMG-XX-T-001 [harassment] Insult" in refused.output
-    assert run("clarify", "approve", "2").exit_code == 2  # --as is required
+    assert run("clarify", "approve", "2").exit_code == 3  # --as is required
     assert run("clarify", "approve", "2", "--as", " ").exit_code == 3
 
     good = tmp_path / "good.txt"
@@ -266,7 +266,7 @@ def test_audit_verify_and_log(run, db_url: str) -> None:  # type: ignore[no-unty
 def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
     upgraded = run("db", "upgrade")
     assert upgraded.exit_code == 0 and "is up to date (revision" in upgraded.output
-    current = run("db", "current")
+    current = run("db", "status")
     assert current.exit_code == 0 and "(latest)" in current.output
 
 
@@ -278,7 +278,7 @@ def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
         ("clarify", "list"),
         ("audit", "verify"),
         ("audit", "log"),
-        ("db", "current"),
+        ("db", "status"),
         ("db", "upgrade"),
         ("check", "--record", "Halo"),
     ],

@@ -209,7 +209,7 @@ def test_enrol_vault_approve_and_audit_end_to_end(env: dict[str, Any]) -> None:
 
     # A mixed inventory: an account without 2FA, a departed admin whose phone recovers djp_ig.
     smg(env, "accounts", "add", "legacy_fb", "--platform", "facebook", "--two-factor", "none")
-    departed = smg(env, "admins", "depart", "budi").output
+    departed = smg(env, "admins", "remove", "budi").output
     assert "recovery phone of djp_ig" in departed and "approver @ kemenkeu_ri" in departed
     env["clock"].now += timedelta(days=1)
     report = json.loads(smg(env, "audit", "2fa", "--format", "json", code=2).output)

@@ -289,7 +289,7 @@ def test_detectors_test_runs_examples(tmp_path: Path) -> None:
 
 
 def test_plugins_lists_the_detectors() -> None:
-    result = CliRunner().invoke(cli, ["plugins", "--format", "json"])
+    result = CliRunner().invoke(cli, ["plugins", "list", "--format", "json"])
     assert result.exit_code == 0
     row = next(r for r in json.loads(result.output) if r["name"] == "detectors")
     assert "SMG-DET-001" in row["detectors"] and row["builtin"] is True

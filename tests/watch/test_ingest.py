@@ -134,7 +134,7 @@ def test_instagram_english_then_german_export_adds_nothing(run: Run) -> None:
 
 
 def test_facebook_and_a_forced_format(run: Run) -> None:
-    result = run(str(EXPORTS / "facebook_v2"), "--account", "kem_fb", "--format", "facebook")
+    result = run(str(EXPORTS / "facebook_v2"), "--account", "kem_fb", "--from", "facebook")
     assert result.exit_code == 0, result.output
     assert "Read 5 events from facebook_v2 (facebook): 5 new" in result.output
 
@@ -162,11 +162,11 @@ def test_jsonl_feed_names_its_own_accounts(run: Run) -> None:
         ([str(EXPORTS / "x_archive")], "an X archive needs --account"),
         ([str(EXPORTS / "nowhere"), "--account", "kem_x"], "nowhere: no such file or folder"),
         (
-            [str(EXPORTS / "instagram_en"), "--account", "kem_x", "--format", "tiktok"],
-            "--format tiktok: unknown export format (one of auto, x, instagram, facebook, jsonl)",
+            [str(EXPORTS / "instagram_en"), "--account", "kem_x", "--from", "tiktok"],
+            "--from tiktok: unknown export format (one of auto, x, instagram, facebook, jsonl)",
         ),
         (
-            [str(EXPORTS / "instagram_en"), "--account", "kem_x", "--format", "x"],
+            [str(EXPORTS / "instagram_en"), "--account", "kem_x", "--from", "x"],
             "no X archive data files (data/tweets.js, …) found",
         ),
         ([str(EXPORTS), "--account", "kem_other"], "could be more than one format"),
@@ -189,7 +189,7 @@ def test_unknown_files_are_not_guessed(run: Run, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     result = run(str(tmp_path / "notes.txt"), "--account", "kem_x")
     assert result.exit_code == 3
-    assert "not an export smguard knows" in result.output and "--format" in result.output
+    assert "not an export smguard knows" in result.output and "--from" in result.output
 
 
 def test_the_jsonl_feed_in_the_docs_ingests(run: Run, tmp_path: Path) -> None:
