@@ -364,7 +364,7 @@ def keys_rotate(state: State, actor: str | None, fmt: str) -> None:
         echo_json(
             {
                 "new_key": ring.primary_id,
-                "old_keys": old_ids,
+                "old_keys": [kid for kid in old_ids if kid != ring.primary_id],
                 "reencrypted": n,
                 "source": ring.source,
             }

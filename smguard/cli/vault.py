@@ -1,7 +1,8 @@
 """``smguard vault``: shared accounts' platform 2FA seeds, handed out only as current codes.
 
-The seed is read once — from a hidden prompt, from standard input, or ``--from-file`` — and
+The seed is read once — from a hidden prompt, from standard input, or ``--file`` — and
 never from a command-line argument (those land in shell history and the process list).
+``--from-file``, the old name of ``--file``, works for one more release.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from smguard.cli.deprecated import renamed_option
 from smguard.cli.main import Problem, State
 from smguard.cli.output import echo_json, format_option, iso
 from smguard.cli.security import SecurityGroup, ask_code, code_option, say, security_store
@@ -85,9 +87,13 @@ def vault() -> None:
 @click.option("--as", "owner", required=True, metavar="OWNER", help="An owner of the account.")
 @code_option("The owner's own current code (asked if missing).")
 @click.option(
-    "--from-file",
+    "--file",
+    "from_file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Read the seed (base32 or otpauth:// link) from this file.",
+)
+@renamed_option(
+    "--from-file", "--file", "old_file", type=click.Path(dir_okay=False, path_type=Path)
 )
 @click.option(
     "--replace", is_flag=True, help="Replace the stored seed (the platform's 2FA was reset)."
@@ -100,16 +106,18 @@ def add(
     owner: str,
     code: str | None,
     from_file: Path | None,
+    old_file: Path | None,
     replace: bool,
     fmt: str,
 ) -> None:
     """Store ACCOUNT's platform 2FA seed (owner only, with their own TOTP).
 
-    The seed is asked for with hidden input, or read from standard input or --from-file;
+    The seed is asked for with hidden input, or read from standard input or --file;
     never give it as an argument (it would land in your shell history).
     """
     from smguard.security.vault import add_seed
 
+    from_file = from_file or old_file
     extra = click.get_current_context().args
     if extra:
         # Whatever was typed may be the seed: say so without repeating it.
