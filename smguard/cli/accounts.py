@@ -12,7 +12,14 @@ import click
 from sqlalchemy import select
 
 from smguard.cli.common import resolve_actor
-from smguard.cli.inventory import TEXTS, echo_record, echo_saved, echo_table, save_fields
+from smguard.cli.inventory import (
+    TEXTS,
+    echo_record,
+    echo_saved,
+    echo_table,
+    one_record,
+    save_fields,
+)
 from smguard.cli.main import State
 from smguard.cli.output import echo_json, format_option, iso
 from smguard.cli.security import SecurityGroup, say, security_store
@@ -68,7 +75,7 @@ def accounts_add(state: State, /, name: str, actor: str | None, fmt: str, **kw: 
     from smguard.security.accounts import add_account
 
     save_fields(state, add_account, name, kw, actor)
-    _echo_saved(state, name, fmt, "added")
+    echo_saved(state, fmt, "added", "account", name, _account_record)
 
 
 @accounts.command(name="set")
@@ -80,14 +87,7 @@ def accounts_set(state: State, /, name: str, actor: str | None, fmt: str, **kw: 
     from smguard.security.accounts import update_account
 
     save_fields(state, update_account, name, kw, actor)
-    _echo_saved(state, name, fmt, "changed")
-
-
-def _echo_saved(state: State, name: str, fmt: str, done: str) -> None:
-    if fmt == "json":
-        echo_json(_account_record(state, name))
-    else:
-        echo_saved(state, done, "account", name)
+    echo_saved(state, fmt, "changed", "account", name, _account_record)
 
 
 @accounts.command(name="remove")
@@ -157,11 +157,7 @@ def _account_rows(state: State) -> list[dict[str, Any]]:
 def _account_record(state: State, name: str) -> dict[str, Any]:
     from smguard.security.inventory import account_row
 
-    rows = [r for r in _account_rows(state) if r["name"] == name]
-    if not rows:
-        with security_store(state).session() as s:
-            account_row(s, name)  # raises the "no account" message
-    return rows[0]
+    return one_record(state, _account_rows(state), name, account_row)
 
 
 @accounts.command(name="list")

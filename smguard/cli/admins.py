@@ -22,6 +22,7 @@ from smguard.cli.inventory import (
     echo_record,
     echo_saved,
     echo_table,
+    one_record,
     save_fields,
 )
 from smguard.cli.main import State
@@ -125,7 +126,7 @@ def admins_add(state: State, /, name: str, actor: str | None, fmt: str, **kw: An
     from smguard.security.admins import add_admin
 
     save_fields(state, add_admin, name, kw, actor)
-    _echo_saved(state, name, fmt, "added")
+    echo_saved(state, fmt, "added", "admin", name, _admin_record)
 
 
 @admins.command(name="set")
@@ -137,14 +138,7 @@ def admins_set(state: State, /, name: str, actor: str | None, fmt: str, **kw: An
     from smguard.security.admins import update_admin
 
     save_fields(state, update_admin, name, kw, actor)
-    _echo_saved(state, name, fmt, "changed")
-
-
-def _echo_saved(state: State, name: str, fmt: str, done: str) -> None:
-    if fmt == "json":
-        echo_json(_admin_record(state, name))
-    else:
-        echo_saved(state, done, "admin", name)
+    echo_saved(state, fmt, "changed", "admin", name, _admin_record)
 
 
 def _change_role(
@@ -237,11 +231,7 @@ def _admin_rows(state: State) -> list[dict[str, Any]]:
 def _admin_record(state: State, name: str) -> dict[str, Any]:
     from smguard.security.inventory import admin_row
 
-    rows = [r for r in _admin_rows(state) if r["name"] == name]
-    if not rows:
-        with security_store(state).session() as s:
-            admin_row(s, name)  # raises the "no admin" message
-    return rows[0]
+    return one_record(state, _admin_rows(state), name, admin_row)
 
 
 @admins.command(name="list")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from smguard.cli import style
-from smguard.cli.examples import echo_examples, examples_json
+from smguard.cli.examples import report_examples
 from smguard.cli.main import Problem, State
 from smguard.cli.output import echo_json, format_option
 from smguard.types import localized
@@ -231,12 +230,9 @@ def test(state: State, paths: tuple[Path, ...], fmt: str) -> None:
     else:
         chosen = [d for d in _load(state).all if isinstance(d, YamlDetector)]
     tested = [(d.id, [run_example(d, e, state.config) for e in d.examples]) for d in chosen]
-    failed = sum(1 for _, results in tested for r in results if not r.passed)
-    if fmt == "json":
-        echo_json(examples_json("detectors", tested))
-    else:
-        for detector_id, results in tested:
-            echo_examples(detector_id, results)
-        total = sum(len(results) for _, results in tested)
-        click.echo(_say(_T["summary"], state, n=len(chosen), total=total, failed=failed))
-    sys.exit(1 if failed else 0)
+    report_examples(
+        tested,
+        fmt,
+        "detectors",
+        lambda n, total, failed: _say(_T["summary"], state, n=n, total=total, failed=failed),
+    )

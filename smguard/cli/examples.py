@@ -6,16 +6,35 @@ Both take a list of (rule or detector id, its example results); a result has ``p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 import click
 
 from smguard.cli import style
+from smguard.cli.output import echo_json
 
-__all__ = ["echo_examples", "examples_json"]
+__all__ = ["report_examples"]
 
 Tested = Sequence[tuple[str, Sequence[Any]]]
+
+
+def report_examples(
+    tested: Tested, fmt: str, key: str, summary: Callable[[int, int, int], str]
+) -> NoReturn:
+    """Print the results (text, or JSON under ``key``) and exit 0, or 1 when an example failed.
+
+    ``summary(subjects, examples, failed)`` is the closing line of the text.
+    """
+    failed = sum(1 for _, results in tested for r in results if not r.passed)
+    if fmt == "json":
+        echo_json(examples_json(key, tested))
+    else:
+        for subject, results in tested:
+            echo_examples(subject, results)
+        click.echo(summary(len(tested), sum(len(results) for _, results in tested), failed))
+    sys.exit(1 if failed else 0)
 
 
 def echo_examples(subject: str, results: Sequence[Any]) -> None:

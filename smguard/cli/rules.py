@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from smguard.cli import style
-from smguard.cli.examples import echo_examples, examples_json
+from smguard.cli.examples import report_examples
 from smguard.cli.main import Problem, State
 from smguard.cli.output import echo_json, format_option
 from smguard.guard.rule import Example, Rule
@@ -183,12 +182,9 @@ def test(state: State, paths: tuple[Path, ...], fmt: str) -> None:
         rule = guard.rule(pack_rule.id)
         assert rule is not None
         tested.append((rule.id, run_examples(guard, rule)))
-    failures = sum(1 for _, results in tested for r in results if not r.passed)
-    if fmt == "json":
-        echo_json(examples_json("rules", tested))
-    else:
-        for rule_id, results in tested:
-            echo_examples(rule_id, results)
-        total = sum(len(results) for _, results in tested)
-        click.echo(f"\n{len(packs.rules)} rules, {total} examples, {failures} failed")
-    sys.exit(1 if failures else 0)
+    report_examples(
+        tested,
+        fmt,
+        "rules",
+        lambda n, total, failed: f"\n{n} rules, {total} examples, {failed} failed",
+    )
