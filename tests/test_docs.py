@@ -107,7 +107,9 @@ def test_doc_pages_linked_from_the_readme_exist() -> None:
     assert missing == [], f"README.md links to missing pages: {missing}"
 
 
-@pytest.mark.parametrize("page", ["json-contract.md", "writing-plugins.md", "rule-catalogue.md"])
+@pytest.mark.parametrize(
+    "page", ["json-contract.md", "writing-plugins.md", "rule-catalogue.md", "cli.md"]
+)
 def test_links_between_doc_pages_resolve(page: str) -> None:
     path = DOCS / page
     missing = [t for t in _local_links(path) if not (path.parent / t).exists()]

@@ -107,7 +107,7 @@ def test_plugin_reads_its_options_from_the_config(site: Path) -> None:
 
 def _plugins_json() -> list[dict[str, object]]:
     cli_main._add_commands()
-    result = CliRunner().invoke(cli_main.cli, ["plugins", "--format", "json"])
+    result = CliRunner().invoke(cli_main.cli, ["plugins", "list", "--format", "json"])
     assert result.exit_code == 0, result.output
     rows: list[dict[str, object]] = json.loads(result.stdout)
     return rows

@@ -12,9 +12,17 @@ import click
 from sqlalchemy import select
 
 from smguard.cli.common import resolve_actor
-from smguard.cli.inventory import TEXTS, echo_record, echo_table, save_fields
+from smguard.cli.inventory import (
+    TEXTS,
+    echo_record,
+    echo_saved,
+    echo_table,
+    one_record,
+    save_fields,
+)
 from smguard.cli.main import State
-from smguard.cli.security import SecurityGroup, echo_json, iso, say, security_store
+from smguard.cli.output import echo_json, format_option, iso
+from smguard.cli.security import SecurityGroup, say, security_store
 
 __all__ = ["accounts"]
 
@@ -51,6 +59,7 @@ def _account_options(fn: Any) -> Any:
         click.option("--recovery-email", help="The platform's recovery e-mail."),
         click.option("--recovery-phone", help="The platform's recovery phone number."),
         click.option("--as", "actor", metavar="NAME", help="Who makes the change (audit log)."),
+        format_option(),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -61,37 +70,44 @@ def _account_options(fn: Any) -> Any:
 @click.argument("name")
 @_account_options
 @click.pass_obj
-def accounts_add(state: State, /, name: str, actor: str | None, **kw: Any) -> None:
+def accounts_add(state: State, /, name: str, actor: str | None, fmt: str, **kw: Any) -> None:
     """Add an account to the inventory."""
     from smguard.security.accounts import add_account
 
-    save_fields(state, add_account, name, kw, actor, done="added", what="account")
+    save_fields(state, add_account, name, kw, actor)
+    echo_saved(state, fmt, "added", "account", name, _account_record)
 
 
 @accounts.command(name="set")
 @click.argument("name")
 @_account_options
 @click.pass_obj
-def accounts_set(state: State, /, name: str, actor: str | None, **kw: Any) -> None:
+def accounts_set(state: State, /, name: str, actor: str | None, fmt: str, **kw: Any) -> None:
     """Change an account's inventory fields (those smguard.toml sets are changed there)."""
     from smguard.security.accounts import update_account
 
-    save_fields(state, update_account, name, kw, actor, done="changed", what="account")
+    save_fields(state, update_account, name, kw, actor)
+    echo_saved(state, fmt, "changed", "account", name, _account_record)
 
 
 @accounts.command(name="remove")
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--as", "actor", metavar="NAME", help="Who makes the change (audit log).")
+@format_option()
 @click.pass_obj
-def accounts_remove(state: State, name: str, yes: bool, actor: str | None) -> None:
+def accounts_remove(state: State, name: str, yes: bool, actor: str | None, fmt: str) -> None:
     """Remove an account (and its vault seed) from the inventory."""
     from smguard.security.accounts import remove_account
 
     store = security_store(state)
     if not yes:
-        click.confirm(say(state, _T["confirm_remove"], name=name), abort=True)
+        # With --format json the question goes to stderr: stdout carries only the JSON.
+        click.confirm(say(state, _T["confirm_remove"], name=name), abort=True, err=fmt == "json")
     remove_account(store, name, actor=resolve_actor(actor))
+    if fmt == "json":
+        echo_json({"name": name, "removed": True})
+        return
     click.echo(say(state, _T["removed"], name=name))
 
 
@@ -138,8 +154,14 @@ def _account_rows(state: State) -> list[dict[str, Any]]:
     return out
 
 
+def _account_record(state: State, name: str) -> dict[str, Any]:
+    from smguard.security.inventory import account_row
+
+    return one_record(state, _account_rows(state), name, account_row)
+
+
 @accounts.command(name="list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def accounts_list(state: State, fmt: str) -> None:
     """Every account with its platform 2FA, vault seed and owners."""
@@ -171,17 +193,11 @@ def accounts_list(state: State, fmt: str) -> None:
 
 @accounts.command(name="show")
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def accounts_show(state: State, name: str, fmt: str) -> None:
     """One account's inventory record."""
-    from smguard.security.inventory import account_row
-
-    rows = [r for r in _account_rows(state) if r["name"] == name]
-    if not rows:
-        with security_store(state).session() as s:
-            account_row(s, name)  # raises the "no account" message
-    row = rows[0]
+    row = _account_record(state, name)
     if fmt == "json":
         echo_json(row)
         return

@@ -1,8 +1,10 @@
 """``smguard admins``: the people who author, approve and own accounts, and departures.
 
 Admins can be declared in ``smguard.toml`` or managed here; the file wins for what it sets (see
-``docs/accounts-and-2fa.md``). ``smguard admins depart NAME`` is the one command for someone who
-leaves: it lists everything they could still reach and revokes smguard-side access.
+``docs/accounts-and-2fa.md``). ``smguard admins remove NAME`` is the one command for someone who
+leaves: it lists everything they could still reach and revokes smguard-side access (the record
+stays, marked departed, for the audit trail; ``reactivate`` undoes it). Its old name, ``depart``,
+works for one more release.
 """
 
 from __future__ import annotations
@@ -14,9 +16,18 @@ import click
 from sqlalchemy import select
 
 from smguard.cli.common import resolve_actor
-from smguard.cli.inventory import TEXTS, account_label, echo_record, echo_table, save_fields
+from smguard.cli.inventory import (
+    TEXTS,
+    account_label,
+    echo_record,
+    echo_saved,
+    echo_table,
+    one_record,
+    save_fields,
+)
 from smguard.cli.main import State
-from smguard.cli.security import SecurityGroup, echo_json, iso, say, security_store
+from smguard.cli.output import echo_json, format_option, iso
+from smguard.cli.security import SecurityGroup, say, security_store
 
 __all__ = ["admins"]
 
@@ -82,14 +93,14 @@ _DEPART = {
 }
 
 
-@click.group(cls=SecurityGroup)
+@click.group(cls=SecurityGroup, renamed={"depart": "remove"})
 def admins() -> None:
     """The people who author, approve and own accounts; departures.
 
     \b
     smguard admins add ayu --email ayu@kemenkeu.go.id
     smguard admins grant ayu approver --account kemenkeu_ri
-    smguard admins depart ayu          # lists what they could reach, revokes smguard access
+    smguard admins remove ayu          # lists what they could reach, revokes smguard access
     """
 
 
@@ -99,6 +110,7 @@ def _admin_options(fn: Any) -> Any:
             click.option("--email", help="The admin's e-mail address."),
             click.option("--phone", help="The admin's phone number."),
             click.option("--as", "actor", metavar="NAME", help="Who makes the change (audit log)."),
+            format_option(),
         ]
     ):
         fn = option(fn)
@@ -109,22 +121,24 @@ def _admin_options(fn: Any) -> Any:
 @click.argument("name")
 @_admin_options
 @click.pass_obj
-def admins_add(state: State, /, name: str, actor: str | None, **kw: Any) -> None:
+def admins_add(state: State, /, name: str, actor: str | None, fmt: str, **kw: Any) -> None:
     """Add an admin (then grant roles and enrol: smguard 2fa enroll NAME)."""
     from smguard.security.admins import add_admin
 
-    save_fields(state, add_admin, name, kw, actor, done="added", what="admin")
+    save_fields(state, add_admin, name, kw, actor)
+    echo_saved(state, fmt, "added", "admin", name, _admin_record)
 
 
 @admins.command(name="set")
 @click.argument("name")
 @_admin_options
 @click.pass_obj
-def admins_set(state: State, /, name: str, actor: str | None, **kw: Any) -> None:
+def admins_set(state: State, /, name: str, actor: str | None, fmt: str, **kw: Any) -> None:
     """Change an admin's contact details."""
     from smguard.security.admins import update_admin
 
-    save_fields(state, update_admin, name, kw, actor, done="changed", what="admin")
+    save_fields(state, update_admin, name, kw, actor)
+    echo_saved(state, fmt, "changed", "admin", name, _admin_record)
 
 
 def _change_role(
@@ -134,11 +148,15 @@ def _change_role(
     role: str,
     account: str | None,
     actor: str | None,
+    fmt: str,
     *,
     said: tuple[str, str],
 ) -> None:
     """Grant or revoke (``change``) a role; ``said``: what to say when it changed, when not."""
     done = change(security_store(state), name, role, account, actor=resolve_actor(actor))
+    if fmt == "json":
+        echo_json({"name": name, "role": role, "account": account or "*", "changed": done})
+        return
     where = account_label(state, account or "*")
     click.echo(say(state, _T[said[0] if done else said[1]], name=name, role=role, account=where))
 
@@ -148,14 +166,15 @@ def _change_role(
 @click.argument("role", type=click.Choice(["author", "approver", "owner"]))
 @click.option("--account", help="The account (default: every account).")
 @click.option("--as", "actor", metavar="NAME", help="Who makes the change (audit log).")
+@format_option()
 @click.pass_obj
 def admins_grant(
-    state: State, name: str, role: str, account: str | None, actor: str | None
+    state: State, name: str, role: str, account: str | None, actor: str | None, fmt: str
 ) -> None:
     """Give an admin a role on one account, or on every account."""
     from smguard.security.admins import grant
 
-    _change_role(state, grant, name, role, account, actor, said=("granted", "had"))
+    _change_role(state, grant, name, role, account, actor, fmt, said=("granted", "had"))
 
 
 @admins.command(name="revoke")
@@ -163,14 +182,15 @@ def admins_grant(
 @click.argument("role", type=click.Choice(["author", "approver", "owner"]))
 @click.option("--account", help="The account (default: the role on every account).")
 @click.option("--as", "actor", metavar="NAME", help="Who makes the change (audit log).")
+@format_option()
 @click.pass_obj
 def admins_revoke(
-    state: State, name: str, role: str, account: str | None, actor: str | None
+    state: State, name: str, role: str, account: str | None, actor: str | None, fmt: str
 ) -> None:
     """Take a role away."""
     from smguard.security.admins import revoke
 
-    _change_role(state, revoke, name, role, account, actor, said=("revoked", "not_held"))
+    _change_role(state, revoke, name, role, account, actor, fmt, said=("revoked", "not_held"))
 
 
 def _admin_rows(state: State) -> list[dict[str, Any]]:
@@ -208,8 +228,14 @@ def _admin_rows(state: State) -> list[dict[str, Any]]:
     return out
 
 
+def _admin_record(state: State, name: str) -> dict[str, Any]:
+    from smguard.security.inventory import admin_row
+
+    return one_record(state, _admin_rows(state), name, admin_row)
+
+
 @admins.command(name="list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def admins_list(state: State, fmt: str) -> None:
     """Every admin with status, roles and 2FA."""
@@ -238,29 +264,23 @@ def admins_list(state: State, fmt: str) -> None:
 
 @admins.command(name="show")
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def admins_show(state: State, name: str, fmt: str) -> None:
     """One admin's record (no secrets)."""
-    from smguard.security.inventory import admin_row
-
-    rows = [r for r in _admin_rows(state) if r["name"] == name]
-    if not rows:
-        with security_store(state).session() as s:
-            admin_row(s, name)
-    row = rows[0]
+    row = _admin_record(state, name)
     if fmt == "json":
         echo_json(row)
         return
     echo_record(row, 18)
 
 
-@admins.command(name="depart")
+@admins.command(name="remove")
 @click.argument("name")
 @click.option("--as", "actor", metavar="NAME", help="Who records the departure (audit log).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
-def admins_depart(state: State, name: str, actor: str | None, fmt: str) -> None:
+def admins_remove(state: State, name: str, actor: str | None, fmt: str) -> None:
     """Someone left: list everything they could still reach, revoke smguard access.
 
     \b
@@ -308,11 +328,15 @@ def admins_depart(state: State, name: str, actor: str | None, fmt: str) -> None:
 @admins.command(name="reactivate")
 @click.argument("name")
 @click.option("--as", "actor", metavar="NAME", help="Who brings them back (audit log).")
+@format_option()
 @click.pass_obj
-def admins_reactivate(state: State, name: str, actor: str | None) -> None:
+def admins_reactivate(state: State, name: str, actor: str | None, fmt: str) -> None:
     """Undo a departure (roles and 2FA must be set up again)."""
     from smguard.security.departure import reactivate
 
     store = security_store(state)
     reactivate(store, name, actor=resolve_actor(actor))
+    if fmt == "json":
+        echo_json(_admin_record(state, name))
+        return
     click.echo(say(state, _T["reactivated"], name=name))

@@ -5,12 +5,12 @@ smguard alerts list [--status pending|sent|dead] [--format json]
 smguard alerts deliver [--once] [--interval S]   # the delivery loop; stops cleanly on Ctrl-C/TERM
 smguard alerts retry ID… | --all-dead           # back into the queue, due now
 smguard alerts test SINK                        # send a test alert to one sink now
+
+Who asks is ``--as NAME`` as everywhere else (``--by``, its old name, works for one more release).
 """
 
 from __future__ import annotations
 
-import getpass
-import json
 import os
 import signal
 import socket
@@ -22,7 +22,11 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from smguard.cli import style
+from smguard.cli.common import actor_option, resolve_actor
+from smguard.cli.deprecated import renamed_option
 from smguard.cli.main import State
+from smguard.cli.output import echo_json, echo_json_line, format_option
 from smguard.types import localized
 
 _T: dict[str, dict[str, str]] = {
@@ -66,10 +70,11 @@ def _local(value: datetime | None, tz: ZoneInfo) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"
 
 
-def _row_json(row: Any) -> dict[str, Any]:
-    def iso(v: datetime | None) -> str | None:
-        return v.isoformat() if v else None
+def iso(v: datetime | None) -> str | None:
+    return v.isoformat() if v else None
 
+
+def _row_json(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
         "status": row.status,
@@ -94,7 +99,7 @@ def alerts() -> None:
 @alerts.command("list")
 @click.option("--status", type=click.Choice(["pending", "sent", "dead"]), help="Only these.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def list_command(state: State, status: str | None, limit: int, fmt: str) -> None:
     """The newest alerts in the outbox and how their delivery went."""
@@ -104,16 +109,15 @@ def list_command(state: State, status: str | None, limit: int, fmt: str) -> None
     settings = settings_for(store)
     rows = list_alerts(store, status=status, limit=limit)
     if fmt == "json":
-        click.echo(json.dumps([_row_json(r) for r in rows], ensure_ascii=False, indent=2))
+        echo_json([_row_json(r) for r in rows])
         return
     lang = state.lang
     if not rows:
         click.echo(_t("empty", lang))
         return
     tz = ZoneInfo(settings.timezone)
-    colour = {"pending": "yellow", "sent": "green", "dead": "red"}
     for row in rows:
-        word = click.style(f"{_t(row.status, lang):<9}", fg=colour.get(row.status), bold=True)
+        word = style.tone(f"{_t(row.status, lang):<9}", row.status, bold=True)
         incident = f"{_t('incident', lang)} #{row.incident_id}" if row.incident_id else "—"
         head = f"#{row.id:<5} {word} {row.sink:<16} {incident}, {row.event}"
         if row.status == "sent":
@@ -131,21 +135,25 @@ def list_command(state: State, status: str | None, limit: int, fmt: str) -> None
             click.echo(f"        {_t('retry_hint', lang, id=row.id)}")
 
 
-def _actor(by: str | None) -> str:
-    if by:
-        return by
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in containers without /etc/passwd entries
-        return "cli"
+def _by_option(fn: Any) -> Any:
+    return renamed_option("--by", "--as", "by", metavar="NAME")(fn)
 
 
 @alerts.command()
 @click.argument("ids", nargs=-1, type=int)
 @click.option("--all-dead", is_flag=True, help="Every dead alert.")
-@click.option("--by", help="Who asks (recorded in the audit log; default: your user name).")
+@actor_option()
+@_by_option
+@format_option()
 @click.pass_obj
-def retry(state: State, ids: tuple[int, ...], all_dead: bool, by: str | None) -> None:
+def retry(
+    state: State,
+    ids: tuple[int, ...],
+    all_dead: bool,
+    actor: str | None,
+    by: str | None,
+    fmt: str,
+) -> None:
     """Put dead alerts back in the queue, due now, with a fresh count of attempts."""
     from smguard.alerting import retry_alerts
 
@@ -153,7 +161,11 @@ def retry(state: State, ids: tuple[int, ...], all_dead: bool, by: str | None) ->
         raise click.UsageError("name the alert numbers to retry, or use --all-dead")
     if ids and all_dead:
         raise click.UsageError("use either alert numbers or --all-dead, not both")
-    done = retry_alerts(_store(state), ids=ids, all_dead=all_dead, actor=_actor(by))
+    who = resolve_actor(actor or by)
+    done = retry_alerts(_store(state), ids=ids, all_dead=all_dead, actor=who)
+    if fmt == "json":
+        echo_json({"retried": done})
+        return
     if not done:
         click.echo(_t("none_dead", state.lang))
         return
@@ -165,22 +177,47 @@ def _describe(outcome: Any, tz: ZoneInfo, max_attempts: int) -> str:
     if outcome.incident_id is not None:
         what += f" (incident #{outcome.incident_id}, {outcome.event})"
     if outcome.status == "sent":
-        return click.style("sent   ", fg="green") + f" {what}"
+        return style.tone("sent   ", "sent") + f" {what}"
     if outcome.status == "failed":
         return (
-            click.style("failed ", fg="yellow")
+            style.tone("failed ", "failed")
             + f" {what}, attempt {outcome.attempts} of {max_attempts}: {outcome.error}; "
             + f"next try {_local(outcome.next_attempt_at, tz)}"
         )
     if outcome.status == "dead":
         line = (
-            click.style("DEAD   ", fg="red", bold=True)
+            style.tone("DEAD   ", "dead", bold=True)
             + f" {what} after {outcome.attempts} attempts: {outcome.error}"
         )
         if outcome.incident_opened is not None:
             line += f"; see incident #{outcome.incident_opened}"
         return line
     return f"skipped {what}: another worker took it over"
+
+
+def outcome_json(outcome: Any, max_attempts: int) -> dict[str, Any]:
+    """One delivery outcome as ``alerts deliver --format json`` prints it (one per line)."""
+    return {
+        "type": "alert",
+        "alert_id": outcome.alert_id,
+        "sink": outcome.sink,
+        "incident_id": outcome.incident_id,
+        "event": outcome.event,
+        "status": outcome.status,
+        "attempts": outcome.attempts,
+        "max_attempts": max_attempts,
+        "error": outcome.error,
+        "next_attempt_at": iso(outcome.next_attempt_at),
+        "incident_opened": outcome.incident_opened,
+    }
+
+
+def echo_outcome(outcome: Any, tz: ZoneInfo, max_attempts: int, fmt: str) -> None:
+    """Say how one alert's delivery went (``alerts deliver``, ``watch``)."""
+    if fmt == "json":
+        echo_json_line(outcome_json(outcome, max_attempts))
+    else:
+        click.echo(_describe(outcome, tz, max_attempts))
 
 
 @alerts.command()
@@ -193,8 +230,9 @@ def _describe(outcome: Any, tz: ZoneInfo, max_attempts: int) -> str:
     help="Seconds to wait when nothing is due.",
 )
 @click.option("--worker", "worker_id", help="Name of this worker (default: host:pid).")
+@format_option("Output: text for people, json for tools (one object per alert, per line).")
 @click.pass_obj
-def deliver(state: State, once: bool, interval: float, worker_id: str | None) -> None:
+def deliver(state: State, once: bool, interval: float, worker_id: str | None, fmt: str) -> None:
     """Deliver queued alerts; without --once, keep going until stopped (Ctrl-C or SIGTERM).
 
     Run one or more of these next to your smguard services; on PostgreSQL several workers share
@@ -223,7 +261,7 @@ def deliver(state: State, once: bool, interval: float, worker_id: str | None) ->
             while not stop.is_set():
                 report = deliver_due(store, worker_id=worker, http=http)
                 for outcome in report.outcomes:
-                    click.echo(_describe(outcome, tz, settings.max_attempts))
+                    echo_outcome(outcome, tz, settings.max_attempts, fmt)
                 troubles += report.count("failed") + report.count("dead")
                 if report.claimed >= settings.batch_size:
                     continue  # more may be due right now
@@ -239,13 +277,18 @@ def deliver(state: State, once: bool, interval: float, worker_id: str | None) ->
 
 @alerts.command()
 @click.argument("sink")
-@click.option("--by", help="Who asks (recorded in the audit log; default: your user name).")
+@actor_option()
+@_by_option
+@format_option()
 @click.pass_obj
-def test(state: State, sink: str, by: str | None) -> None:
+def test(state: State, sink: str, actor: str | None, by: str | None, fmt: str) -> None:
     """Send a test alert to SINK now and say whether it arrived."""
     from smguard.alerting import send_test_alert, settings_for
 
     store = _store(state)
     target = settings_for(store).sink(sink)
-    send_test_alert(store, sink, actor=_actor(by))
+    send_test_alert(store, sink, actor=resolve_actor(actor or by))
+    if fmt == "json":
+        echo_json({"sink": sink, "type": target.type.name, "delivered": True})
+        return
     click.echo(_t("test_ok", state.lang, sink=sink, type=target.type.name))

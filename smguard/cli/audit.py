@@ -16,6 +16,7 @@ import click
 
 from smguard.cli.common import RecordsGroup, format_time, open_store, parse_since, say
 from smguard.cli.main import State
+from smguard.cli.output import echo_json, echo_json_line, format_option
 
 EXIT_BROKEN = 2
 
@@ -67,12 +68,19 @@ def audit() -> None:
 
 
 @audit.command()
+@format_option()
 @click.pass_obj
-def verify(state: State) -> None:
+def verify(state: State, fmt: str) -> None:
     """Recompute the whole chain; name the first event that was changed or is missing."""
     from smguard.records.audit import verify_chain
 
     result = verify_chain(open_store(state).db)
+    if fmt == "json":
+        problem = _problem(result.problem, state.lang) if result.problem else None
+        echo_json(
+            {"ok": result.ok, "checked": result.checked, "problem": problem, "seq": result.seq}
+        )
+        sys.exit(0 if result.ok else EXIT_BROKEN)
     if result.ok:
         click.echo(say(_T["intact"], state, n=result.checked))
         return
@@ -92,7 +100,7 @@ def verify(state: State) -> None:
 @click.option("--actor", help="Only events by this actor.")
 @click.option("--subject", help="Only events about this subject, e.g. incident:3.")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the last N matching events.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("Output: text for people, json for tools (one event per line).")
 @click.pass_obj
 def log(
     state: State,
@@ -132,7 +140,7 @@ def log(
     events.sort(key=lambda e: e.seq)
     if fmt == "json":
         for ev in events:
-            click.echo(json.dumps(_event_dict(ev), ensure_ascii=False))
+            echo_json_line(_event_dict(ev))
         return
     if not events:
         click.echo(say(_T["none"], state))

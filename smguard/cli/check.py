@@ -17,7 +17,9 @@ from typing import Any, BinaryIO
 
 import click
 
+from smguard.cli import style
 from smguard.cli.main import EXIT_BAD_INPUT, Problem, State
+from smguard.cli.output import format_option
 from smguard.cli.render import render_summary, render_verdict
 from smguard.errors import InputError
 from smguard.types import Verdict
@@ -85,9 +87,7 @@ def _inputs(
 @click.command()
 @click.argument("text", required=False)
 @click.option("-f", "--file", "file", help="JSON lines file of posts ('-' for standard input).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option("Output: text for people, json for tools (one verdict per line).")
 @click.option("--kind", type=click.Choice(["post", "reply", "comment", "dm"]), help="Post kind.")
 @click.option("--language", help="The post's language (en, id); detected when left out.")
 @click.option("--account", help="Account the post goes out on (per-account settings).")
@@ -203,7 +203,7 @@ def _recorded_line(recorded: Any, lang: str) -> str:
     if recorded.incident_id is not None:
         key = "opened" if recorded.incident_created else "seen"
         line += localized(_RECORDED[key], lang).format(n=recorded.incident_id)
-    return click.style(line, dim=True)
+    return style.dim(line)
 
 
 def _run(

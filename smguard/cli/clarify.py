@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from smguard.cli import style
 from smguard.cli.common import (
     RecordsGroup,
     actor_option,
@@ -19,18 +19,17 @@ from smguard.cli.common import (
     say,
 )
 from smguard.cli.main import Problem, State
+from smguard.cli.output import echo_json, format_option
 from smguard.types import localized
 
 _DECISION = {
-    "allow": ("OK", "green", {"en": "passes the guard", "id": "lolos pemeriksaan guard"}),
+    "allow": ("OK", {"en": "passes the guard", "id": "lolos pemeriksaan guard"}),
     "review": (
         "REVIEW",
-        "yellow",
         {"en": "needs changes before approval", "id": "perlu diubah sebelum disetujui"},
     ),
     "block": (
         "BLOCKED",
-        "red",
         {"en": "must be changed before approval", "id": "harus diubah sebelum disetujui"},
     ),
 }
@@ -93,8 +92,8 @@ _T = {
 
 
 def _decision_line(decision: str, state: State) -> str:
-    word, colour, meaning = _DECISION.get(decision, (decision.upper(), None, {"en": ""}))
-    return f"{click.style(word, fg=colour, bold=True)} — {say(meaning, state)}"
+    word, meaning = _DECISION.get(decision, (decision.upper(), {"en": ""}))
+    return f"{style.tone(word, decision, bold=True)} — {say(meaning, state)}"
 
 
 def _findings(verdict: dict[str, Any], state: State) -> list[str]:
@@ -117,7 +116,7 @@ def _version_block(version: Any, state: State, account: str | None) -> list[str]
         f"{format_time(version.created_at, state, account)} — "
         + _decision_line(version.decision, state)
     )
-    lines = [click.style(head, bold=True)]
+    lines = [style.bold(head)]
     lines.extend(_findings(dict(version.verdict), state))
     lines.extend("  │ " + row for row in version.text.splitlines())
     return lines
@@ -144,8 +143,11 @@ def clarify() -> None:
     help="Language of the clarification (default: the account's, else the UI's).",
 )
 @actor_option()
+@format_option("Output: text for people, json (the clarification, with the verdict) for tools.")
 @click.pass_obj
-def draft(state: State, incident_id: int, language: str | None, actor: str | None) -> None:
+def draft(
+    state: State, incident_id: int, language: str | None, actor: str | None, fmt: str
+) -> None:
     """Write a first draft for an incident from its template, and check it."""
     from smguard.records.clarify import draft as make_draft
 
@@ -156,6 +158,9 @@ def draft(state: State, incident_id: int, language: str | None, actor: str | Non
         lang=language,
         guard=state.guard(),
     )
+    if fmt == "json":
+        echo_json(made.to_dict())
+        return
     latest = made.latest
     lang_name = say(_LANGUAGE[made.language], state)
     click.echo(
@@ -182,8 +187,11 @@ def draft(state: State, incident_id: int, language: str | None, actor: str | Non
     help="Read the new text from this file ('-' for standard input).",
 )
 @actor_option()
+@format_option("Output: text for people, json (the clarification, with the verdict) for tools.")
 @click.pass_obj
-def edit(state: State, clarification_id: int, file: Path | None, actor: str | None) -> None:
+def edit(
+    state: State, clarification_id: int, file: Path | None, actor: str | None, fmt: str
+) -> None:
     """Save a new version (from --file, or edited in $EDITOR); it is checked by the guard."""
     from smguard.records.clarify import edit as save_version
     from smguard.records.clarify import get_clarification
@@ -198,12 +206,19 @@ def edit(state: State, clarification_id: int, file: Path | None, actor: str | No
     else:
         edited = click.edit(current.latest.text, extension=".txt")
         if edited is None or edited.strip() == current.latest.text.strip():
-            click.echo(say(_T["unchanged"], state))
+            if fmt == "json":
+                echo_json({**current.to_dict(), "saved": False, "approval_withdrawn": False})
+            else:
+                click.echo(say(_T["unchanged"], state))
             return
         text = edited
     saved = save_version(
         store, clarification_id, text, actor=resolve_actor(actor), guard=state.guard()
     )
+    if fmt == "json":
+        withdrawn = current.status == "approved"
+        echo_json({**saved.to_dict(), "saved": True, "approval_withdrawn": withdrawn})
+        return
     latest = saved.latest
     click.echo(say(_T["edited"], state, id=saved.id, v=latest.version))
     click.echo(_decision_line(latest.decision, state))
@@ -218,12 +233,16 @@ def edit(state: State, clarification_id: int, file: Path | None, actor: str | No
 @clarify.command()
 @click.argument("clarification_id", type=int)
 @actor_option(required=True)
+@format_option("Output: text for people, json (the clarification as it is now) for tools.")
 @click.pass_obj
-def approve(state: State, clarification_id: int, actor: str) -> None:
+def approve(state: State, clarification_id: int, actor: str, fmt: str) -> None:
     """Approve the latest version (refused unless the guard passes it)."""
     from smguard.records.clarify import approve as approve_it
 
     done = approve_it(open_store(state), clarification_id, actor=actor)
+    if fmt == "json":
+        echo_json(done.to_dict())
+        return
     click.echo(say(_T["approved"], state, id=done.id, who=done.approved_by))
 
 
@@ -234,6 +253,7 @@ def approve(state: State, clarification_id: int, actor: str) -> None:
 @click.option("--at", "at", help="When it went out (ISO time; default: now).")
 @click.option("--account", help="The account it went out on (default: the incident's).")
 @actor_option()
+@format_option("Output: text for people, json (the clarification as it is now) for tools.")
 @click.pass_obj
 def publish(
     state: State,
@@ -243,6 +263,7 @@ def publish(
     at: str | None,
     account: str | None,
     actor: str | None,
+    fmt: str,
 ) -> None:
     """Record that the approved clarification was published (and add it to the ledger)."""
     from smguard.records.clarify import publish as record_publish
@@ -257,6 +278,10 @@ def publish(
         account=account,
         actor=resolve_actor(actor),
     )
+    ledger_account = account or _incident_account(state, done.incident_id)
+    if fmt == "json":
+        echo_json({**done.to_dict(), "account": ledger_account})
+        return
     click.echo(
         say(
             _T["published"],
@@ -265,7 +290,7 @@ def publish(
             platform=done.published_platform,
             ref=done.published_ref,
             when=format_time(done.published_at, state),
-            account=account or _incident_account(state, done.incident_id),
+            account=ledger_account,
         )
     )
 
@@ -279,7 +304,7 @@ def _incident_account(state: State, incident_id: int) -> str:
 @clarify.command(name="list")
 @click.option("--incident", "incident_id", type=int, help="Only this incident's.")
 @click.option("--status", type=click.Choice(["draft", "approved", "published"]))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def list_(state: State, incident_id: int | None, status: str | None, fmt: str) -> None:
     """The clarification log, newest first."""
@@ -287,7 +312,7 @@ def list_(state: State, incident_id: int | None, status: str | None, fmt: str) -
 
     found = list_clarifications(open_store(state), incident_id=incident_id, status=status)
     if fmt == "json":
-        click.echo(json.dumps([c.to_dict() for c in found], ensure_ascii=False, indent=2))
+        echo_json([c.to_dict() for c in found])
         return
     if not found:
         click.echo(say(_T["none"], state))
@@ -305,7 +330,7 @@ def list_(state: State, incident_id: int | None, status: str | None, fmt: str) -
 
 @clarify.command()
 @click.argument("clarification_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def show(state: State, clarification_id: int, fmt: str) -> None:
     """One clarification with every version, its guard verdict and its text."""
@@ -315,13 +340,13 @@ def show(state: State, clarification_id: int, fmt: str) -> None:
     store = open_store(state)
     c = get_clarification(store, clarification_id)
     if fmt == "json":
-        click.echo(json.dumps(c.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(c.to_dict())
         return
     incident = get(store, c.incident_id)
     by = say(_T["by"], state)
     title = "Clarification" if state.lang == "en" else "Klarifikasi"
     click.echo(
-        click.style(f"{title} #{c.id}", bold=True)
+        style.bold(f"{title} #{c.id}")
         + f" — {say(_T['incident'], state)} #{incident.id} ({incident.kind}) — "
         f"{say(_LANGUAGE[c.language], state)}"
     )

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from smguard.cli.main import Problem, State
-from smguard.errors import SmguardError
+from smguard.cli.deprecated import RenamingGroup
+from smguard.cli.main import Problem, State, ui_lang
 from smguard.types import localized
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class RecordsGroup(click.Group):
+class RecordsGroup(RenamingGroup):
     """A command group whose refusals (``RecordError``) speak the user's language."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -51,12 +51,7 @@ class RecordsGroup(click.Group):
         except RecordError as exc:
             if os.environ.get("SMGUARD_DEBUG"):
                 raise
-            state = ctx.find_object(State)
-            try:
-                lang = state.lang if state is not None else "en"
-            except SmguardError:
-                lang = "en"
-            raise Problem(exc.text(lang)) from None
+            raise Problem(exc.text(ui_lang(ctx))) from None
 
 
 def open_store(state: State) -> Store:

@@ -1,8 +1,9 @@
 """``smguard db``: the database's schema.
 
 ``smguard db upgrade`` applies the migrations (they also run on first use, so this is for
-deployments that want it as an explicit step); ``smguard db current`` says which revision the
-database is at and exits 1 when it is behind.
+deployments that want it as an explicit step); ``smguard db status`` says which revision the
+database is at and exits 1 when it is behind (its old name, ``db current``, works for one more
+release).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import click
 
 from smguard.cli.common import RecordsGroup, say
 from smguard.cli.main import State
+from smguard.cli.output import echo_json, format_option
 
 
 def _head_revision() -> str | None:
@@ -47,7 +49,7 @@ _T = {
 }
 
 
-@click.group(cls=RecordsGroup)
+@click.group(cls=RecordsGroup, renamed={"current": "status"})
 def db() -> None:
     """The database: apply migrations, see the schema revision.
 
@@ -58,8 +60,9 @@ def db() -> None:
 
 
 @db.command()
+@format_option()
 @click.pass_obj
-def upgrade(state: State) -> None:
+def upgrade(state: State, fmt: str) -> None:
     """Apply every migration the database does not have yet."""
     from smguard.records.db import Database
 
@@ -69,12 +72,16 @@ def upgrade(state: State) -> None:
         rev = database.current_revision()
     finally:
         database.dispose()
+    if fmt == "json":
+        echo_json({"url": database.safe_url, "revision": rev, "up_to_date": True})
+        return
     click.echo(say(_T["upgraded"], state, url=database.safe_url, rev=rev))
 
 
 @db.command()
+@format_option()
 @click.pass_obj
-def current(state: State) -> None:
+def status(state: State, fmt: str) -> None:
     """Say which schema revision the database is at (exit 1 when it needs an upgrade)."""
     from smguard.records.db import Database
 
@@ -85,6 +92,9 @@ def current(state: State) -> None:
         database.dispose()
     head = _head_revision()
     url = database.safe_url
+    if fmt == "json":
+        echo_json({"url": url, "revision": rev, "head": head, "up_to_date": rev == head})
+        raise SystemExit(0 if rev == head else 1)
     if rev is None:
         click.echo(say(_T["empty"], state, url=url))
         raise SystemExit(1)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from smguard.cli import style
+from smguard.cli.examples import report_examples
 from smguard.cli.main import Problem, State
+from smguard.cli.output import echo_json, format_option
 from smguard.types import localized
 
 if TYPE_CHECKING:
@@ -109,7 +111,7 @@ def _value(value: Any) -> Any:
 
 
 @detectors.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def list_detectors(state: State, fmt: str) -> None:
     """List every detector: id, level, incident kind, status and name."""
@@ -129,24 +131,46 @@ def list_detectors(state: State, fmt: str) -> None:
 
 @detectors.command("show")
 @click.argument("detector_id")
+@format_option()
 @click.pass_obj
-def show(state: State, detector_id: str) -> None:
+def show(state: State, detector_id: str, fmt: str) -> None:
     """Explain one detector: what it catches, how it decides, tuning, false positives."""
     found = _load(state)
     detector = found.get(detector_id)
     if detector is None:
         raise Problem(_say(_T["unknown"], state, id=detector_id))
     enabled = any(d.id == detector.id for d in found.enabled)
+    if fmt == "json":
+        echo_json(detector_json(detector, state.lang, enabled))
+        return
     click.echo(render_detector(detector, state.lang, enabled))
+
+
+def detector_json(d: Detector, lang: str, enabled: bool) -> dict[str, Any]:
+    """What ``detectors show`` says about a detector, for tools (texts in ``lang``)."""
+    summary = getattr(d, "spec_summary", None)
+    logic = {
+        key: summary[key]
+        for key in ("first_seen", "correlation")
+        if isinstance(summary, dict) and key in summary
+    }
+    return {
+        **_row(d, enabled),
+        "description": localized(d.description, lang),
+        "message": localized(d.message, lang),
+        "logic": logic or None,
+        "false_positives": list(d.falsepositives),
+        "examples": [{"title": e.title, "fires": e.fires} for e in d.examples],
+    }
 
 
 def render_detector(d: Detector, lang: str, enabled: bool = True) -> str:
     def head(key: str) -> str:
-        return click.style(f"## {localized(_HEAD[key], lang)}", bold=True)
+        return style.bold(f"## {localized(_HEAD[key], lang)}")
 
     status = d.status + ("" if enabled else f" · {localized(_T['disabled'], lang)}")
     out = [
-        click.style(f"{d.id}: {d.name}", bold=True),
+        style.bold(f"{d.id}: {d.name}"),
         f"{d.level.label} · incident {d.incident} · events {', '.join(sorted(d.kinds))} · "
         f"{status} · engine {d.engine}",
         "",
@@ -184,14 +208,15 @@ def render_detector(d: Detector, lang: str, enabled: bool = True) -> str:
             mark = "  ✗ " if fires else "  ✓ "
             out += [mark + e.title for e in chosen]
     if d.source:
-        out += ["", click.style(f"source: {d.source}", dim=True)]
+        out += ["", style.dim(f"source: {d.source}")]
     return "\n".join(out)
 
 
 @detectors.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@format_option()
 @click.pass_obj
-def test(state: State, paths: tuple[Path, ...]) -> None:
+def test(state: State, paths: tuple[Path, ...], fmt: str) -> None:
     """Run the examples of YAML detectors: the files or folders given, else every loaded one.
 
     Exit code 0 when every example behaves, 1 when one does not, 3 when a file is broken.
@@ -204,16 +229,10 @@ def test(state: State, paths: tuple[Path, ...]) -> None:
         chosen = list(load_paths(p.resolve() for p in paths))
     else:
         chosen = [d for d in _load(state).all if isinstance(d, YamlDetector)]
-    total = failed = 0
-    for d in chosen:
-        results = [run_example(d, e, state.config) for e in d.examples]
-        bad = [r for r in results if not r.passed]
-        total += len(results)
-        failed += len(bad)
-        mark = click.style("ok  ", fg="green") if not bad else click.style("FAIL", fg="red")
-        note = "" if results else "  (no examples)"
-        click.echo(f"{mark} {d.id}  {len(results) - len(bad)}/{len(results)}{note}")
-        for r in bad:
-            click.echo(f"     {r.describe()}")
-    click.echo(_say(_T["summary"], state, n=len(chosen), total=total, failed=failed))
-    sys.exit(1 if failed else 0)
+    tested = [(d.id, [run_example(d, e, state.config) for e in d.examples]) for d in chosen]
+    report_examples(
+        tested,
+        fmt,
+        "detectors",
+        lambda n, total, failed: _say(_T["summary"], state, n=n, total=total, failed=failed),
+    )

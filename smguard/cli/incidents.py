@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from smguard.cli import style
 from smguard.cli.common import (
     RecordsGroup,
     actor_option,
@@ -23,6 +24,7 @@ from smguard.cli.common import (
     say,
 )
 from smguard.cli.main import Problem, State
+from smguard.cli.output import echo_json, format_option
 from smguard.types import Severity
 
 if TYPE_CHECKING:
@@ -41,7 +43,6 @@ _SEVERITY = {
     "high": {"en": "high", "id": "tinggi"},
     "critical": {"en": "critical", "id": "kritis"},
 }
-_COLOUR = {"info": "blue", "low": "cyan", "medium": "yellow", "high": "red", "critical": "magenta"}
 _HEADER = {
     "en": ("#", "STATUS", "SEVERITY", "KIND", "ACCOUNT", "LAST SEEN", "TITLE"),
     "id": ("#", "STATUS", "TINGKAT", "JENIS", "AKUN", "TERAKHIR", "JUDUL"),
@@ -177,7 +178,7 @@ def incidents() -> None:
 @_filters
 @click.option("--all", "show_all", is_flag=True, help="Include resolved incidents.")
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many (newest).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def list_(
     state: State,
@@ -199,7 +200,7 @@ def list_(
     if limit is not None:
         found = found[:limit]
     if fmt == "json":
-        click.echo(json.dumps([i.to_dict() for i in found], ensure_ascii=False, indent=2))
+        echo_json([i.to_dict() for i in found])
         return
     if not found:
         click.echo(say(_T["none"], state))
@@ -222,7 +223,7 @@ def list_(
         click.echo("  ".join([*(h.ljust(w) for h, w in zip(head, widths, strict=False)), head[6]]))
         for row, inc in zip(rows, found, strict=True):
             cells = [c.ljust(w) for c, w in zip(row, widths, strict=False)]
-            cells[2] = click.style(cells[2], fg=_COLOUR.get(inc.severity), bold=True)
+            cells[2] = style.tone(cells[2], inc.severity, bold=True)
             click.echo("  ".join([*cells, row[6]]))
     if hidden:
         click.echo(say(_T["hidden"], state, n=hidden))
@@ -240,10 +241,10 @@ def _render(incident: Incident, state: State) -> str:
         return f"  {say(_FIELDS[key], state) + ':':<20} {value}"
 
     by = say(_FIELDS["by"], state)
-    title = click.style(f"Incident #{i.id}" if lang == "en" else f"Insiden #{i.id}", bold=True)
+    title = style.bold(f"Incident #{i.id}" if lang == "en" else f"Insiden #{i.id}")
     out = [f"{title} — {i.title}", ""]
     out.append(line("status", _label(_STATUS, i.status, state)))
-    severity = click.style(_label(_SEVERITY, i.severity, state), fg=_COLOUR.get(i.severity))
+    severity = style.tone(_label(_SEVERITY, i.severity, state), i.severity)
     out.append(line("severity", severity))
     meaning = kind_description(i.kind, lang)
     out.append(line("kind", i.kind + (f" — {meaning}" if meaning else "")))
@@ -262,7 +263,7 @@ def _render(incident: Incident, state: State) -> str:
         out.append(line("resolution", i.resolution or ""))
     out.append(line("key", i.dedupe_key))
     out.append("")
-    out.append(click.style(say(_FIELDS["evidence"], state), bold=True))
+    out.append(style.bold(say(_FIELDS["evidence"], state)))
     if i.evidence:
         dumped = yaml.safe_dump(
             dict(i.evidence), allow_unicode=True, sort_keys=False, default_flow_style=False
@@ -271,7 +272,7 @@ def _render(incident: Incident, state: State) -> str:
     else:
         out.append("  —")
     out.append("")
-    out.append(click.style(say(_FIELDS["timeline"], state), bold=True))
+    out.append(style.bold(say(_FIELDS["timeline"], state)))
     for note in i.notes:
         when = format_time(note.at, state, i.account)
         out.append(f"  {when}  {note.kind:<14} {note.actor:<14} {note.text}")
@@ -283,7 +284,7 @@ def _render(incident: Incident, state: State) -> str:
 
 @incidents.command()
 @click.argument("incident_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def show(state: State, incident_id: int, fmt: str) -> None:
     """Everything about one incident: status, evidence and the timeline."""
@@ -291,7 +292,7 @@ def show(state: State, incident_id: int, fmt: str) -> None:
 
     incident = get(open_store(state), incident_id)
     if fmt == "json":
-        click.echo(json.dumps(incident.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(incident.to_dict())
     else:
         click.echo(_render(incident, state))
 
@@ -300,13 +301,17 @@ def show(state: State, incident_id: int, fmt: str) -> None:
 @click.argument("incident_id", type=int)
 @actor_option()
 @click.option("--note", help="Optional note for the timeline.")
+@format_option("Output: text for people, json (the incident as it is now) for tools.")
 @click.pass_obj
-def ack(state: State, incident_id: int, actor: str | None, note: str | None) -> None:
+def ack(state: State, incident_id: int, actor: str | None, note: str | None, fmt: str) -> None:
     """Say that you have seen the incident and are working on it."""
     from smguard.records.incidents import acknowledge
 
     who = resolve_actor(actor)
-    acknowledge(open_store(state), incident_id, actor=who, note=note)
+    incident = acknowledge(open_store(state), incident_id, actor=who, note=note)
+    if fmt == "json":
+        echo_json(incident.to_dict())
+        return
     click.echo(say(_T["acked"], state, id=incident_id, who=who))
 
 
@@ -314,12 +319,16 @@ def ack(state: State, incident_id: int, actor: str | None, note: str | None) -> 
 @click.argument("incident_id", type=int)
 @click.argument("text")
 @actor_option()
+@format_option("Output: text for people, json (the incident as it is now) for tools.")
 @click.pass_obj
-def note(state: State, incident_id: int, text: str, actor: str | None) -> None:
+def note(state: State, incident_id: int, text: str, actor: str | None, fmt: str) -> None:
     """Add a note to the incident's timeline."""
     from smguard.records.incidents import add_note
 
-    add_note(open_store(state), incident_id, text, actor=resolve_actor(actor))
+    incident = add_note(open_store(state), incident_id, text, actor=resolve_actor(actor))
+    if fmt == "json":
+        echo_json(incident.to_dict())
+        return
     click.echo(say(_T["noted"], state, id=incident_id))
 
 
@@ -327,13 +336,17 @@ def note(state: State, incident_id: int, text: str, actor: str | None) -> None:
 @click.argument("incident_id", type=int)
 @click.option("--reason", required=True, help="What was found and done.")
 @actor_option()
+@format_option("Output: text for people, json (the incident as it is now) for tools.")
 @click.pass_obj
-def resolve(state: State, incident_id: int, reason: str, actor: str | None) -> None:
+def resolve(state: State, incident_id: int, reason: str, actor: str | None, fmt: str) -> None:
     """Close the incident, saying what was found and done."""
     from smguard.records.incidents import resolve as resolve_incident
 
     who = resolve_actor(actor)
-    resolve_incident(open_store(state), incident_id, actor=who, reason=reason)
+    incident = resolve_incident(open_store(state), incident_id, actor=who, reason=reason)
+    if fmt == "json":
+        echo_json(incident.to_dict())
+        return
     click.echo(say(_T["resolved"], state, id=incident_id, who=who))
 
 

@@ -10,9 +10,18 @@ import click
 
 from smguard.cli.common import resolve_actor
 from smguard.cli.main import State
+from smguard.cli.output import echo_json
 from smguard.cli.security import say, security_store
 
-__all__ = ["TEXTS", "account_label", "echo_record", "echo_table", "save_fields"]
+__all__ = [
+    "TEXTS",
+    "account_label",
+    "echo_record",
+    "echo_saved",
+    "echo_table",
+    "one_record",
+    "save_fields",
+]
 
 TEXTS = {
     "added": {"en": "Added {what} {name}.", "id": "{what} {name} ditambahkan."},
@@ -30,15 +39,37 @@ def save_fields(
     name: str,
     options: dict[str, Any],
     actor: str | None,
-    *,
-    done: str,
-    what: str,
 ) -> None:
-    """Add or change (``change``) account or admin ``name`` with the field options that were
-    given, and say so (``done``: "added" or "changed"; ``what``: "account" or "admin")."""
+    """Add or change (``change``) account or admin ``name`` with the field options given."""
     fields = {k: v for k, v in options.items() if v is not None}
     change(security_store(state), name, fields, actor=resolve_actor(actor))
-    click.echo(say(state, TEXTS[done], what=say(state, TEXTS[what]), name=name))
+
+
+def echo_saved(
+    state: State,
+    fmt: str,
+    done: str,
+    what: str,
+    name: str,
+    record: Callable[[State, str], dict[str, Any]],
+) -> None:
+    """Say that ``what`` ("account" or "admin") ``name`` was ``done`` ("added" or "changed"),
+    or print its ``record`` as JSON."""
+    if fmt == "json":
+        echo_json(record(state, name))
+    else:
+        click.echo(say(state, TEXTS[done], what=say(state, TEXTS[what]), name=name))
+
+
+def one_record(
+    state: State, rows: Sequence[dict[str, Any]], name: str, look_up: Callable[[Any, str], Any]
+) -> dict[str, Any]:
+    """The row named ``name``; else ``look_up(session, name)`` raises the "no such …" message."""
+    found = [r for r in rows if r["name"] == name]
+    if not found:
+        with security_store(state).session() as s:
+            look_up(s, name)
+    return found[0]
 
 
 def account_label(state: State, account: str) -> str:

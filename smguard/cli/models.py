@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from smguard.cli.output import echo_json, format_option
 from smguard.errors import SmguardError
 from smguard.toxicity import manifest
 from smguard.toxicity.agreement import DEFAULT_TOLERANCE, Agreement, read_texts, verify_onnx
@@ -91,7 +92,7 @@ def models() -> None:
 
 
 @models.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_context
 def list_models(ctx: click.Context, fmt: str) -> None:
     """Show installed models, where they are, and which configured ones are missing."""
@@ -177,21 +178,29 @@ def _usable(ref: str, by_name: Mapping[str, InstalledModel]) -> bool:
     is_flag=True,
     help="Allow a file from a mirror that holds Python objects besides weights.",
 )
+@format_option()
 @click.pass_context
-def pull(ctx: click.Context, names: tuple[str, ...], base_url: str | None, trust: bool) -> None:
+def pull(
+    ctx: click.Context, names: tuple[str, ...], base_url: str | None, trust: bool, fmt: str
+) -> None:
     """Download detoxify models and their tokenizers, ready for offline use.
 
     NAMES: original, unbiased, multilingual, original-small, unbiased-small.
     Copy the resulting folders to an offline machine and run `smguard models import` there.
     """
+    installed: list[InstalledModel] = []
     try:
         root, _origin = _root(ctx)
         for name in names:
             with _progress(f"Downloading {name}") as progress:
                 model = pull_model(root, name, url_base=base_url, trust=trust, progress=progress)
-            click.echo(f"Installed {model.name} in {model.folder}")
+            installed.append(model)
+            if fmt == "text":
+                click.echo(f"Installed {model.name} in {model.folder}")
     except SmguardError as exc:
         raise _fail(exc) from None
+    if fmt == "json":
+        echo_json({"installed": [m.to_dict() for m in installed]})
 
 
 @models.command("import")
@@ -208,9 +217,15 @@ def pull(ctx: click.Context, names: tuple[str, ...], base_url: str | None, trust
     help="Allow a checkpoint that holds Python objects besides weights (only from a source "
     "you trust: loading such a file can run code).",
 )
+@format_option()
 @click.pass_context
 def import_(
-    ctx: click.Context, path: Path, name: str | None, config_path: Path | None, trust: bool
+    ctx: click.Context,
+    path: Path,
+    name: str | None,
+    config_path: Path | None,
+    trust: bool,
+    fmt: str,
 ) -> None:
     """Install a model from a file or folder, e.g. copied from a USB stick.
 
@@ -226,6 +241,9 @@ def import_(
             )
     except SmguardError as exc:
         raise _fail(exc) from None
+    if fmt == "json":
+        echo_json({"installed": [model.to_dict()]})
+        return
     click.echo(f"Installed {model.name} in {model.folder}")
     if model.name not in KNOWN_MODELS:
         click.echo(
@@ -294,6 +312,7 @@ def _texts(path: Path | None) -> list[str] | None:
     help="Texts to compare on, one per line (default: a built-in English/Indonesian set).",
 )
 @click.option("--trust", is_flag=True, help="Allow a PATH checkpoint that holds Python objects.")
+@format_option()
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -305,6 +324,7 @@ def export(
     tolerance: float,
     texts: Path | None,
     trust: bool,
+    fmt: str,
 ) -> None:
     """Export models to ONNX for the torch-free engine (needs torch, here, once).
 
@@ -320,6 +340,7 @@ def export(
             raise ModelStoreError("--name needs exactly one model to export")
         text_set = _texts(texts)
         refused = False
+        done: dict[str, dict[str, Any]] = {}
         for source in todo:
             if (
                 source in KNOWN_MODELS
@@ -342,9 +363,21 @@ def export(
                     log=lambda msg: click.echo(msg, err=True),
                 )
             except ExportRefused as exc:
-                click.echo(_agreement_table(name or Path(source).name, exc.agreement))
+                shown = name or Path(source).name
+                done[shown] = {"installed": False, "agreement": exc.agreement.to_dict()}
+                if fmt == "text":
+                    click.echo(_agreement_table(shown, exc.agreement))
                 click.echo(f"Error: {exc}", err=True)
                 refused = True
+                continue
+            done[result.name] = {
+                "installed": True,
+                "folder": str(result.folder),
+                "sizes": dict(result.sizes),
+                "seconds": result.seconds,
+                "agreement": result.agreement.to_dict(),
+            }
+            if fmt == "json":
                 continue
             click.echo(_agreement_table(result.name, result.agreement))
             sizes = ", ".join(f"{e} {human_size(size)}" for e, size in result.sizes.items())
@@ -353,6 +386,8 @@ def export(
             )
     except SmguardError as exc:
         raise _fail(exc) from None
+    if fmt == "json":
+        echo_json(done)
     if refused:
         ctx.exit(1)
 
@@ -372,7 +407,7 @@ def export(
     show_default=True,
     help="Largest score difference from torch to accept.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_context
 def verify(
     ctx: click.Context, names: tuple[str, ...], texts: Path | None, tolerance: float, fmt: str

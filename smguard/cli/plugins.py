@@ -1,4 +1,8 @@
-"""``smguard plugins``: what is loaded, which version, and what each plugin registered."""
+"""``smguard plugins list``: what is loaded, which version, and what each plugin registered.
+
+``smguard plugins`` on its own (the command's name before it became a group, like every other
+group's ``list``) still lists them for one more release, with a notice on stderr.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ from typing import Any
 
 import click
 
+from smguard.cli import style
+from smguard.cli.deprecated import say_renamed
 from smguard.cli.main import State
+from smguard.cli.output import FORMATS, format_option
 from smguard.manager import plugin_infos
 
 
@@ -36,10 +43,26 @@ def registrations(pm: Any, config: Any) -> dict[str, dict[str, list[str]]]:
     return out
 
 
-@click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), hidden=True)
+@click.pass_context
+def plugins(ctx: click.Context, fmt: str | None) -> None:
+    """Loaded plugins: their versions and what each registered.
+
+    \b
+    smguard plugins list
+    smguard plugins list --format json
+    """
+    if ctx.invoked_subcommand is None:
+        given = f" --format {fmt}" if fmt else ""
+        say_renamed(ctx, f"{ctx.command_path}{given}", f"{ctx.command_path} list{given}")
+        ctx.invoke(list_plugins, fmt=fmt or "text")
+
+
+@plugins.command("list")
+@format_option()
 @click.pass_obj
-def plugins(state: State, fmt: str) -> None:
+def list_plugins(state: State, fmt: str) -> None:
     """List loaded plugins with their versions and what each registered."""
     guard = state.guard()
     regs = registrations(guard.pm, guard.config)
@@ -67,7 +90,7 @@ def plugins(state: State, fmt: str) -> None:
         return
     for row in rows:
         origin = "built-in" if row["builtin"] else "third-party"
-        click.echo(click.style(f"{row['name']} {row['version']}", bold=True) + f"  ({origin})")
+        click.echo(style.bold(f"{row['name']} {row['version']}") + f"  ({origin})")
         for key in ("rules", "packs", "connectors", "detectors", "alert_sinks"):
             items = row.get(key)
             if items:

@@ -1,18 +1,18 @@
-"""Human-readable output: a verdict as a social-media admin would want to read it."""
+"""Human-readable output: a verdict as a social-media admin would want to read it.
+
+Colours come from :mod:`smguard.cli.style`, like every other command's.
+"""
 
 from __future__ import annotations
 
-import click
-
+from smguard.cli import style
 from smguard.types import EngineStatus, Finding, Verdict, localized
 
 _DECISION = {
-    "allow": ("OK", "green", {"en": "may go out", "id": "boleh terbit"}),
-    "review": ("REVIEW", "yellow", {"en": "needs a person to review it", "id": "perlu ditinjau"}),
-    "block": ("BLOCKED", "red", {"en": "must not go out", "id": "jangan diterbitkan"}),
+    "allow": ("OK", {"en": "may go out", "id": "boleh terbit"}),
+    "review": ("REVIEW", {"en": "needs a person to review it", "id": "perlu ditinjau"}),
+    "block": ("BLOCKED", {"en": "must not go out", "id": "jangan diterbitkan"}),
 }
-_SEVERITY_COLOUR = {"info": "blue", "low": "cyan", "medium": "yellow", "high": "red",
-                    "critical": "magenta"}  # fmt: skip
 _LABELS = {
     "suggestion": {"en": "Suggestion", "id": "Saran"},
     "engine": {"en": "engine", "id": "mesin"},
@@ -40,19 +40,14 @@ def render_finding(finding: Finding, text: str, lang: str) -> list[str]:
     sev = finding.severity.label
     head = (
         "  "
-        + click.style(f"{sev.upper():<8}", fg=_SEVERITY_COLOUR.get(sev), bold=True)
+        + style.tone(f"{sev.upper():<8}", sev, bold=True)
         + f" {finding.rule}  [{finding.category}]  "
         + localized(finding.message, lang)
     )
     lines = [head]
     if finding.span and text and finding.span[1] <= len(text):
         line, s, e = excerpt(text, finding.span)
-        lines.append(
-            "      "
-            + line[:s]
-            + click.style(line[s:e], fg="red", bold=True, underline=True)
-            + line[e:]
-        )
+        lines.append("      " + line[:s] + style.marked(line[s:e]) + line[e:])
         lines.append("      " + " " * s + "^" * max(1, e - s))
     elif finding.evidence:
         lines.append(f"      {finding.evidence}")
@@ -70,7 +65,7 @@ def engine_note(name: str, status: EngineStatus, lang: str) -> str:
         note += f" — {status.reason}"
     if status.fix:
         note += f" ({localized(_LABELS['fix'], lang)}: {status.fix})"
-    return click.style(note, dim=True)
+    return style.dim(note)
 
 
 def render_verdict(
@@ -80,10 +75,10 @@ def render_verdict(
     there (to be shown once for a whole batch) instead of under every post."""
     who = f" {verdict.id}" if verdict.id else ""
     if verdict.error:
-        label = click.style("ERROR", fg="red", bold=True)
+        label = style.tone("ERROR", "error", bold=True)
         return f"{label}{who}: {localized(_LABELS['error'], lang)} — {verdict.error}\n"
-    word, colour, meaning = _DECISION[verdict.decision]
-    head = click.style(f"{word:<7}", fg=colour, bold=True)
+    word, meaning = _DECISION[verdict.decision]
+    head = style.tone(f"{word:<7}", verdict.decision, bold=True)
     langs = "/".join(verdict.languages)
     summary = f"{head}{who} — {localized(meaning, lang)}"
     if langs:
@@ -121,4 +116,4 @@ def render_summary(verdicts: list[Verdict], skipped_notes: set[str], lang: str) 
     line = localized(_SUMMARY, lang).format(n=len(verdicts), **counts)
     if errors:
         line += localized(_SUMMARY_ERRORS, lang).format(errors=errors)
-    return "\n".join([click.style(line, bold=True), *sorted(skipped_notes)])
+    return "\n".join([style.bold(line), *sorted(skipped_notes)])

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from smguard.cli import style
+from smguard.cli.examples import report_examples
 from smguard.cli.main import Problem, State
+from smguard.cli.output import echo_json, format_option
 from smguard.guard.rule import Example, Rule
 from smguard.types import localized
+
+if TYPE_CHECKING:
+    from smguard.guard.ruletest import ExampleResult
 
 _HEAD = {
     "what": {"en": "What it does", "id": "Apa yang diperiksa"},
@@ -45,7 +51,7 @@ def _rule_row(rule: Rule, enabled: bool) -> dict[str, object]:
 @rules.command("list")
 @click.option("--category", help="Only this category.")
 @click.option("--language", help="Only rules for this language (en, id).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def list_rules(state: State, category: str | None, language: str | None, fmt: str) -> None:
     """List every rule: id, severity, category, languages and name."""
@@ -72,43 +78,66 @@ def list_rules(state: State, category: str | None, language: str | None, fmt: st
 
 @rules.command("show")
 @click.argument("rule_id")
+@format_option()
 @click.pass_obj
-def show(state: State, rule_id: str) -> None:
+def show(state: State, rule_id: str, fmt: str) -> None:
     """Explain one rule: what it does, why, how to say it better, examples."""
     guard = state.guard()
     rule = guard.rule(rule_id.upper())
     if rule is None:
         raise Problem(f"no rule {rule_id!r}; `smguard rules list` shows them all")
+    if fmt == "json":
+        echo_json(rule_json(rule, state.lang, enabled=any(r.id == rule.id for r in guard.rules)))
+        return
     click.echo(render_rule(rule, state.lang))
+
+
+def rule_json(rule: Rule, lang: str, enabled: bool) -> dict[str, Any]:
+    """What ``rules show`` says about a rule, for tools (texts in ``lang``)."""
+
+    def example(e: Example) -> dict[str, Any]:
+        return {"text": e.text, "post": dict(e.post)}
+
+    return {
+        **_rule_row(rule, enabled),
+        "message": localized(rule.message, lang),
+        "why": localized(rule.why, lang) or None,
+        "suggestion": localized(rule.suggestion, lang) or None,
+        "examples": {
+            "bad": [example(e) for e in rule.bad_examples],
+            "good": [example(e) for e in rule.good_examples],
+        },
+        "false_positives": list(rule.false_positives),
+    }
 
 
 def render_rule(rule: Rule, lang: str) -> str:
     out = [
-        click.style(f"{rule.id}: {rule.name}", bold=True),
+        style.bold(f"{rule.id}: {rule.name}"),
         f"{rule.category} · {rule.severity.label} · languages {', '.join(sorted(rule.languages))}"
         + (f" · only {', '.join(sorted(rule.kinds))}" if rule.kinds else "")
         + f" · {rule.status} · engine {rule.engine}",
         "",
-        click.style(f"## {localized(_HEAD['what'], lang)}", bold=True),
+        style.bold(f"## {localized(_HEAD['what'], lang)}"),
         localized(rule.message, lang),
     ]
     why = localized(rule.why, lang)
     if why:
-        out += ["", click.style(f"## {localized(_HEAD['why'], lang)}", bold=True), why]
+        out += ["", style.bold(f"## {localized(_HEAD['why'], lang)}"), why]
     suggestion = localized(rule.suggestion, lang)
     if suggestion:
-        out += ["", click.style(f"## {localized(_HEAD['instead'], lang)}", bold=True), suggestion]
+        out += ["", style.bold(f"## {localized(_HEAD['instead'], lang)}"), suggestion]
     for key, examples in (("bad", rule.bad_examples), ("good", rule.good_examples)):
         if examples:
-            out += ["", click.style(f"## {localized(_HEAD[key], lang)}", bold=True)]
+            out += ["", style.bold(f"## {localized(_HEAD[key], lang)}")]
             for e in examples:
                 out.append(("  ✗ " if key == "bad" else "  ✓ ") + e.text)
                 out.extend(f"      {line}" for line in example_context(e, lang))
     if rule.false_positives:
-        out += ["", click.style(f"## {localized(_HEAD['fp'], lang)}", bold=True)]
+        out += ["", style.bold(f"## {localized(_HEAD['fp'], lang)}")]
         out += [f"  - {fp}" for fp in rule.false_positives]
     if rule.source:
-        out += ["", click.style(f"source: {rule.source}", dim=True)]
+        out += ["", style.dim(f"source: {rule.source}")]
     return "\n".join(out)
 
 
@@ -135,8 +164,9 @@ def example_context(example: Example, lang: str) -> list[str]:
 
 @rules.command("test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@format_option()
 @click.pass_obj
-def test(state: State, paths: tuple[Path, ...]) -> None:
+def test(state: State, paths: tuple[Path, ...], fmt: str) -> None:
     """Validate rule pack file(s) or folder(s) and run each rule's examples.
 
     Exit code 0 when every example behaves, 1 when one does not, 3 when a pack is broken.
@@ -147,19 +177,14 @@ def test(state: State, paths: tuple[Path, ...]) -> None:
     resolved = tuple(p.resolve() for p in paths)
     packs = load_packs(resolved)  # fails first, with file/rule/problem, if a pack is broken
     guard = state.guard(extra_rule_paths=resolved)
-    failures = 0
-    total = 0
+    tested: list[tuple[str, list[ExampleResult]]] = []
     for pack_rule in packs.rules:
         rule = guard.rule(pack_rule.id)
         assert rule is not None
-        results = run_examples(guard, rule)
-        total += len(results)
-        bad = [r for r in results if not r.passed]
-        failures += len(bad)
-        mark = click.style("ok  ", fg="green") if not bad else click.style("FAIL", fg="red")
-        note = "" if results else "  (no examples)"
-        click.echo(f"{mark} {rule.id}  {len(results) - len(bad)}/{len(results)}{note}")
-        for r in bad:
-            click.echo(f"     {r.describe()}")
-    click.echo(f"\n{len(packs.rules)} rules, {total} examples, {failures} failed")
-    sys.exit(1 if failures else 0)
+        tested.append((rule.id, run_examples(guard, rule)))
+    report_examples(
+        tested,
+        fmt,
+        "rules",
+        lambda n, total, failed: f"\n{n} rules, {total} examples, {failed} failed",
+    )

@@ -11,37 +11,29 @@ Exit codes: 0 done; 3 refused or bad input (one line saying why, in the user's l
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
 import textwrap
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from smguard.cli.main import Problem, State
-from smguard.errors import SmguardError
+from smguard.cli import style
+from smguard.cli.deprecated import RenamingGroup
+from smguard.cli.main import Problem, State, ui_lang
+from smguard.cli.output import echo_json, format_option, iso
 
 if TYPE_CHECKING:
     from smguard.records.store import Store
 
-__all__ = ["SecurityGroup", "ask_code", "security_store"]
+__all__ = ["SecurityGroup", "ask_code", "code_option", "say", "security_store"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _lang(ctx: click.Context) -> str:
-    state = ctx.find_object(State)
-    try:
-        return state.lang if state is not None else "en"
-    except SmguardError:
-        return "en"
-
-
-class SecurityGroup(click.Group):
+class SecurityGroup(RenamingGroup):
     """Refusals and inventory problems print one line in the user's language (exit 3)."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -62,11 +54,11 @@ def _translated(ctx: click.Context, call: Callable[[], Any]) -> Any:
     except SecurityProblem as exc:
         if os.environ.get("SMGUARD_DEBUG"):
             raise
-        raise Problem(exc.text(_lang(ctx))) from None
+        raise Problem(exc.text(ui_lang(ctx))) from None
     except RecordError as exc:
         if os.environ.get("SMGUARD_DEBUG"):
             raise
-        raise Problem(exc.text(_lang(ctx))) from None
+        raise Problem(exc.text(ui_lang(ctx))) from None
 
 
 def security_store(state: State) -> Store:
@@ -118,14 +110,6 @@ def code_option(help_text: str | None = None) -> Callable[[F], F]:
     )
 
 
-def iso(when: datetime | None) -> str | None:
-    return when.astimezone(UTC).isoformat() if when else None
-
-
-def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
-
-
 def width() -> int:
     return max(60, min(120, shutil.get_terminal_size((100, 24)).columns))
 
@@ -147,7 +131,7 @@ _BACKUP_USED = {
 @click.argument("check_id")
 @click.option("--as", "admin", required=True, metavar="ADMIN", help="The approving admin.")
 @code_option()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def approve(state: State, check_id: str, admin: str, code: str | None, fmt: str) -> None:
     """Approve a held check (two-person rule): not its author, approver role, own TOTP.
@@ -194,7 +178,6 @@ _SEV = {
     "warning": {"en": "WARNING", "id": "PERINGATAN"},
     "info": {"en": "INFO", "id": "INFO"},
 }
-_COLOUR = {"critical": "red", "warning": "yellow", "info": "blue"}
 _AUDIT: dict[str, dict[str, Any]] = {
     "title": {
         "en": "2FA hygiene: {accounts} account(s), {admins} admin(s) — {critical} critical, "
@@ -236,7 +219,7 @@ def render_hygiene(report: Any, state: State) -> str:
     lines.append(f"{head[0]:<{sev_w}}  {head[1]:<11}  {head[2]:<{about_w}}  {head[3]}")
     for f in report.findings:
         problem = textwrap.wrap(f.message[lang], max(30, total - left)) or [""]
-        sev = click.style(f"{_SEV[f.severity][lang]:<{sev_w}}", fg=_COLOUR[f.severity])
+        sev = style.tone(f"{_SEV[f.severity][lang]:<{sev_w}}", f.severity)
         lines.append(f"{sev}  {f.code:<11}  {f.subject[:about_w]:<{about_w}}  {problem[0]}")
         lines.extend(" " * left + more for more in problem[1:])
         fix = _AUDIT["fix"][lang]
@@ -255,7 +238,7 @@ def render_hygiene(report: Any, state: State) -> str:
 
 
 @click.command(name="2fa", cls=SecurityCommand)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.option(
     "--no-incidents",
     is_flag=True,
@@ -319,7 +302,7 @@ def keys() -> None:
 
 
 @keys.command(name="status")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def keys_status(state: State, fmt: str) -> None:
     """Which key is current, where it comes from, and how many secrets each key protects."""
@@ -338,8 +321,9 @@ def keys_status(state: State, fmt: str) -> None:
 
 @keys.command(name="rotate")
 @click.option("--as", "actor", metavar="NAME", help="Who rotates (for the audit log).")
+@format_option()
 @click.pass_obj
-def keys_rotate(state: State, actor: str | None) -> None:
+def keys_rotate(state: State, actor: str | None, fmt: str) -> None:
     """Re-encrypt every stored seed with a new key, in one transaction.
 
     \b
@@ -376,9 +360,18 @@ def keys_rotate(state: State, actor: str | None) -> None:
         with store.session() as s:
             rotate(s, ring)
         finish_file_rotation(ring)
-        click.echo(say(state, _KEYS["rotated"], n=n, kid=ring.primary_id))
-    else:
-        click.echo(say(state, _KEYS["env_done"], n=n, kid=ring.primary_id))
+    if fmt == "json":
+        echo_json(
+            {
+                "new_key": ring.primary_id,
+                "old_keys": [kid for kid in old_ids if kid != ring.primary_id],
+                "reencrypted": n,
+                "source": ring.source,
+            }
+        )
+        return
+    done = "rotated" if ring.key_file is not None else "env_done"
+    click.echo(say(state, _KEYS[done], n=n, kid=ring.primary_id))
 
 
 @keys.command(name="generate")
@@ -389,6 +382,3 @@ def keys_generate(state: State) -> None:
 
     click.echo(say(state, _KEYS["generate"]), err=True)
     click.echo(generate_key())
-
-
-# -- registration ------------------------------------------------------------------------------

@@ -14,15 +14,8 @@ from pathlib import Path
 import click
 
 from smguard.cli.main import Problem, State
-from smguard.cli.security import (
-    SecurityGroup,
-    ask_code,
-    code_option,
-    echo_json,
-    iso,
-    say,
-    security_store,
-)
+from smguard.cli.output import echo_json, format_option, iso
+from smguard.cli.security import SecurityGroup, ask_code, code_option, say, security_store
 
 __all__ = ["qr_text", "twofa", "write_png"]
 
@@ -153,7 +146,10 @@ def enroll(
         click.echo(say(state, _T["then"], admin=admin))
 
 
-def _show_backup_codes(state: State, admin: str, codes: list[str]) -> None:
+def _show_backup_codes(state: State, admin: str, codes: list[str], fmt: str = "text") -> None:
+    if fmt == "json":
+        echo_json({"admin": admin, "two_factor": "active", "backup_codes": codes})
+        return
     click.echo(say(state, _T["active"], admin=admin))
     click.echo(say(state, _T["backup"]))
     for n, code in enumerate(codes, 1):
@@ -163,44 +159,50 @@ def _show_backup_codes(state: State, admin: str, codes: list[str]) -> None:
 @twofa.command(name="activate")
 @click.argument("admin")
 @click.argument("code", required=False)
+@format_option()
 @click.pass_obj
-def activate_cmd(state: State, admin: str, code: str | None) -> None:
+def activate_cmd(state: State, admin: str, code: str | None, fmt: str) -> None:
     """Turn on ADMIN's pending enrolment with the first code from the app."""
     from smguard.security.enrolment import activate
 
     store = security_store(state)
     codes = activate(store, admin, ask_code(state, admin, code))
-    _show_backup_codes(state, admin, codes)
+    _show_backup_codes(state, admin, codes, fmt)
 
 
 @twofa.command(name="verify")
 @click.argument("admin")
 @click.argument("code", required=False)
+@format_option()
 @click.pass_obj
-def verify_cmd(state: State, admin: str, code: str | None) -> None:
+def verify_cmd(state: State, admin: str, code: str | None, fmt: str) -> None:
     """Check that ADMIN's app (or a backup code) works; the code is used up."""
     from smguard.security.second_factor import verify
 
     store = security_store(state)
     result = verify(store, admin, ask_code(state, admin, code))
+    if fmt == "json":
+        echo_json({"admin": admin, "accepted": True, "method": result.method})
+        return
     click.echo(say(state, _T["verified"], admin=admin, method=result.method))
 
 
 @twofa.command(name="backup-codes")
 @click.argument("admin")
 @code_option()
+@format_option()
 @click.pass_obj
-def backup_codes(state: State, admin: str, code: str | None) -> None:
+def backup_codes(state: State, admin: str, code: str | None, fmt: str) -> None:
     """Make a new set of backup codes for ADMIN (the old ones stop working)."""
     from smguard.security.enrolment import regenerate_backup_codes
 
     store = security_store(state)
     codes = regenerate_backup_codes(store, admin, ask_code(state, admin, code))
-    _show_backup_codes(state, admin, codes)
+    _show_backup_codes(state, admin, codes, fmt)
 
 
 @twofa.command(name="status")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def status_cmd(state: State, fmt: str) -> None:
     """Who is enrolled, pending, locked out; backup codes left."""

@@ -1,7 +1,8 @@
 """``smguard vault``: shared accounts' platform 2FA seeds, handed out only as current codes.
 
-The seed is read once — from a hidden prompt, from standard input, or ``--from-file`` — and
+The seed is read once — from a hidden prompt, from standard input, or ``--file`` — and
 never from a command-line argument (those land in shell history and the process list).
+``--from-file``, the old name of ``--file``, works for one more release.
 """
 
 from __future__ import annotations
@@ -12,16 +13,10 @@ from pathlib import Path
 
 import click
 
+from smguard.cli.deprecated import renamed_option
 from smguard.cli.main import Problem, State
-from smguard.cli.security import (
-    SecurityGroup,
-    ask_code,
-    code_option,
-    echo_json,
-    iso,
-    say,
-    security_store,
-)
+from smguard.cli.output import echo_json, format_option, iso
+from smguard.cli.security import SecurityGroup, ask_code, code_option, say, security_store
 
 __all__ = ["vault"]
 
@@ -92,13 +87,18 @@ def vault() -> None:
 @click.option("--as", "owner", required=True, metavar="OWNER", help="An owner of the account.")
 @code_option("The owner's own current code (asked if missing).")
 @click.option(
-    "--from-file",
+    "--file",
+    "from_file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Read the seed (base32 or otpauth:// link) from this file.",
+)
+@renamed_option(
+    "--from-file", "--file", "old_file", type=click.Path(dir_okay=False, path_type=Path)
 )
 @click.option(
     "--replace", is_flag=True, help="Replace the stored seed (the platform's 2FA was reset)."
 )
+@format_option()
 @click.pass_obj
 def add(
     state: State,
@@ -106,15 +106,18 @@ def add(
     owner: str,
     code: str | None,
     from_file: Path | None,
+    old_file: Path | None,
     replace: bool,
+    fmt: str,
 ) -> None:
     """Store ACCOUNT's platform 2FA seed (owner only, with their own TOTP).
 
-    The seed is asked for with hidden input, or read from standard input or --from-file;
+    The seed is asked for with hidden input, or read from standard input or --file;
     never give it as an argument (it would land in your shell history).
     """
     from smguard.security.vault import add_seed
 
+    from_file = from_file or old_file
     extra = click.get_current_context().args
     if extra:
         # Whatever was typed may be the seed: say so without repeating it.
@@ -125,6 +128,9 @@ def add(
     seed_text = _read_seed(state, account, from_file)
     owner_code = ask_code(state, owner, code)
     add_seed(store, account, seed_text, by=owner, code=owner_code, replace=replace)
+    if fmt == "json":
+        echo_json({"account": account, "added_by": owner, "replaced": replace})
+        return
     click.echo(say(state, _T["added"], account=account))
 
 
@@ -132,7 +138,7 @@ def add(
 @click.argument("account")
 @click.option("--as", "admin", required=True, metavar="ADMIN", help="Who needs the code.")
 @code_option("Your own current code (asked if missing).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def code_cmd(state: State, account: str, admin: str, code: str | None, fmt: str) -> None:
     """The current platform login code of ACCOUNT, for an authorised admin (logged)."""
@@ -152,18 +158,22 @@ def code_cmd(state: State, account: str, admin: str, code: str | None, fmt: str)
 @click.argument("account")
 @click.option("--as", "owner", required=True, metavar="OWNER", help="An owner of the account.")
 @code_option("The owner's own current code (asked if missing).")
+@format_option()
 @click.pass_obj
-def remove(state: State, account: str, owner: str, code: str | None) -> None:
+def remove(state: State, account: str, owner: str, code: str | None, fmt: str) -> None:
     """Delete ACCOUNT's seed from the vault (owner only)."""
     from smguard.security.vault import remove_seed
 
     store = security_store(state)
     remove_seed(store, account, by=owner, code=ask_code(state, owner, code))
+    if fmt == "json":
+        echo_json({"account": account, "removed": True, "removed_by": owner})
+        return
     click.echo(say(state, _T["removed"], account=account))
 
 
 @vault.command(name="list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def list_cmd(state: State, fmt: str) -> None:
     """Which accounts have a seed in the vault, how old, who added it (no secrets)."""
@@ -202,7 +212,7 @@ def list_cmd(state: State, fmt: str) -> None:
 @click.argument("account")
 @click.option("--since", default="7d", show_default=True, help="7d, 24h, 2026-06-01 or ISO.")
 @click.option("--until", help="An ISO time (default: now).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.pass_obj
 def log(state: State, account: str, since: str, until: str | None, fmt: str) -> None:
     """Who got ACCOUNT's login codes, and when (from the audit log)."""

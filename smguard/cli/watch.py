@@ -1,11 +1,15 @@
 """``smguard ingest`` and ``smguard watch``: read what happened on the accounts.
 
 \b
-smguard ingest PATH --account NAME [--format auto|x|instagram|facebook|jsonl]
+smguard ingest PATH --account NAME [--from auto|x|instagram|facebook|jsonl]
 smguard watch [--once] [--interval S] [--account NAME …]   # stops cleanly on Ctrl-C / SIGTERM
 
 Both store each event once (a repeat is counted as "already known"), run the detectors over the
-new ones and say what they opened. See docs/watch.md.
+new ones and say what they opened — as text, or with ``--format json`` as one JSON document
+(``ingest``) or one object per account polled, per line (``watch``). See docs/watch.md.
+
+``ingest --format x|instagram|…`` (the export format's old option name) works for one more
+release, with a notice; ``--format`` is now the output format, as everywhere else.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from smguard.cli.common import actor_option, open_store, resolve_actor, say
+from smguard.cli.deprecated import say_renamed
 from smguard.cli.main import Problem, State
+from smguard.cli.output import FORMATS, echo_json, echo_json_line, format_option
 
 if TYPE_CHECKING:
     from smguard.records.store import Store
@@ -112,6 +118,23 @@ def _kinds(events: Iterable[Any]) -> str:
     return ", ".join(f"{n} {kind}" for kind, n in counts.most_common())
 
 
+def _kinds_json(events: Iterable[Any]) -> dict[str, int]:
+    return dict(Counter(e.kind for e in events).most_common())
+
+
+def _detections_json(results: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "incident_id": getattr(r, "incident_id", None),
+            "opened": bool(getattr(r, "created", False)),
+            "severity": getattr(r, "severity", None),
+            "kind": getattr(r, "kind", None),
+            "detector": getattr(r, "detector", None),
+        }
+        for r in results
+    ]
+
+
 def _detections(state: State, results: Sequence[Any]) -> None:
     for result in results:
         key = "opened" if getattr(result, "created", False) else "sighted"
@@ -137,6 +160,13 @@ def _check_name(state: State, name: str) -> None:
 # -- ingest ------------------------------------------------------------------------------------
 
 
+class _OutputFormat(click.Choice[str]):
+    """``text|json``; any other value is an export format given under the old option name."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value if value not in FORMATS else super().convert(value, param, ctx)
+
+
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option(
@@ -145,16 +175,31 @@ def _check_name(state: State, name: str) -> None:
     help="The smguard account the export belongs to (a JSONL feed may name it per line).",
 )
 @click.option(
-    "--format",
-    "fmt",
+    "--from",
+    "source",
     default="auto",
     show_default=True,
     metavar="auto|x|instagram|facebook|jsonl",
     help="What kind of export PATH is (auto: recognised from its files).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=_OutputFormat(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output: text for people, json for tools.",
+)
 @actor_option()
-@click.pass_obj
-def ingest(state: State, path: Path, account: str | None, fmt: str, actor: str | None) -> None:
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    path: Path,
+    account: str | None,
+    source: str,
+    fmt: str,
+    actor: str | None,
+) -> None:
     """Read an exported archive or feed (a zip, a folder or a file) into the activity log.
 
     \b
@@ -167,10 +212,29 @@ def ingest(state: State, path: Path, account: str | None, fmt: str, actor: str |
     """
     from smguard.watch.ingest import ingest as run_ingest
 
+    state: State = ctx.obj
+    if fmt not in FORMATS:  # `--format x`: the export format, under its old option name
+        if ctx.get_parameter_source("source") is not click.core.ParameterSource.DEFAULT:
+            raise click.UsageError(f"--format {fmt} is the old name of --from: give only --from")
+        say_renamed(ctx, f"{ctx.command_path} --format {fmt}", f"{ctx.command_path} --from {fmt}")
+        source, fmt = fmt, "text"
     if account is not None:
         _check_name(state, account)
     store = open_store(state)
-    report = run_ingest(store, path, account=account, fmt=fmt, actor=resolve_actor(actor))
+    report = run_ingest(store, path, account=account, fmt=source, actor=resolve_actor(actor))
+    if fmt == "json":
+        echo_json(
+            {
+                "path": str(path),
+                "format": report.format,
+                "total": report.total,
+                "new": len(report.new),
+                "known": report.known,
+                "new_kinds": _kinds_json(report.new),
+                "detections": _detections_json(report.detections),
+            }
+        )
+        return
     click.echo(
         _t(
             state,
@@ -198,7 +262,26 @@ def _sleeper(stop: threading.Event) -> Callable[[float], bool]:
     return stop.wait
 
 
-def _describe(state: State, report: PollReport) -> None:
+def _report_json(report: PollReport) -> dict[str, Any]:
+    return {
+        "type": "poll",
+        "account": report.account,
+        "connector": report.connector,
+        "status": report.status,
+        "new": len(report.new),
+        "new_kinds": _kinds_json(report.new),
+        "recovered_after": report.recovered_after,
+        "failures": report.failures,
+        "error": report.error,
+        "incident_id": report.incident_id,
+        "detections": _detections_json(report.detections),
+    }
+
+
+def _describe(state: State, report: PollReport, fmt: str) -> None:
+    if fmt == "json":
+        echo_json_line(_report_json(report))
+        return
     where = {"account": report.account, "connector": report.connector}
     if report.status == "busy":
         click.echo(_t(state, "busy", **where))
@@ -222,19 +305,19 @@ def _describe(state: State, report: PollReport) -> None:
     _detections(state, report.detections)
 
 
-def _deliver_alerts(store: Store, worker: str) -> None:
+def _deliver_alerts(store: Store, worker: str, fmt: str) -> None:
     """Send what the detectors queued, as ``smguard alerts deliver --once`` would."""
     from zoneinfo import ZoneInfo
 
     from smguard.alerting import deliver_due, settings_for
-    from smguard.cli.alerts import _describe as describe_alert
+    from smguard.cli.alerts import echo_outcome
 
     settings = settings_for(store)
     if not settings.sinks:
         return
     tz = ZoneInfo(settings.timezone)
     for outcome in deliver_due(store, worker_id=worker).outcomes:
-        click.echo(describe_alert(outcome, tz, settings.max_attempts))
+        echo_outcome(outcome, tz, settings.max_attempts, fmt)
 
 
 @click.command()
@@ -259,6 +342,10 @@ def _deliver_alerts(store: Store, worker: str) -> None:
     show_default=True,
     help="Deliver due alerts after each cycle (when alert sinks are configured).",
 )
+@format_option(
+    "Output: text for people, json for tools (one object per line: each account polled, "
+    "each alert delivered)."
+)
 @click.pass_obj
 def watch(
     state: State,
@@ -267,6 +354,7 @@ def watch(
     accounts: tuple[str, ...],
     worker_id: str | None,
     deliver: bool,
+    fmt: str,
 ) -> None:
     """Poll the accounts' platforms for new activity and run the detectors on it.
 
@@ -328,9 +416,9 @@ def watch(
                         stopping=stop.is_set,
                     )
                     failed = failed or report.status == "failed"
-                    _describe(state, report)
+                    _describe(state, report, fmt)
                 if deliver:
-                    _deliver_alerts(store, worker)
+                    _deliver_alerts(store, worker, fmt)
                 if once:
                     break
                 stop.wait(pause)

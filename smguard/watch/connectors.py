@@ -177,7 +177,7 @@ class ExportSource:
 
 @runtime_checkable
 class ExportConnector(Protocol):
-    """Reads an export (``smguard ingest``); ``name`` is what ``--format`` selects."""
+    """Reads an export (``smguard ingest``); ``name`` is what ``--from`` selects."""
 
     name: str
     platform: str

@@ -41,7 +41,7 @@ def _pick_connector(
     if fmt != "auto":
         if fmt not in available:
             raise InputError(
-                f"--format {fmt}: unknown export format (one of auto, {', '.join(available)})"
+                f"--from {fmt}: unknown export format (one of auto, {', '.join(available)})"
             )
         return available[fmt]
     matches = [c for c in available.values() if c.recognises(source)]
@@ -54,10 +54,10 @@ def _pick_connector(
         raise ExportError(
             f"{source.path}: not an export smguard knows (an X archive with data/tweets.js, an "
             "Instagram or Facebook 'Download your information' JSON export, or a .jsonl feed); "
-            "name the format with --format"
+            "name the format with --from"
         )
     names = ", ".join(c.name for c in matches)
-    raise ExportError(f"{source.path}: could be more than one format ({names}); use --format")
+    raise ExportError(f"{source.path}: could be more than one format ({names}); use --from")
 
 
 def ingest(

@@ -696,7 +696,7 @@ def test_cli_list_deliver_retry(
     for output in (listed.output, json.dumps(rows), result.output):
         assert "XOXSECRET" not in output
 
-    retried = cli_run("alerts", "retry", str(dead[0]["id"]), "--by", "dewi")
+    retried = cli_run("alerts", "retry", str(dead[0]["id"]), "--as", "dewi")
     assert retried.exit_code == 0, retried.output
     assert f"#{dead[0]['id']}" in retried.output
     assert cli_run("alerts", "deliver", "--once").exit_code == 0
@@ -717,7 +717,7 @@ def test_cli_retry_errors(
     missing = cli_run("alerts", "retry", "999")
     assert missing.exit_code == 3
     assert missing.output.strip() == "Error: no alert #999 (see `smguard alerts list`)"
-    assert cli_run("alerts", "retry").exit_code == 2
+    assert cli_run("alerts", "retry").exit_code == 3  # a usage error
     assert cli_run("alerts", "retry", "--all-dead").output.strip() == "No dead alerts."
     assert cli_run("--lang", "id", "alerts", "list").output.strip() == "Tidak ada peringatan."
 
@@ -749,6 +749,40 @@ def test_cli_test_sink(
         actions = [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.seq))]
     assert actions == ["alert.failed", "alert.sent"]
     assert statuses(Database(db_url)) == {}  # a test alert does not go through the queue
+
+
+def test_cli_speaks_json(
+    cli_run: Callable[..., Result],
+    db_url: str,
+    tmp_path: Path,
+    receiver: Callable[..., Receiver],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    r = receiver(fail_first=1)
+    _cli_config(tmp_path, r, monkeypatch)
+    queue(_cli_store(db_url), 2)
+    delivered = cli_run("alerts", "deliver", "--once", "--format", "json")
+    assert delivered.exit_code == 1  # one alert died, as in text
+    lines = [json.loads(line) for line in delivered.stdout.splitlines()]
+    soc = [line for line in lines if line["sink"] == "soc"]
+    assert {line["type"] for line in lines} == {"alert"}
+    assert sorted(line["status"] for line in soc) == ["dead", "sent"]
+    dead = next(line for line in soc if line["status"] == "dead")
+    assert dead["attempts"] == dead["max_attempts"] == 1 and "HTTP 500" in dead["error"]
+    assert "XOXSECRET" not in delivered.stdout
+
+    retried = cli_run("alerts", "retry", str(dead["alert_id"]), "--by", "dewi", "--format", "json")
+    assert retried.exit_code == 0, retried.output
+    assert json.loads(retried.stdout) == {"retried": [dead["alert_id"]]}
+    assert "`cli alerts retry --by` is deprecated" in retried.stderr
+    assert "use `cli alerts retry --as`" in retried.stderr
+    with Database(db_url).session() as s:
+        retries = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "alert.retried")))
+    assert [e.actor for e in retries] == ["dewi"]
+
+    tested = cli_run("alerts", "test", "soc", "--as", "dewi", "--format", "json")
+    assert tested.exit_code == 0, tested.output
+    assert json.loads(tested.stdout) == {"sink": "soc", "type": "json", "delivered": True}
 
 
 def test_cli_bad_config_is_one_line(cli_run: Callable[..., Result], tmp_path: Path) -> None:

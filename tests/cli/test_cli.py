@@ -180,7 +180,7 @@ def test_rules_list_and_show(run) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_plugins_lists_what_each_registered(run) -> None:  # type: ignore[no-untyped-def]
-    result = run("plugins", "--format", "json")
+    result = run("plugins", "list", "--format", "json")
     assert result.exit_code == 0
     rows = {r["name"]: r for r in json.loads(result.output)}
     assert rows["policy"]["builtin"] is True
@@ -202,3 +202,39 @@ def test_a_text_argument_that_is_not_utf8_is_one_line_and_exit_3(run) -> None:  
     assert result.exit_code == 3
     assert "the text is not valid UTF-8" in result.output
     assert "Traceback" not in result.output
+
+
+def test_rules_show_as_json_carries_what_the_text_shows(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--lang", "id", "rules", "show", "smg-xx-t-001", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rule = json.loads(result.stdout)
+    assert (rule["id"], rule["name"], rule["severity"]) == (
+        "SMG-XX-T-001",
+        "kata-terlarang",
+        "high",
+    )
+    assert rule["message"] == "Kata terlarang" and rule["why"] == "Menyinggung"
+    assert rule["suggestion"] == "Hapus kata itu" and rule["enabled"] is True
+    assert [e["text"] for e in rule["examples"]["bad"]] == ["terlarang"]
+    assert [e["text"] for e in rule["examples"]["good"]] == ["boleh"]
+    assert rule["source"].endswith("p.yaml")
+
+
+def test_rules_test_as_json_keeps_the_exit_code(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    good = run("rules", "test", "packs", "--format", "json")
+    assert good.exit_code == 0, good.output
+    report = json.loads(good.stdout)
+    assert report["ok"] is True and report["failed"] == 0 and report["examples"] == 2
+    assert {r["id"]: r["examples"] for r in report["rules"]} == {
+        "SMG-XX-T-001": 2, "SMG-XX-T-002": 0,
+    }  # fmt: skip
+    other = PACK.replace("SMG-XX-T-", "SMG-XX-U-").replace("good: [boleh]", "good: [terlarang]")
+    write_pack(tmp_path / "other", "o.yaml", other)
+    bad = run("rules", "test", "other", "--format", "json")
+    assert bad.exit_code == 1
+    failing = json.loads(bad.stdout)
+    assert failing["ok"] is False and failing["failed"] == 1
+    row = next(r for r in failing["rules"] if r["id"] == "SMG-XX-U-001")
+    assert row["passed"] == 1 and "should not fire but fired" in row["failures"][0]
+    text = run("rules", "test", "other")
+    assert text.exit_code == 1 and "FAIL SMG-XX-U-001  1/2" in text.output

@@ -112,7 +112,7 @@ def test_working_an_incident(run) -> None:  # type: ignore[no-untyped-def]
     in_id = run("--lang", "id", "incidents", "ack", number)
     assert in_id.exit_code == 3 and "sudah ditangani oleh ani" in in_id.output
     assert run("incidents", "note", number, "Author reminded", "--as", "budi").exit_code == 0
-    assert run("incidents", "resolve", number).exit_code == 2  # --reason is required
+    assert run("incidents", "resolve", number).exit_code == 3  # --reason is required
     done = run("incidents", "resolve", number, "--reason", "Never published", "--as", "dewi")
     assert done.exit_code == 0 and "resolved by dewi" in done.output
     assert run("incidents", "resolve", number, "--reason", "again").exit_code == 3
@@ -187,7 +187,7 @@ def test_clarification_from_draft_to_publication(run, tmp_path: Path) -> None:  
     assert refused.exit_code == 3
     assert "cannot be approved: the guard blocked version 2" in refused.output
     assert "SMG-XX-T-001 [harassment] Insult" in refused.output
-    assert run("clarify", "approve", "2").exit_code == 2  # --as is required
+    assert run("clarify", "approve", "2").exit_code == 3  # --as is required
     assert run("clarify", "approve", "2", "--as", " ").exit_code == 3
 
     good = tmp_path / "good.txt"
@@ -266,8 +266,79 @@ def test_audit_verify_and_log(run, db_url: str) -> None:  # type: ignore[no-unty
 def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
     upgraded = run("db", "upgrade")
     assert upgraded.exit_code == 0 and "is up to date (revision" in upgraded.output
-    current = run("db", "current")
+    current = run("db", "status")
     assert current.exit_code == 0 and "(latest)" in current.output
+
+
+def test_acts_print_the_record_as_json(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    number = blocked_incident(run)
+    acked = run("incidents", "ack", str(number), "--as", "budi", "--format", "json")
+    assert acked.exit_code == 0, acked.output
+    incident = json.loads(acked.stdout)
+    assert (incident["id"], incident["status"], incident["acknowledged_by"]) == (
+        number, "acknowledged", "budi",
+    )  # fmt: skip
+    noted = json.loads(run("incidents", "note", str(number), "Called the author", "--format",
+                           "json").stdout)  # fmt: skip
+    assert noted["notes"][-1]["text"] == "Called the author"
+
+    drafted = run("clarify", "draft", str(number), "--lang", "en", "--format", "json")
+    assert drafted.exit_code == 0, drafted.output
+    draft = json.loads(drafted.stdout)
+    assert draft["incident_id"] == number and draft["status"] == "draft"
+    assert draft["versions"][0]["decision"] == "allow"
+    assert draft["versions"][0]["text"].startswith("[CLARIFICATION]")
+    good = tmp_path / "good.txt"
+    good.write_text("We removed the post. Ask DM resmi @KemContoh.", encoding="utf-8")
+    edited = json.loads(run("clarify", "edit", str(draft["id"]), "--file", str(good), "--format",
+                            "json").stdout)  # fmt: skip
+    assert edited["saved"] is True and edited["approval_withdrawn"] is False
+    assert [v["version"] for v in edited["versions"]] == [1, 2]
+    approved = json.loads(run("clarify", "approve", str(draft["id"]), "--as", "dewi", "--format",
+                              "json").stdout)  # fmt: skip
+    assert approved["status"] == "approved" and approved["approved_by"] == "dewi"
+    published = run("clarify", "publish", str(draft["id"]), "--platform", "x", "--ref", "9",
+                    "--format", "json")  # fmt: skip
+    assert published.exit_code == 0, published.output
+    out = json.loads(published.stdout)
+    assert out["status"] == "published" and out["published_ref"] == "9"
+    assert out["account"] == "kem_x"  # the ledger the text names
+
+    resolved = run("incidents", "resolve", str(number), "--reason", "Done", "--format", "json")
+    assert json.loads(resolved.stdout)["status"] == "resolved"
+    refused = run("incidents", "resolve", str(number), "--reason", "again", "--format", "json")
+    assert refused.exit_code == 3 and refused.stdout == ""
+    assert refused.stderr.startswith("Error: ")
+
+
+def test_audit_verify_as_json(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    blocked_incident(run)
+    ok = run("audit", "verify", "--format", "json")
+    assert ok.exit_code == 0
+    assert json.loads(ok.stdout) == {"ok": True, "checked": 2, "problem": None, "seq": None}
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2"))
+    engine.dispose()
+    broken = run("audit", "verify", "--format", "json")
+    assert broken.exit_code == 2
+    report = json.loads(broken.stdout)
+    assert report["ok"] is False and report["checked"] == 1 and report["seq"] == 2
+    assert "event #2 (incident.opened" in report["problem"]
+
+
+def test_db_status_as_json_and_its_old_name(run) -> None:  # type: ignore[no-untyped-def]
+    upgraded = json.loads(run("db", "upgrade", "--format", "json").stdout)
+    assert upgraded["up_to_date"] is True and upgraded["revision"]
+    status = run("db", "status", "--format", "json")
+    assert status.exit_code == 0
+    assert json.loads(status.stdout) == {
+        "url": upgraded["url"], "revision": upgraded["revision"], "head": upgraded["revision"],
+        "up_to_date": True,
+    }  # fmt: skip
+    old = run("db", "current")
+    assert old.exit_code == 0 and "(latest)" in old.stdout
+    assert "`cli db current` is deprecated" in old.stderr and "use `cli db status`" in old.stderr
 
 
 @pytest.mark.parametrize(
@@ -278,7 +349,7 @@ def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
         ("clarify", "list"),
         ("audit", "verify"),
         ("audit", "log"),
-        ("db", "current"),
+        ("db", "status"),
         ("db", "upgrade"),
         ("check", "--record", "Halo"),
     ],

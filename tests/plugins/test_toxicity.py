@@ -667,6 +667,34 @@ def test_cli_pull_list_and_import(
     assert (other / "copy" / MANIFEST).is_file()
 
 
+@detoxify_test
+def test_cli_pull_and_import_as_json(
+    tiny: TinyModels,
+    tmp_path: Path,
+    file_server: tuple[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, www = file_server
+    monkeypatch.setitem(KNOWN_MODELS, "original", _publish(tiny, www))  # type: ignore[index]
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "store"
+    env = {ENV_MODEL_DIR: str(store), ENV_BASE_URL: url}
+    runner = CliRunner()
+    pulled = runner.invoke(models_cli, ["pull", "original", "--format", "json"], env=env)
+    assert pulled.exit_code == 0, pulled.output
+    (model,) = json.loads(pulled.stdout)["installed"]
+    assert model["name"] == "original" and model["folder"] == str(store / "original")
+    assert model["problem"] is None
+    copied = runner.invoke(
+        models_cli,
+        ["import", str(store / "original"), "--name", "copy", "--format", "json"],
+        env={**env, ENV_MODEL_DIR: str(tmp_path / "other")},
+    )
+    assert copied.exit_code == 0, copied.output
+    (model,) = json.loads(copied.stdout)["installed"]
+    assert model["name"] == "copy" and model["folder"] == str(tmp_path / "other" / "copy")
+
+
 def test_install_without_the_extra_stops_before_copying(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -209,7 +209,7 @@ def test_enrol_vault_approve_and_audit_end_to_end(env: dict[str, Any]) -> None:
 
     # A mixed inventory: an account without 2FA, a departed admin whose phone recovers djp_ig.
     smg(env, "accounts", "add", "legacy_fb", "--platform", "facebook", "--two-factor", "none")
-    departed = smg(env, "admins", "depart", "budi").output
+    departed = smg(env, "admins", "remove", "budi").output
     assert "recovery phone of djp_ig" in departed and "approver @ kemenkeu_ri" in departed
     env["clock"].now += timedelta(days=1)
     report = json.loads(smg(env, "audit", "2fa", "--format", "json", code=2).output)
@@ -313,3 +313,76 @@ def test_keys_rotate_with_a_key_file(env: dict[str, Any], monkeypatch: pytest.Mo
     assert after != before and len([ln for ln in after.splitlines() if ln[:1] != "#"]) == 1
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     smg(env, "2fa", "verify", "ayu", totp_now(env, ayu))
+
+
+def as_json(env: dict[str, Any], *args: str, input: str | None = None) -> Any:
+    result = smg(env, *args, "--format", "json", input=input)
+    return json.loads(result.stdout)
+
+
+def test_security_commands_speak_json(env: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    added = as_json(env, "admins", "add", "dewi", "--email", "dewi@kemenkeu.go.id")
+    assert added["name"] == "dewi" and added["email"] == "dewi@kemenkeu.go.id"
+    assert added["status"] == "active" and added["two_factor"] == "none"
+    changed = as_json(env, "admins", "set", "dewi", "--phone", "+62 811 0000 1111")
+    assert changed["phone"] == "+6281100001111"  # stored normalised
+    granted = as_json(env, "admins", "grant", "dewi", "author", "--account", "kemenkeu_ri")
+    assert granted == {"name": "dewi", "role": "author", "account": "kemenkeu_ri", "changed": True}
+    assert (
+        as_json(env, "admins", "grant", "dewi", "author", "--account", "kemenkeu_ri")["changed"]
+        is False
+    )
+    revoked = as_json(env, "admins", "revoke", "dewi", "author", "--account", "kemenkeu_ri")
+    assert revoked["changed"] is True
+
+    account = as_json(env, "accounts", "add", "kemenkeu_tt", "--platform", "tiktok")
+    assert account["name"] == "kemenkeu_tt" and account["platform"] == "tiktok"
+    assert as_json(env, "accounts", "set", "kemenkeu_tt", "--handle", "@kemenkeu")["handle"] == (
+        "@kemenkeu"
+    )
+    removed = as_json(env, "accounts", "remove", "kemenkeu_tt", "--yes")
+    assert removed == {"name": "kemenkeu_tt", "removed": True}
+
+    out = smg(env, "2fa", "enroll", "dewi", "--no-qr").output
+    dewi = seed_of(next(line for line in out.splitlines() if line.startswith("otpauth://")))
+    activated = as_json(env, "2fa", "activate", "dewi", totp_now(env, dewi))
+    assert activated["admin"] == "dewi" and len(activated["backup_codes"]) == 4
+    env["clock"].now += STEP
+    assert as_json(env, "2fa", "verify", "dewi", totp_now(env, dewi))["method"] == "totp"
+    env["clock"].now += STEP
+    fresh = as_json(env, "2fa", "backup-codes", "dewi", "--code", totp_now(env, dewi))
+    assert len(fresh["backup_codes"]) == 4 and set(fresh["backup_codes"]) != set(
+        activated["backup_codes"]
+    )
+
+    ayu = enrol(env, "ayu")
+    seed_file = env["tmp"] / "seed.txt"
+    seed_file.write_text(PLATFORM_SEED, encoding="utf-8")
+    stored = as_json(env, "vault", "add", "djp_ig", "--as", "ayu", "--code", totp_now(env, ayu),
+                     "--file", str(seed_file))  # fmt: skip
+    assert stored == {"account": "djp_ig", "added_by": "ayu", "replaced": False}
+    env["clock"].now += STEP
+    gone = as_json(env, "vault", "remove", "djp_ig", "--as", "ayu", "--code", totp_now(env, ayu))
+    assert gone == {"account": "djp_ig", "removed": True, "removed_by": "ayu"}
+    env["clock"].now += STEP
+    old = smg(env, "vault", "add", "djp_ig", "--as", "ayu", "--code", totp_now(env, ayu),
+              "--from-file", str(seed_file))  # fmt: skip
+    assert "stored encrypted" in old.stdout
+    assert "`cli vault add --from-file` is deprecated" in old.stderr and "--file`" in old.stderr
+
+    left = as_json(env, "admins", "remove", "dewi")
+    assert left["admin"] == "dewi" and left["had_totp"] is True and left["again"] is False
+    again = smg(env, "admins", "depart", "dewi")
+    assert "dewi had already departed" in again.stdout
+    assert "`cli admins depart` is deprecated" in again.stderr
+    assert "use `cli admins remove`" in again.stderr
+    back = as_json(env, "admins", "reactivate", "dewi")
+    assert back["name"] == "dewi" and back["status"] == "active"
+
+    new_key = smg(env, "keys", "generate").stdout.strip()
+    monkeypatch.setenv("SMGUARD_SECRET_KEY", new_key)
+    monkeypatch.setenv("SMGUARD_OLD_SECRET_KEYS", KEY)
+    rotated = as_json(env, "keys", "rotate")
+    assert rotated["reencrypted"] == 2  # ayu's TOTP and the vault seed (dewi's went with her)
+    assert rotated["source"] == "SMGUARD_SECRET_KEY"
+    assert rotated["new_key"] not in rotated["old_keys"]

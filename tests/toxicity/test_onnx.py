@@ -555,3 +555,29 @@ def test_cli_export(exported: Exported, tmp_path: Path) -> None:
     assert "refused" in refused.output and not (tmp_path / "store" / "strict").exists()
     nothing = runner.invoke(models_cli, ["export", "nope"], env=env)
     assert nothing.exit_code == 3 and "nope" in nothing.output
+
+
+@onnx_test
+def test_cli_export_as_json(exported: Exported, tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {ENV_MODEL_DIR: str(tmp_path / "store")}
+    made = runner.invoke(
+        models_cli,
+        ["export", str(exported.insult_checkpoint), "--name", "mine", "--format", "json",
+         "--config-path", str(exported.folder / "insult-hf")],
+        env=env,
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    result = json.loads(made.stdout)["mine"]
+    assert result["installed"] is True and result["folder"].startswith(str(tmp_path / "store"))
+    assert result["sizes"] and result["agreement"]["texts"] > 0
+    refused = runner.invoke(
+        models_cli,
+        ["export", str(exported.raw_checkpoint), "--name", "strict", "--tolerance", "0",
+         "--format", "json", "--config-path", str(exported.folder / "raw-hf")],
+        env=env,
+    )  # fmt: skip
+    assert refused.exit_code == 1
+    assert json.loads(refused.stdout)["strict"]["installed"] is False
+    error = refused.stderr.splitlines()[-1]  # after the progress notes
+    assert error.startswith("Error: ") and "nothing was installed" in error

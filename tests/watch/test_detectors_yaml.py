@@ -288,8 +288,37 @@ def test_detectors_test_runs_examples(tmp_path: Path) -> None:
     )
 
 
+def test_detectors_show_and_test_as_json(tmp_path: Path) -> None:
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["detectors", "show", "smg-det-012", "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    detector = json.loads(shown.stdout)
+    assert detector["id"] == "SMG-DET-012" and detector["enabled"] is True
+    assert detector["name"] == "Login from a new country"
+    assert (
+        "has not logged in from" in detector["description"] and "{country}" in detector["message"]
+    )
+    assert detector["options"]["within"] == "180d"
+    assert any("VPN" in fp for fp in detector["false_positives"])
+    assert detector["logic"]["first_seen"]["within"] == "180d"
+    assert {e["fires"] for e in detector["examples"]} == {True, False}
+
+    wrong = {**GOOD, "examples": [{"event": {"kind": "login", "ip": "203.0.113.9"}}]}
+    failing = runner.invoke(
+        cli, ["detectors", "test", str(_write(tmp_path, wrong)), "--format", "json"]
+    )
+    assert failing.exit_code == 1
+    report = json.loads(failing.stdout)
+    assert report["ok"] is False and report["examples"] == 1 and report["failed"] == 1
+    (row,) = report["detectors"]
+    assert row["id"] == "ORG-DET-001" and row["passed"] == 0
+    assert "should fire but stayed quiet" in row["failures"][0]
+    shipped = json.loads(runner.invoke(cli, ["detectors", "test", "--format", "json"]).stdout)
+    assert shipped["ok"] is True and shipped["failed"] == 0 and shipped["examples"] > 0
+
+
 def test_plugins_lists_the_detectors() -> None:
-    result = CliRunner().invoke(cli, ["plugins", "--format", "json"])
+    result = CliRunner().invoke(cli, ["plugins", "list", "--format", "json"])
     assert result.exit_code == 0
     row = next(r for r in json.loads(result.output) if r["name"] == "detectors")
     assert "SMG-DET-001" in row["detectors"] and row["builtin"] is True

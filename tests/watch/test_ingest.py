@@ -134,9 +134,36 @@ def test_instagram_english_then_german_export_adds_nothing(run: Run) -> None:
 
 
 def test_facebook_and_a_forced_format(run: Run) -> None:
-    result = run(str(EXPORTS / "facebook_v2"), "--account", "kem_fb", "--format", "facebook")
+    result = run(str(EXPORTS / "facebook_v2"), "--account", "kem_fb", "--from", "facebook")
     assert result.exit_code == 0, result.output
     assert "Read 5 events from facebook_v2 (facebook): 5 new" in result.output
+
+
+def test_ingest_as_json_carries_the_report(run: Run) -> None:
+    result = run(str(EXPORTS / "x_archive"), "--account", "kem_x", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["format"], report["total"], report["new"], report["known"]) == ("x", 9, 9, 0)
+    assert report["path"].endswith("x_archive")
+    assert report["new_kinds"] == {
+        "post_published": 3, "login": 2, "other": 1, "app_authorised": 1, "recovery_change": 1,
+        "profile_change": 1,
+    }  # fmt: skip
+    assert report["detections"] == [
+        {"incident_id": 7, "opened": True, "severity": "critical", "kind": "unauthorized_post",
+         "detector": "SMG-DET-001"},
+    ]  # fmt: skip
+
+
+def test_the_old_format_option_still_names_the_export(run: Run) -> None:
+    result = run(str(EXPORTS / "facebook_v2"), "--account", "kem_fb", "--format", "facebook")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Read 5 events from facebook_v2 (facebook): 5 new")
+    (notice,) = result.stderr.splitlines()
+    assert "`cli ingest --format facebook` is deprecated" in notice
+    assert "use `cli ingest --from facebook`" in notice
+    both = run(str(EXPORTS / "facebook_v2"), "--from", "x", "--format", "facebook")
+    assert both.exit_code == 3 and "give only --from" in both.stderr
 
 
 def test_jsonl_feed_names_its_own_accounts(run: Run) -> None:
@@ -162,11 +189,11 @@ def test_jsonl_feed_names_its_own_accounts(run: Run) -> None:
         ([str(EXPORTS / "x_archive")], "an X archive needs --account"),
         ([str(EXPORTS / "nowhere"), "--account", "kem_x"], "nowhere: no such file or folder"),
         (
-            [str(EXPORTS / "instagram_en"), "--account", "kem_x", "--format", "tiktok"],
-            "--format tiktok: unknown export format (one of auto, x, instagram, facebook, jsonl)",
+            [str(EXPORTS / "instagram_en"), "--account", "kem_x", "--from", "tiktok"],
+            "--from tiktok: unknown export format (one of auto, x, instagram, facebook, jsonl)",
         ),
         (
-            [str(EXPORTS / "instagram_en"), "--account", "kem_x", "--format", "x"],
+            [str(EXPORTS / "instagram_en"), "--account", "kem_x", "--from", "x"],
             "no X archive data files (data/tweets.js, …) found",
         ),
         ([str(EXPORTS), "--account", "kem_other"], "could be more than one format"),
@@ -189,7 +216,7 @@ def test_unknown_files_are_not_guessed(run: Run, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     result = run(str(tmp_path / "notes.txt"), "--account", "kem_x")
     assert result.exit_code == 3
-    assert "not an export smguard knows" in result.output and "--format" in result.output
+    assert "not an export smguard knows" in result.output and "--from" in result.output
 
 
 def test_the_jsonl_feed_in_the_docs_ingests(run: Run, tmp_path: Path) -> None:

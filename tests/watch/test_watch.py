@@ -399,6 +399,26 @@ def test_watch_once_twice_with_a_restart_in_between(
     assert new_ids[-1] == get_cursor(make_store(db_url), "kem_masto", "mastodon")["last_id"]  # type: ignore[index]
 
 
+def test_watch_once_as_json_lines(run: Cli, mastodon_server: MastodonServer) -> None:
+    with MastodonServer() as dead:
+        dead_url = dead.url
+    write_config(run.folder, {"kem_dead": dead_url, "kem_masto": mastodon_server.url})
+    mastodon_server.add_status("<p>hello</p>")
+    result = run("watch", "--once", "--format", "json")
+    assert result.exit_code == 1  # as with text: an account failed
+    lines = {line["account"]: line for line in map(json.loads, result.stdout.splitlines())}
+    assert set(lines) == {"kem_dead", "kem_masto"}
+    assert lines["kem_masto"]["type"] == "poll" and lines["kem_masto"]["status"] == "ok"
+    assert lines["kem_masto"]["new"] == 1
+    assert lines["kem_masto"]["new_kinds"] == {"post_published": 1}
+    failed = lines["kem_dead"]
+    assert failed["status"] == "failed" and failed["failures"] == 1
+    assert "cannot reach 127.0.0.1:" in failed["error"]
+    again = run("watch", "--once", "--format", "json")
+    (line,) = [x for x in map(json.loads, again.stdout.splitlines()) if x["account"] == "kem_dead"]
+    assert line["failures"] == 2 and line["incident_id"] == 1
+
+
 def test_one_failing_account_does_not_stop_the_others(
     run: Cli,
     mastodon_server: MastodonServer,
