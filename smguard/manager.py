@@ -27,7 +27,7 @@ from smguard import hookspecs
 from smguard._version import __version__
 from smguard.errors import PluginError
 
-__all__ = ["DEFAULT_PLUGINS", "PluginInfo", "get_plugin_manager"]
+__all__ = ["DEFAULT_PLUGINS", "PluginInfo", "get_plugin_manager", "installed_plugins"]
 
 ENTRY_POINT_GROUP = "smguard"
 
@@ -102,6 +102,11 @@ def get_plugin_manager(disabled: Iterable[str] = ()) -> pluggy.PluginManager:
         pm.trace.root.setwriter(lambda msg: sys.stderr.write(msg))
         pm.enable_tracing()
     return pm
+
+
+def installed_plugins() -> frozenset[str]:
+    """Names of every plugin installed, loaded or not: the built-ins and the entry points."""
+    return frozenset(DEFAULT_PLUGINS) | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 
 def plugin_infos(pm: pluggy.PluginManager) -> list[PluginInfo]:

@@ -1,0 +1,112 @@
+"""The tables plugins declare, checked where a plugin manager meets the configuration.
+
+A plugin declares the schema of its ``[plugins.NAME]`` table, and of the options of the alert
+sink types it adds, through the ``register_settings`` hook (:func:`declared_settings`).
+:func:`check_settings` converts every such table of a loaded configuration with its schema, so
+that a mistake stops smguard at start-up with one line naming the file and the key. The guard
+(``Guard()``), the records store (``Store.pm``) and the CLI call it when they get their plugin
+manager; the typed tables are kept on the configuration (:meth:`Config.plugin_settings`).
+
+A ``[plugins.NAME]`` table for a plugin that is not installed is an error (a typo such as
+``[plugins.link]`` must not be silently ignored); one for a plugin that is installed but not
+loaded (disabled) is left alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from smguard.config.alerts import sink_options
+from smguard.config.schema import Table
+from smguard.errors import ConfigError, PluginError
+from smguard.manager import installed_plugins
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from smguard.config.loader import Config
+
+__all__ = ["DeclaredSettings", "check_settings", "declared_settings"]
+
+
+@dataclass(frozen=True)
+class DeclaredSettings:
+    """What the loaded plugins declared: plugin name → table, sink type → options table."""
+
+    plugins: Mapping[str, type[Table]] = field(default_factory=dict)
+    sink_options: Mapping[str, type[Table]] = field(default_factory=dict)
+
+
+def declared_settings(pm: pluggy.PluginManager) -> DeclaredSettings:
+    """Call ``register_settings`` on every plugin of ``pm``."""
+    plugins: dict[str, type[Table]] = {}
+    sinks: dict[str, type[Table]] = {}
+
+    def adder(found: dict[str, type[Table]], what: str) -> Any:
+        def add(name: str, table: Any) -> None:
+            if not isinstance(name, str) or not name:
+                raise PluginError(f"register_settings got {name!r} as the name of {what}")
+            if not (isinstance(table, type) and issubclass(table, Table)):
+                raise PluginError(
+                    f"register_settings got {table!r} for {what} {name!r}, which is not a "
+                    "smguard.config.schema.Table"
+                )
+            if found.get(name, table) is not table:
+                raise PluginError(f"two plugins declare the settings of {what} {name!r}")
+            found[name] = table
+
+        return add
+
+    pm.hook.register_settings(
+        register=adder(plugins, "plugin"),
+        register_sink_options=adder(sinks, "alert sink type"),
+    )
+    return DeclaredSettings(plugins=plugins, sink_options=sinks)
+
+
+def check_settings(pm: pluggy.PluginManager, config: Config) -> DeclaredSettings:
+    """Check the plugins' tables of ``config`` against what the plugins of ``pm`` declare."""
+    declared = declared_settings(pm)
+    try:
+        _check(pm, config, declared)
+    except ConfigError as exc:
+        raise ConfigError(f"{config.source}: {exc}") from None
+    return declared
+
+
+def _check(pm: pluggy.PluginManager, config: Config, declared: DeclaredSettings) -> None:
+    installed: frozenset[str] | None = None  # read only when needed: it scans the entry points
+    for name in config.plugin_options:
+        table = declared.plugins.get(name)
+        if table is not None:
+            config.plugin_settings(name, table)
+        elif pm.get_plugin(name) is None:
+            installed = installed or _installed(pm)
+            if name not in installed:
+                raise ConfigError(f"plugins.{name}: {_not_installed(name, installed)}")
+    for name, sink in config.alerts.sinks.items():
+        options = declared.sink_options.get(sink.type)
+        if options is not None:
+            sink_options(name, sink, options)
+            continue
+        installed = installed or _installed(pm)
+        if all(pm.get_plugin(n) is not None for n in installed):
+            # Every plugin is loaded, so no plugin adds this type (with one disabled, it may).
+            known = ", ".join(sorted(declared.sink_options)) or "none"
+            raise ConfigError(f"alerts.sinks.{name}.type: must be one of {known}")
+
+
+def _installed(pm: pluggy.PluginManager) -> frozenset[str]:
+    loaded = {name for name, plugin in pm.list_name_plugin() if plugin is not None}
+    return installed_plugins() | loaded
+
+
+def _not_installed(name: str, installed: frozenset[str]) -> str:
+    guess = difflib.get_close_matches(name, sorted(installed), n=1)
+    hint = f"; did you mean [plugins.{guess[0]}]?" if guess else ""
+    return (
+        f"no plugin named {name!r} is installed (installed: {', '.join(sorted(installed))}){hint}"
+    )
