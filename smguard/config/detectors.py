@@ -4,7 +4,7 @@
 
     [detectors]
     disable = ["SMG-DET-014"]                  # detector ids (or [plugins] disable = ["detectors"])
-    since = 2026-06-01T00:00:00+07:00          # events before this are history, not examined
+    since = "2026-06-01T00:00:00+07:00"        # events before this are history, not examined
     paths = ["./my-detectors"]                 # more YAML detector files or folders
 
     [detectors.SMG-DET-020]                    # per detector: level and its own settings
