@@ -14,7 +14,6 @@ loaded (disabled) is left alone.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -105,6 +104,8 @@ def _installed(pm: pluggy.PluginManager) -> frozenset[str]:
 
 
 def _not_installed(name: str, installed: frozenset[str]) -> str:
+    import difflib  # only on this error's path: smguard starts without it
+
     guess = difflib.get_close_matches(name, sorted(installed), n=1)
     hint = f"; did you mean [plugins.{guess[0]}]?" if guess else ""
     return (
