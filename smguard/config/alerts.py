@@ -149,8 +149,6 @@ class AlertsTable(Table, frozen=True):
 
 def alerts_table(raw: Mapping[str, Any]) -> AlertsTable:
     """Check ``[alerts]``; an error names the key (``alerts.sinks.desk.language: …``)."""
-    if not raw:
-        return AlertsTable()  # most files have none: no need to prepare the conversion
     data = dict(raw)
     sinks = data.get("sinks", {})
     if isinstance(sinks, Mapping):

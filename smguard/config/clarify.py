@@ -73,8 +73,6 @@ class ClarifySettings:
 
 def clarify_settings(raw: Mapping[str, Any], base_dir: Path) -> ClarifySettings:
     """Check ``[clarify]``; ``templates`` is relative to ``base_dir`` (the file's folder)."""
-    if not raw:
-        return ClarifySettings()
     accounts = convert_each(raw.get("accounts", {}), ClarifyAccountTable, "clarify.accounts")
     table = convert(raw, ClarifyTable, "clarify")
     templates: Path | None = None

@@ -88,8 +88,6 @@ class DetectorSettings:
 
 def detector_settings(raw: Mapping[str, Any], base_dir: Path) -> DetectorSettings:
     """Check ``[detectors]``: its own keys, and each ``[detectors.ID]``'s ``level``."""
-    if not raw:
-        return DetectorSettings()
     table = convert(raw, DetectorsTable, "detectors")
     tuning: dict[str, Mapping[str, Any]] = {}
     for key, value in raw.items():
