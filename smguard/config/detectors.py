@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import msgspec
 from msgspec import Meta
 
 from smguard.config.policy import SEVERITY
@@ -74,8 +74,7 @@ class DetectorsTable(Table, frozen=True, forbid_unknown_fields=False):
     ] = ()
 
 
-@dataclass(frozen=True)
-class DetectorSettings:
+class DetectorSettings(msgspec.Struct, frozen=True, kw_only=True):
     """``[detectors]``: which detectors run and how each is tuned."""
 
     disable: frozenset[str] = frozenset()
@@ -83,7 +82,7 @@ class DetectorSettings:
     since: datetime | None = None
     paths: tuple[Path, ...] = ()
     #: ``[detectors.ID]`` tables as written, checked against the detector when it loads.
-    tuning: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    tuning: Mapping[str, Mapping[str, Any]] = msgspec.field(default_factory=dict)
 
 
 def detector_settings(raw: Mapping[str, Any], base_dir: Path) -> DetectorSettings:

@@ -15,8 +15,7 @@ loaded (disabled) is left alone.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from smguard.config.alerts import sink_options
 from smguard.config.schema import Table
@@ -31,12 +30,11 @@ if TYPE_CHECKING:
 __all__ = ["DeclaredSettings", "check_settings", "declared_settings"]
 
 
-@dataclass(frozen=True)
-class DeclaredSettings:
+class DeclaredSettings(NamedTuple):
     """What the loaded plugins declared: plugin name → table, sink type → options table."""
 
-    plugins: Mapping[str, type[Table]] = field(default_factory=dict)
-    sink_options: Mapping[str, type[Table]] = field(default_factory=dict)
+    plugins: Mapping[str, type[Table]]
+    sink_options: Mapping[str, type[Table]]
 
 
 def declared_settings(pm: pluggy.PluginManager) -> DeclaredSettings:
