@@ -9,7 +9,8 @@ manager; the typed tables are kept on the configuration (:meth:`Config.plugin_se
 
 A ``[plugins.NAME]`` table for a plugin that is not installed is an error (a typo such as
 ``[plugins.link]`` must not be silently ignored); one for a plugin that is installed but not
-loaded (disabled) is left alone.
+loaded (disabled) is left alone, and so is any table when a plugin was registered by hand (a test,
+a program embedding smguard), as that plugin may read it.
 """
 
 from __future__ import annotations
@@ -75,30 +76,32 @@ def check_settings(pm: pluggy.PluginManager, config: Config) -> DeclaredSettings
 
 
 def _check(pm: pluggy.PluginManager, config: Config, declared: DeclaredSettings) -> None:
-    installed: frozenset[str] | None = None  # read only when needed: it scans the entry points
+    known: tuple[frozenset[str], bool, bool] | None = None  # read when needed: a scan of metadata
     for name in config.plugin_options:
         table = declared.plugins.get(name)
         if table is not None:
             config.plugin_settings(name, table)
         elif pm.get_plugin(name) is None:
-            installed = installed or _installed(pm)
-            if name not in installed:
+            installed, all_named, _ = known = known or _plugins(pm)
+            if all_named and name not in installed:
                 raise ConfigError(f"plugins.{name}: {_not_installed(name, installed)}")
     for name, sink in config.alerts.sinks.items():
         options = declared.sink_options.get(sink.type)
         if options is not None:
             sink_options(name, sink, options)
             continue
-        installed = installed or _installed(pm)
-        if all(pm.get_plugin(n) is not None for n in installed):
-            # Every plugin is loaded, so no plugin adds this type (with one disabled, it may).
-            known = ", ".join(sorted(declared.sink_options)) or "none"
-            raise ConfigError(f"alerts.sinks.{name}.type: must be one of {known}")
+        _, all_named, all_loaded = known = known or _plugins(pm)
+        if all_named and all_loaded:  # else a plugin not loaded here may add the type
+            known_types = ", ".join(sorted(declared.sink_options)) or "none"
+            raise ConfigError(f"alerts.sinks.{name}.type: must be one of {known_types}")
 
 
-def _installed(pm: pluggy.PluginManager) -> frozenset[str]:
-    loaded = {name for name, plugin in pm.list_name_plugin() if plugin is not None}
-    return installed_plugins() | loaded
+def _plugins(pm: pluggy.PluginManager) -> tuple[frozenset[str], bool, bool]:
+    """The plugins installed, loaded or not; whether every loaded one is among them (a plugin
+    registered by hand, by a test or a program, may read any table); whether all are loaded."""
+    installed = installed_plugins()
+    loaded = frozenset(name for name, plugin in pm.list_name_plugin() if plugin is not None)
+    return installed | loaded, loaded <= installed, installed <= loaded
 
 
 def _not_installed(name: str, installed: frozenset[str]) -> str:
@@ -106,6 +109,5 @@ def _not_installed(name: str, installed: frozenset[str]) -> str:
 
     guess = difflib.get_close_matches(name, sorted(installed), n=1)
     hint = f"; did you mean [plugins.{guess[0]}]?" if guess else ""
-    return (
-        f"no plugin named {name!r} is installed (installed: {', '.join(sorted(installed))}){hint}"
-    )
+    listed = ", ".join(sorted(installed))
+    return f"no plugin named {name!r} is installed (installed: {listed}){hint}"

@@ -166,6 +166,11 @@ def test_a_plugin_declares_a_table_and_a_typo_in_it_is_an_error() -> None:
         check_settings(pm, Config.from_dict({"plugins": {"mine": {"levl": 2}}}))
 
 
+def test_a_table_a_plugin_registered_by_hand_may_read_is_left_alone() -> None:
+    # A program (or a test) that registers a plugin object itself names it as it likes.
+    check_settings(_manager(_Declares("mine", _Options)), Config.from_dict({"plugins": {"x": {}}}))
+
+
 @pytest.mark.parametrize(
     ("plugins", "problem"),
     [
