@@ -34,7 +34,6 @@ __all__ = [
     "AlertSinkType",
     "Route",
     "Sink",
-    "alert_settings",
     "parse_alert_settings",
     "settings_for",
     "sink_types",
@@ -223,7 +222,7 @@ def parse_alert_settings(
         alerts = alerts_table(table)
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
-    return alert_settings(
+    return _alert_settings(
         alerts,
         types,
         ui_language=ui_language,
@@ -233,7 +232,7 @@ def parse_alert_settings(
     )
 
 
-def alert_settings(
+def _alert_settings(
     alerts: AlertsTable,
     types: Mapping[str, AlertSinkType],
     *,
@@ -297,7 +296,7 @@ def settings_for(store: Store) -> AlertSettings:
     settings = _cache.get(store)
     if settings is None:
         config = store.config
-        settings = alert_settings(
+        settings = _alert_settings(
             config.alerts,
             sink_types(store.pm),
             ui_language=config.guard.ui_language,
