@@ -5,7 +5,9 @@ sink types it adds, through the ``register_settings`` hook (:func:`declared_sett
 :func:`check_settings` converts every such table of a loaded configuration with its schema, so
 that a mistake stops smguard at start-up with one line naming the file and the key. The guard
 (``Guard()``), the records store (``Store.pm``) and the CLI call it when they get their plugin
-manager; the typed tables are kept on the configuration (:meth:`Config.plugin_settings`).
+manager; the typed tables are kept on the configuration (:meth:`Config.plugin_settings`). This
+lives here rather than in :mod:`smguard.manager`, which sits below the configuration in the
+layers and so cannot convert its tables.
 
 A ``[plugins.NAME]`` table for a plugin that is not installed is an error (a typo such as
 ``[plugins.link]`` must not be silently ignored); one for a plugin that is installed but not
@@ -15,7 +17,7 @@ a program embedding smguard), as that plugin may read it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from smguard.config.alerts import sink_options
@@ -43,7 +45,7 @@ def declared_settings(pm: pluggy.PluginManager) -> DeclaredSettings:
     plugins: dict[str, type[Table]] = {}
     sinks: dict[str, type[Table]] = {}
 
-    def adder(found: dict[str, type[Table]], what: str) -> Any:
+    def adder(found: dict[str, type[Table]], what: str) -> Callable[[str, Any], None]:
         def add(name: str, table: Any) -> None:
             if not isinstance(name, str) or not name:
                 raise PluginError(f"register_settings got {name!r} as the name of {what}")
