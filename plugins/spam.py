@@ -21,11 +21,13 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+from msgspec import Meta
 
 from smguard import hookimpl
 from smguard.config import Config
-from smguard.errors import ConfigError
+from smguard.config.schema import Table
 from smguard.guard.rule import CheckContext, Example, Rule
 from smguard.guard.urls import extract_urls
 from smguard.types import Finding, Post, Severity
@@ -47,33 +49,20 @@ _REPEAT_OK = frozenset({
 })  # fmt: skip
 
 
-@dataclass(frozen=True, eq=False)
-class SpamSettings:
-    max_hashtags: int = 8
-    max_mentions: int = 5
-    max_links: int = 4
-    min_repeated_lines: int = 3
-    min_repeated_words: int = 5
+def _limit(low: int, description: str) -> Meta:
+    return Meta(ge=low, le=1000, description=description)
 
 
-_DEFAULTS = SpamSettings()
-_KNOWN_KEYS = tuple(SpamSettings.__dataclass_fields__)
-_MINIMUM = {"min_repeated_lines": 2, "min_repeated_words": 2}
+class SpamSettings(Table, frozen=True):
+    """``[plugins.spam]``: how much of one thing a post may have before it looks like spam."""
 
-
-def parse_settings(options: Mapping[str, Any]) -> SpamSettings:
-    """Validate ``[plugins.spam]``; raise :class:`ConfigError` naming the bad key."""
-    values: dict[str, int] = {}
-    for key, value in options.items():
-        if key not in _KNOWN_KEYS:
-            raise ConfigError(
-                f"plugins.spam.{key}: unknown setting (known: {', '.join(_KNOWN_KEYS)})"
-            )
-        low = _MINIMUM.get(key, 1)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 1000:
-            raise ConfigError(f"plugins.spam.{key}: must be a whole number from {low} to 1000")
-        values[key] = value
-    return SpamSettings(**values)
+    max_hashtags: Annotated[int, _limit(1, "More hashtags than this is flagged.")] = 8
+    max_mentions: Annotated[int, _limit(1, "More @mentions than this is flagged.")] = 5
+    max_links: Annotated[int, _limit(1, "More distinct links than this is flagged.")] = 4
+    min_repeated_lines: Annotated[int, _limit(2, "The same line this many times is flagged.")] = 3
+    min_repeated_words: Annotated[
+        int, _limit(2, "The same word this many times in a row is flagged.")
+    ] = 5
 
 
 @dataclass(eq=False)
@@ -405,7 +394,11 @@ def build_rules(settings: SpamSettings) -> list[Rule]:
 
 
 @hookimpl
+def register_settings(register: Callable[[str, type[Table]], None]) -> None:
+    register(PLUGIN, SpamSettings)
+
+
+@hookimpl
 def register_rules(register: Callable[[Rule], None], config: Config) -> None:
-    settings = parse_settings(config.plugin(PLUGIN))
-    for rule in build_rules(settings):
+    for rule in build_rules(config.plugin_settings(PLUGIN, SpamSettings)):
         register(rule)

@@ -16,15 +16,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
+
+from msgspec import Meta
 
 from smguard import hookimpl
 from smguard.config import AccountSettings, Config
-from smguard.errors import ConfigError
+from smguard.config.schema import NAMES, Table, invalid, str_list
 from smguard.guard.rule import CheckContext, Example, Rule
 from smguard.types import POST_KINDS, Finding, Post, Severity
 
-__all__ = ["QuietHoursRule", "in_window", "next_slot", "register_rules", "zone_label"]
+__all__ = [
+    "QuietHoursRule",
+    "TimingSettings",
+    "in_window",
+    "next_slot",
+    "register_rules",
+    "register_settings",
+    "zone_label",
+]
 
 #: Indonesia's own names for its three zones (Asia/Pontianak is WIB too).
 ZONE_NAMES: Mapping[str, str] = {
@@ -34,7 +44,7 @@ ZONE_NAMES: Mapping[str, str] = {
     "Asia/Ujung_Pandang": "WITA",
     "Asia/Jayapura": "WIT",
 }
-_OPTION_KEYS = ("kinds",)
+PLUGIN = "timing"
 
 
 def zone_label(when: datetime, zone: str) -> str:
@@ -132,18 +142,17 @@ class QuietHoursRule(Rule):
         ]
 
 
-def _options(table: Mapping[str, Any], where: str = "plugins.timing") -> frozenset[str]:
-    for key in table:
-        if key not in _OPTION_KEYS:
-            raise ConfigError(
-                f"{where}.{key}: unknown setting (known: {', '.join(sorted(_OPTION_KEYS))})"
-            )
-    kinds = table.get("kinds", ["post"])
-    if isinstance(kinds, str):
-        kinds = [k.strip() for k in kinds.split(",") if k.strip()]
-    if not isinstance(kinds, list) or not kinds or any(k not in POST_KINDS for k in kinds):
-        raise ConfigError(f"{where}.kinds: must be a list of {', '.join(POST_KINDS)}")
-    return frozenset(kinds)
+class TimingSettings(Table, frozen=True):
+    """``[plugins.timing]``: which kinds of post are timed."""
+
+    kinds: Annotated[
+        NAMES, Meta(description='Kinds of post checked against quiet hours (default: ["post"]).')
+    ] = ("post",)
+
+    def __post_init__(self) -> None:
+        kinds = str_list(self.kinds)
+        if not kinds or any(k not in POST_KINDS for k in kinds):
+            invalid("kinds", f"must be a list of {', '.join(POST_KINDS)}")
 
 
 def make_rule(kinds: frozenset[str] = frozenset({"post"})) -> QuietHoursRule:
@@ -191,9 +200,11 @@ def make_rule(kinds: frozenset[str] = frozenset({"post"})) -> QuietHoursRule:
 
 
 @hookimpl
+def register_settings(register: Callable[[str, type[Table]], None]) -> None:
+    register(PLUGIN, TimingSettings)
+
+
+@hookimpl
 def register_rules(register: Callable[[Rule], None], config: Config) -> None:
-    try:
-        kinds = _options(config.plugin("timing"))
-    except ConfigError as exc:
-        raise ConfigError(f"{config.source}: {exc}") from None
-    register(make_rule(kinds))
+    settings = config.plugin_settings(PLUGIN, TimingSettings)
+    register(make_rule(frozenset(str_list(settings.kinds))))

@@ -2,7 +2,8 @@
 the subscriber that queues an incident's alerts when it is opened or escalated.
 
 Both import :mod:`smguard.alerting` when first called, not when the plugin loads, so that checking
-a post never pays for the HTTP stack.
+a post never pays for the HTTP stack; the sink types' options are declared from
+:mod:`smguard.config.alerts`, which is light, so that the configuration is checked without it.
 """
 
 from __future__ import annotations
@@ -11,12 +12,29 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from smguard import hookimpl
+from smguard.config.alerts import DiscordOptions, JsonOptions, SlackOptions, TelegramOptions
+from smguard.config.schema import Table
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from smguard.records.store import Store
     from smguard.records.tables import Incident
+
+
+#: The options of each built-in sink type (the same tables as ``smguard.alerting.SINK_TYPES``').
+SINK_OPTIONS: dict[str, type[Table]] = {
+    "slack": SlackOptions,
+    "discord": DiscordOptions,
+    "telegram": TelegramOptions,
+    "json": JsonOptions,
+}
+
+
+@hookimpl
+def register_settings(register_sink_options: Callable[[str, type[Table]], None]) -> None:
+    for name, table in SINK_OPTIONS.items():
+        register_sink_options(name, table)
 
 
 @hookimpl

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from smguard.config import Config
     from smguard.config.policy import PolicySettings
+    from smguard.config.schema import Table
     from smguard.guard.rule import Rule
     from smguard.records.store import Store
     from smguard.records.tables import Incident
@@ -30,11 +31,32 @@ hookspec = pluggy.HookspecMarker("smguard")
 
 
 @hookspec
+def register_settings(
+    register: Callable[[str, type[Table]], None],
+    register_sink_options: Callable[[str, type[Table]], None],
+) -> None:
+    """Declare the schemas of the ``smguard.toml`` tables your plugin reads.
+
+    They are checked whenever the configuration meets the plugins (the guard, the records store,
+    every CLI command), so a mistake stops smguard with one line naming the file and the key, and
+    they join ``smguard schema config``. Keep the tables' module light to import.
+
+    :param register: ``register(NAME, table)``: ``[plugins.NAME]`` is checked against ``table``,
+        a :class:`smguard.config.schema.Table` subclass; read it back, typed, with
+        ``config.plugin_settings(NAME, table)``.
+    :param register_sink_options: ``register_sink_options(TYPE, table)``: the options of every
+        ``[alerts.sinks.NAME]`` with ``type = TYPE`` (keys besides ``type`` and ``language``);
+        the same table is the ``options`` of the sink type registered by ``register_alert_sinks``.
+    """
+
+
+@hookspec
 def register_rules(register: Callable[[Rule], None], config: Config) -> None:
     """Register code rules: call ``register(rule)`` for each :class:`~smguard.guard.rule.Rule`.
 
     :param register: adds one rule to the guard; a duplicate rule id is an error.
-    :param config: the loaded configuration; read your options with ``config.plugin(name)``.
+    :param config: the loaded configuration; read your options with
+        ``config.plugin_settings(name, table)`` (declared by ``register_settings``).
     """
 
 
@@ -64,9 +86,10 @@ def register_detectors(register: Callable[[Any], None]) -> None:
 
 @hookspec
 def register_alert_sinks(register: Callable[[Any], None]) -> None:
-    """Register alert sinks (webhooks, chat tools) that incidents are delivered to.
+    """Register alert sink types (webhooks, chat tools) that incidents are delivered through.
 
-    :param register: adds one alert sink object.
+    :param register: adds one sink type (:class:`smguard.alerting.AlertSinkType`): a ``name``,
+        its ``options`` table (also declared by ``register_settings``) and ``send()``.
     """
 
 

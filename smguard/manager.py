@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 
 import pluggy
@@ -27,7 +27,7 @@ from smguard import hookspecs
 from smguard._version import __version__
 from smguard.errors import PluginError
 
-__all__ = ["DEFAULT_PLUGINS", "PluginInfo", "get_plugin_manager"]
+__all__ = ["DEFAULT_PLUGINS", "PluginInfo", "get_plugin_manager", "installed_plugins"]
 
 ENTRY_POINT_GROUP = "smguard"
 
@@ -50,6 +50,16 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 
 #: Entry-point name → version of the distribution that provides it.
 _DISTS: dict[str, str] = {}
+#: The group's entry points, by ``sys.path``: reading every installed distribution's metadata
+#: costs milliseconds, and one command may build more than one plugin manager.
+_ENTRY_POINTS: dict[tuple[str, ...], tuple[EntryPoint, ...]] = {}
+
+
+def _entry_points() -> tuple[EntryPoint, ...]:
+    key = tuple(sys.path)
+    if key not in _ENTRY_POINTS:
+        _ENTRY_POINTS[key] = tuple(entry_points(group=ENTRY_POINT_GROUP))
+    return _ENTRY_POINTS[key]
 
 
 @dataclass(frozen=True)
@@ -87,7 +97,7 @@ def get_plugin_manager(disabled: Iterable[str] = ()) -> pluggy.PluginManager:
                 f"built-in plugin {name!r} failed to load: {exc} (is smguard fully installed?)"
             ) from exc
         pm.register(module, name=name)
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in _entry_points():
         if not _wanted(ep.name, only, disabled) or pm.get_plugin(ep.name) is not None:
             continue
         try:
@@ -102,6 +112,11 @@ def get_plugin_manager(disabled: Iterable[str] = ()) -> pluggy.PluginManager:
         pm.trace.root.setwriter(lambda msg: sys.stderr.write(msg))
         pm.enable_tracing()
     return pm
+
+
+def installed_plugins() -> frozenset[str]:
+    """Names of every plugin installed, loaded or not: the built-ins and the entry points."""
+    return frozenset(DEFAULT_PLUGINS) | {ep.name for ep in _entry_points()}
 
 
 def plugin_infos(pm: pluggy.PluginManager) -> list[PluginInfo]:

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 import smguard.cli.main as cli_main
 from smguard.config import Config
-from smguard.errors import PluginError
+from smguard.errors import ConfigError, PluginError
 from smguard.guard.engine import Guard
 from smguard.guard.ruletest import run_examples
 
@@ -103,6 +103,14 @@ def test_plugin_reads_its_options_from_the_config(site: Path) -> None:
         "SMG-BRAND-001"
     ]
     assert not guard.check("Proyek Merpati siap meluncur").findings
+
+
+def test_a_typo_in_the_plugins_table_stops_smguard_at_start(site: Path) -> None:
+    config = Config.from_dict({"plugins": {"brandwords": {"code_name": ["Proyek Kenari"]}}})
+    with pytest.raises(ConfigError, match=r"plugins\.brandwords\.code_name: unknown setting"):
+        Guard(config)
+    with pytest.raises(ConfigError, match=r"plugins\.brandwords\.code_names: must be a list"):
+        Guard(Config.from_dict({"plugins": {"brandwords": {"code_names": "Proyek Kenari"}}}))
 
 
 def _plugins_json() -> list[dict[str, object]]:

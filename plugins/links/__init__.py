@@ -27,19 +27,25 @@ from typing import Any
 
 from smguard import hookimpl
 from smguard.config import Config
+from smguard.config.schema import Table
 from smguard.guard.rule import Rule
 from smguard.guard.urls import extract_urls
 from smguard.types import Post
 
 from .ruleset import PLUGIN, build_rules
-from .settings import parse_settings
+from .settings import LinkTable, link_settings
 
-__all__ = ["PLUGIN", "iter_hosts", "prepare_post", "register_rules"]
+__all__ = ["PLUGIN", "iter_hosts", "prepare_post", "register_rules", "register_settings"]
+
+
+@hookimpl
+def register_settings(register: Callable[[str, type[Table]], None]) -> None:
+    register(PLUGIN, LinkTable)
 
 
 @hookimpl
 def register_rules(register: Callable[[Rule], None], config: Config) -> None:
-    settings = parse_settings(config.plugin(PLUGIN))
+    settings = link_settings(config.plugin_settings(PLUGIN, LinkTable))
     for rule in build_rules(settings):
         register(rule)
 

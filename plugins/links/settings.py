@@ -1,4 +1,5 @@
-"""The ``[plugins.links]`` settings: :class:`LinkSettings` and :func:`parse_settings`."""
+"""``[plugins.links]``: its table (:class:`LinkTable`, checked when the configuration is
+loaded), and the settings the link rules read (:class:`LinkSettings`, :func:`link_settings`)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,68 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated
 
-from smguard.errors import ConfigError
+import msgspec
+from msgspec import Meta
+
+from smguard.config.schema import NAMES, Table, invalid, listing, str_list
 from smguard.guard.urls import UrlMatch, host_in
 
 from .hosts import SHORTENERS
 from .lookalike import BRANDS
 
-__all__ = ["LinkSettings", "normalise_domain", "parse_settings"]
+__all__ = ["LinkSettings", "LinkTable", "link_settings", "normalise_domain"]
+
+_DOMAINS = listing('a list of domains, e.g. ["kemkes.go.id"]')
+
+
+class LinkTable(Table, frozen=True):
+    """``[plugins.links]``: links never or always flagged, and domains and names to protect."""
+
+    allow: Annotated[
+        NAMES,
+        _DOMAINS,
+        Meta(description='Never flagged: domains, or a domain and path ("s.id/kemkes").'),
+    ] = ()
+    deny: Annotated[NAMES, _DOMAINS, Meta(description="Always flagged (high).")] = ()
+    own_domains: Annotated[
+        NAMES,
+        _DOMAINS,
+        Meta(description="The organisation's domains, protected against look-alikes."),
+    ] = ()
+    shorteners: Annotated[NAMES, _DOMAINS, Meta(description="More link shorteners.")] = ()
+    keywords: Annotated[
+        NAMES,
+        listing('a list of words, e.g. ["bandarq"]'),
+        Meta(description="More gambling and porn words that give a domain away."),
+    ] = ()
+    brands: Annotated[
+        dict[str, NAMES],
+        Meta(
+            description='More names to protect, with their real domains: bankku = ["bankku.co.id"].'
+        ),
+    ] = msgspec.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for entry in str_list(self.allow):
+            _check_domain(entry, "allow", paths=True)
+        for key in ("deny", "own_domains", "shorteners"):
+            for entry in str_list(getattr(self, key)):
+                _check_domain(entry, key)
+        for word in (w.strip().lower() for w in str_list(self.keywords)):
+            if not re.fullmatch(r"[a-z0-9]{3,40}", word):
+                invalid("keywords", f"{word!r} must be one word of 3-40 letters or digits")
+        for name, domains in self.brands.items():
+            if not re.fullmatch(r"[a-z0-9]{3,30}", name.lower()):
+                invalid(f"brands.{name}", "a brand name is one word of 3-30 letters")
+            for entry in str_list(domains):
+                _check_domain(entry, f"brands.{name}")
 
 
 @dataclass(frozen=True, eq=False)
 class LinkSettings:
-    """Validated ``[plugins.links]`` options."""
+    """``[plugins.links]`` as the link rules read it."""
 
     allow: frozenset[str] = frozenset()
     allow_paths: tuple[tuple[str, str], ...] = ()
@@ -38,46 +87,31 @@ class LinkSettings:
         )
 
 
-_KNOWN_KEYS = ("allow", "deny", "own_domains", "shorteners", "keywords", "brands")
-
-
-def parse_settings(options: Mapping[str, Any]) -> LinkSettings:
-    """Validate ``[plugins.links]``; raise :class:`ConfigError` naming the bad key."""
-    for key in options:
-        if key not in _KNOWN_KEYS:
-            raise ConfigError(
-                f"plugins.links.{key}: unknown setting (known: {', '.join(_KNOWN_KEYS)})"
-            )
+def link_settings(table: LinkTable) -> LinkSettings:
+    """The settings of a checked ``[plugins.links]``: domains normalised, defaults added."""
     allow: set[str] = set()
     allow_paths: list[tuple[str, str]] = []
-    for entry in _domain_list(options, "allow", paths=True):
+    for entry in _domains(table.allow):
         if "/" in entry:
             host, path = entry.split("/", 1)
             allow_paths.append((host, "/" + path))
         else:
             allow.add(entry)
-    keywords = tuple(_word_list(options, "keywords"))
     brands = dict(BRANDS)
-    raw_brands = options.get("brands", {})
-    if not isinstance(raw_brands, Mapping):
-        raise ConfigError(
-            'plugins.links.brands: must be a table of name = ["domain", ...], '
-            'e.g. bankku = ["bankku.co.id"]'
-        )
-    for name, domains in raw_brands.items():
-        key = f"brands.{name}"
-        if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9]{3,30}", name.lower()):
-            raise ConfigError(f"plugins.links.{key}: a brand name is one word of 3-30 letters")
-        brands[name.lower()] = tuple(_domain_list({key: domains}, key))
+    brands.update({name.lower(): _domains(d) for name, d in table.brands.items()})
     return LinkSettings(
         allow=frozenset(allow),
         allow_paths=tuple(allow_paths),
-        deny=frozenset(_domain_list(options, "deny")),
-        own_domains=frozenset(_domain_list(options, "own_domains")),
-        shorteners=SHORTENERS | frozenset(_domain_list(options, "shorteners")),
-        keywords=keywords,
+        deny=frozenset(_domains(table.deny)),
+        own_domains=frozenset(_domains(table.own_domains)),
+        shorteners=SHORTENERS | frozenset(_domains(table.shorteners)),
+        keywords=tuple(w.strip().lower() for w in str_list(table.keywords)),
         brands=brands,
     )
+
+
+def _domains(value: NAMES) -> tuple[str, ...]:
+    return tuple(normalise_domain(v) for v in str_list(value))
 
 
 _DOMAIN_RE = re.compile(
@@ -97,30 +131,8 @@ def normalise_domain(value: str) -> str:
     return value
 
 
-def _domain_list(options: Mapping[str, Any], key: str, paths: bool = False) -> list[str]:
-    raw = options.get(key, [])
-    if isinstance(raw, str):
-        raw = [v for v in raw.split(",") if v.strip()]
-    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-        raise ConfigError(f'plugins.links.{key}: must be a list of domains, e.g. ["kemkes.go.id"]')
-    out = []
-    for value in raw:
-        domain = normalise_domain(value)
-        host = domain.split("/", 1)[0] if paths else domain
-        if not _DOMAIN_RE.fullmatch(host) or (not paths and "/" in domain):
-            raise ConfigError(f"plugins.links.{key}: {value!r} is not a domain (e.g. kemkes.go.id)")
-        out.append(domain)
-    return out
-
-
-def _word_list(options: Mapping[str, Any], key: str) -> list[str]:
-    raw = options.get(key, [])
-    if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
-        raise ConfigError(f'plugins.links.{key}: must be a list of words, e.g. ["bandarq"]')
-    words = [v.strip().lower() for v in raw]
-    for w in words:
-        if not re.fullmatch(r"[a-z0-9]{3,40}", w):
-            raise ConfigError(
-                f"plugins.links.{key}: {w!r} must be one word of 3-40 letters or digits"
-            )
-    return words
+def _check_domain(value: str, key: str, paths: bool = False) -> None:
+    domain = normalise_domain(value)
+    host = domain.split("/", 1)[0] if paths else domain
+    if not _DOMAIN_RE.fullmatch(host) or (not paths and "/" in domain):
+        invalid(key, f"{value!r} is not a domain (e.g. kemkes.go.id)")

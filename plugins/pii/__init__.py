@@ -21,16 +21,25 @@ from collections.abc import Callable
 
 from smguard import hookimpl
 from smguard.config import Config
+from smguard.config.schema import Table
 from smguard.guard.rule import Rule
 
 from .rules import PLUGIN, build_rules
-from .settings import parse_settings
+from .settings import PiiTable, pii_settings
 
-__all__ = ["register_rules"]
+__all__ = ["register_rules", "register_settings"]
+
+
+@hookimpl
+def register_settings(register: Callable[[str, type[Table]], None]) -> None:
+    register(PLUGIN, PiiTable)
 
 
 @hookimpl
 def register_rules(register: Callable[[Rule], None], config: Config) -> None:
-    settings = parse_settings(config.plugin(PLUGIN), config.plugin("links"))
+    # The links plugin's own domains, as written: that plugin checks its table (it may be off).
+    links = config.plugin("links").get("own_domains", [])
+    also_own = [d for d in links if isinstance(d, str)] if isinstance(links, list) else []
+    settings = pii_settings(config.plugin_settings(PLUGIN, PiiTable), also_own)
     for rule in build_rules(settings):
         register(rule)

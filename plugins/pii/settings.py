@@ -1,19 +1,71 @@
 """``[plugins.pii]``: the organisation's own domains and published addresses, numbers and
-accounts, and the regions phone numbers are read in."""
+accounts, and the regions phone numbers are read in — the table (:class:`PiiTable`, checked when
+the configuration is loaded) and the settings the rules read (:func:`pii_settings`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated
 
-from smguard.errors import ConfigError
+from msgspec import Meta
+
+from smguard.config.schema import NAMES, Table, invalid, listing, str_list
 from smguard.guard.contacts import normalise_phone
 
 from .find import EMAIL_DOMAIN_RE
 
-__all__ = ["PiiSettings", "bare_domain", "parse_settings"]
+__all__ = ["PiiSettings", "PiiTable", "bare_domain", "pii_settings"]
+
+
+class PiiTable(Table, frozen=True):
+    """``[plugins.pii]``: personal data that is the organisation's own, or published on purpose."""
+
+    own_domains: Annotated[
+        NAMES,
+        listing('a list of domains like "kemkes.go.id"'),
+        Meta(description="E-mail at these domains is the organisation's own."),
+    ] = ()
+    allow_emails: Annotated[
+        NAMES,
+        listing("a list of e-mail addresses"),
+        Meta(description="Published addresses that are fine to post."),
+    ] = ()
+    allow_numbers: Annotated[
+        NAMES,
+        listing('a list of phone numbers like "0812-3456-7890"'),
+        Meta(description="Your published hotline and WhatsApp numbers."),
+    ] = ()
+    allow_accounts: Annotated[
+        NAMES,
+        listing("a list of account numbers"),
+        Meta(description="Your published donation and payment accounts."),
+    ] = ()
+    regions: Annotated[
+        NAMES,
+        listing('a list of region codes like "ID"'),
+        Meta(description="How numbers without a +country code are read (default: ID)."),
+    ] = ()
+
+    def __post_init__(self) -> None:
+        regions = [r.upper() for r in _values(self.regions)]
+        if regions:  # phonenumbers is imported only when needed: it is slow to import
+            from phonenumbers import SUPPORTED_REGIONS
+
+            for region in regions:
+                if region not in SUPPORTED_REGIONS:
+                    invalid("regions", f'{region!r} is not a region code (e.g. "ID", "SG")')
+        for value in _values(self.allow_emails):
+            if "@" not in value or not EMAIL_DOMAIN_RE.fullmatch(value.rsplit("@", 1)[1]):
+                invalid("allow_emails", f"{value!r} is not an e-mail address")
+        for value in _values(self.allow_numbers):
+            if not 3 <= len(re.sub(r"\D", "", value)) <= 15:
+                invalid("allow_numbers", f"{value!r} is not a phone number")
+        for value in _values(self.allow_accounts):
+            digits = re.sub(r"[\s.\-]", "", value)
+            if not digits.isdigit() or not 6 <= len(digits) <= 20:
+                invalid("allow_accounts", f"{value!r} is not an account number")
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,69 +77,26 @@ class PiiSettings:
     regions: tuple[str, ...] = ("ID",)
 
 
-_KNOWN_KEYS = ("own_domains", "allow_emails", "allow_numbers", "allow_accounts", "regions")
-
-
-def _strings(options: Mapping[str, Any], key: str, what: str) -> list[str]:
-    raw = options.get(key, [])
-    if isinstance(raw, str):
-        raw = [v.strip() for v in raw.split(",") if v.strip()]
-    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-        raise ConfigError(f"plugins.pii.{key}: must be a list of {what}")
-    return [v.strip() for v in raw]
-
-
-def parse_settings(
-    options: Mapping[str, Any], links: Mapping[str, Any] | None = None
-) -> PiiSettings:
-    """Validate ``[plugins.pii]``; raise :class:`ConfigError` naming the bad key."""
-    for key in options:
-        if key not in _KNOWN_KEYS:
-            raise ConfigError(
-                f"plugins.pii.{key}: unknown setting (known: {', '.join(_KNOWN_KEYS)})"
-            )
-    regions = tuple(r.upper() for r in _strings(options, "regions", 'region codes like "ID"'))
-    if regions:  # phonenumbers is imported only when needed: it is slow to import
-        from phonenumbers import SUPPORTED_REGIONS
-
-        for region in regions:
-            if region not in SUPPORTED_REGIONS:
-                raise ConfigError(
-                    f'plugins.pii.regions: {region!r} is not a region code (e.g. "ID", "SG")'
-                )
-    regions = regions or ("ID",)
-    own = {bare_domain(d) for d in _strings(options, "own_domains", 'domains like "kemkes.go.id"')}
-    if links is not None:
-        extra = links.get("own_domains", [])
-        if isinstance(extra, list):
-            own |= {bare_domain(d) for d in extra if isinstance(d, str)}
-    emails = set()
-    for value in _strings(options, "allow_emails", "e-mail addresses"):
-        if "@" not in value or not EMAIL_DOMAIN_RE.fullmatch(value.rsplit("@", 1)[1]):
-            raise ConfigError(f"plugins.pii.allow_emails: {value!r} is not an e-mail address")
-        emails.add(value.lower())
-    numbers = set()
-    for value in _strings(options, "allow_numbers", 'phone numbers like "0812-3456-7890"'):
-        digits = re.sub(r"\D", "", value)
-        if not 3 <= len(digits) <= 15:
-            raise ConfigError(f"plugins.pii.allow_numbers: {value!r} is not a phone number")
-        numbers.add(digits)
+def pii_settings(table: PiiTable, also_own: Iterable[str] = ()) -> PiiSettings:
+    """The settings of a checked ``[plugins.pii]``; ``also_own``: more of the own domains."""
+    regions = tuple(r.upper() for r in _values(table.regions)) or ("ID",)
+    numbers: set[str] = set()
+    for value in _values(table.allow_numbers):
+        numbers.add(re.sub(r"\D", "", value))
         e164 = normalise_phone(value, regions[0])
         if e164:
             numbers.add(e164)
-    accounts = set()
-    for value in _strings(options, "allow_accounts", "account numbers"):
-        digits = re.sub(r"[\s.\-]", "", value)
-        if not digits.isdigit() or not 6 <= len(digits) <= 20:
-            raise ConfigError(f"plugins.pii.allow_accounts: {value!r} is not an account number")
-        accounts.add(digits)
     return PiiSettings(
-        own_domains=frozenset(own),
-        allow_emails=frozenset(emails),
+        own_domains=frozenset(bare_domain(d) for d in (*_values(table.own_domains), *also_own)),
+        allow_emails=frozenset(v.lower() for v in _values(table.allow_emails)),
         allow_numbers=frozenset(numbers),
-        allow_accounts=frozenset(accounts),
+        allow_accounts=frozenset(re.sub(r"[\s.\-]", "", v) for v in _values(table.allow_accounts)),
         regions=regions,
     )
+
+
+def _values(value: NAMES) -> list[str]:
+    return [v.strip() for v in str_list(value)]
 
 
 def bare_domain(value: str) -> str:

@@ -16,16 +16,22 @@ from collections.abc import Callable
 
 from smguard import hookimpl
 from smguard.config import Config
+from smguard.config.schema import Table
 from smguard.guard.rule import Rule
 
 from .rules import PLUGIN, build_rules
-from .settings import parse_settings
+from .settings import SecretSettings
 
-__all__ = ["register_rules"]
+__all__ = ["register_rules", "register_settings"]
+
+
+@hookimpl
+def register_settings(register: Callable[[str, type[Table]], None]) -> None:
+    register(PLUGIN, SecretSettings)
 
 
 @hookimpl
 def register_rules(register: Callable[[Rule], None], config: Config) -> None:
-    settings = parse_settings(config.plugin(PLUGIN))
+    settings = config.plugin_settings(PLUGIN, SecretSettings)
     for rule in build_rules(settings):
         register(rule)

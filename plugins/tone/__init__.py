@@ -31,20 +31,23 @@ from collections.abc import Callable
 
 from smguard import hookimpl
 from smguard.config import Config
-from smguard.errors import ConfigError
+from smguard.config.schema import Table
 from smguard.guard.rule import Rule
 
 from .rules import make_rules
-from .settings import ToneOptions
+from .settings import ToneTable, tone_options
 
-__all__ = ["register_rules"]
+__all__ = ["register_rules", "register_settings"]
+
+PLUGIN = "tone"
+
+
+@hookimpl
+def register_settings(register: Callable[[str, type[Table]], None]) -> None:
+    register(PLUGIN, ToneTable)
 
 
 @hookimpl
 def register_rules(register: Callable[[Rule], None], config: Config) -> None:
-    try:
-        options = ToneOptions.from_mapping(config.plugin("tone"))
-    except ConfigError as exc:
-        raise ConfigError(f"{config.source}: {exc}") from None
-    for rule in make_rules(options):
+    for rule in make_rules(tone_options(config.plugin_settings(PLUGIN, ToneTable))):
         register(rule)

@@ -1,17 +1,29 @@
-"""``[plugins.toxicity]``: the plugin's settings, read and validated."""
+"""``[plugins.toxicity]``: the table (:class:`ToxicityTable`, checked when the configuration is
+loaded) and the settings the rule reads (:class:`ToxicitySettings`, :func:`toxicity_settings`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from smguard.errors import ConfigError
+import msgspec
+from msgspec import Meta
+
+from smguard.config.schema import NON_EMPTY, Table, choice, convert, invalid
 from smguard.toxicity.loading import LABEL_ALIASES
 
 from .labels import LABELS
 
-__all__ = ["DEFAULT_KEY", "ENGINES", "PLUGIN", "ToxicitySettings", "parse_settings"]
+__all__ = [
+    "DEFAULT_KEY",
+    "ENGINES",
+    "PLUGIN",
+    "ToxicitySettings",
+    "ToxicityTable",
+    "parse_settings",
+    "toxicity_settings",
+]
 
 PLUGIN = "toxicity"
 #: Values of ``engine``: a backend to score with, or ``auto`` (int8 export, fp32 export, torch).
@@ -20,11 +32,84 @@ ENGINES = ("auto", "torch", "onnx", "onnx-int8")
 DEFAULT_KEY = "default"
 
 DEFAULT_MODELS: Mapping[str, str] = {"en": "original", DEFAULT_KEY: "multilingual"}
+#: Values of ``enabled`` (TOML ``true``/``false`` too) and the mode each means.
+_MODES = {"auto": "auto", "true": "required", "required": "required", "yes": "required",
+          "on": "required", "false": "off", "off": "off", "no": "off"}  # fmt: skip
+_MODELS = 'must be a table, e.g. {en = "original", id = "multilingual"}'
 
-_OPTIONS = {
-    "enabled", "models", "config_path", "thresholds", "high_at", "batch_size", "device",
-    "model_dir", "chunk_chars", "engine", "threads",
-}  # fmt: skip
+
+class ToxicityTable(Table, frozen=True):
+    """``[plugins.toxicity]``: whether the model runs, which models, and the thresholds."""
+
+    enabled: Annotated[
+        bool | Annotated[str, choice("a mode", tuple(_MODES))],
+        Meta(
+            extra={"noun": '"auto", true or false'},
+            description='"auto": when installed; true: required (missing model: review); false.',
+        ),
+    ] = "auto"
+    models: Annotated[
+        dict[str, str],
+        Meta(description='Language (or "default") → a model name or a checkpoint file path.'),
+    ] = msgspec.field(default_factory=dict)
+    config_path: (
+        Annotated[
+            str | dict[str, str],
+            Meta(
+                description="Hugging Face config folder for checkpoint paths: one, or per language."
+            ),
+        ]
+        | None
+    ) = None
+    thresholds: Annotated[
+        dict[str, float | bool],
+        Meta(description="Label → the score from which it is a finding (false: ignore the label)."),
+    ] = msgspec.field(default_factory=dict)
+    high_at: Annotated[
+        float, Meta(ge=0.01, le=1, description="From this score a finding is one level higher.")
+    ] = 0.9
+    batch_size: Annotated[
+        int, Meta(ge=1, le=4096, description="Texts per forward pass of the model.")
+    ] = 64
+    device: Annotated[str, Meta(description='"auto", "cpu", "cuda", "cuda:N" or "mps".')] = "auto"
+    model_dir: (
+        Annotated[
+            NON_EMPTY, Meta(description="Where the model store is (default: the user data folder).")
+        ]
+        | None
+    ) = None
+    chunk_chars: Annotated[
+        int, Meta(ge=1, le=100_000, description="Longer texts are scored in windows of this size.")
+    ] = 1500
+    engine: Annotated[
+        str, choice("an engine", ENGINES), Meta(description="The backend that scores posts.")
+    ] = "auto"
+    threads: (
+        Annotated[
+            int,
+            Meta(ge=1, le=1024, description="Threads of the onnx engines (default: the cores)."),
+        ]
+        | None
+    ) = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.config_path, dict):
+            _model_table(self.config_path, "config_path")
+        _model_table(self.models, "models")
+        for label, value in self.thresholds.items():
+            if LABEL_ALIASES.get(label, label) not in LABELS:
+                invalid(f"thresholds.{label}", f"unknown label (known: {', '.join(LABELS)})")
+            if value is True or (value is not False and not 0.01 <= value <= 1):
+                invalid(f"thresholds.{label}", f"must be a number from 0.01 to 1, not {value!r}")
+        device = self.device
+        if not (device in ("auto", "cpu", "cuda", "mps") or device.startswith("cuda:")):
+            invalid("device", f'must be "auto", "cpu", "cuda" or "cuda:N", not {device!r}')
+
+
+def _model_table(table: Mapping[str, str], key: str) -> None:
+    for name, value in table.items():
+        if not value.strip():
+            invalid(f"{key}.{name}", "must be a model name or a checkpoint file path")
 
 
 @dataclass(frozen=True)
@@ -61,98 +146,42 @@ class ToxicitySettings:
         return self.mode == "required"
 
 
-def _fail(key: str, problem: str) -> ConfigError:
-    return ConfigError(f"plugins.{PLUGIN}.{key}: {problem}")
-
-
-def _number(value: Any, key: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise _fail(key, f"must be a number from {low:g} to {high:g}, not {value!r}")
-    return float(value)
-
-
-def _positive_int(value: Any, key: str, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
-        raise _fail(key, f"must be a whole number from 1 to {high}, not {value!r}")
-    return value
-
-
-def _mode(value: Any) -> str:
-    if value == "auto":
-        return "auto"
-    if value is True or value in ("true", "required", "yes", "on"):
-        return "required"
-    if value is False or value in ("false", "off", "no"):
-        return "off"
-    raise _fail("enabled", f'must be "auto", true or false, not {value!r}')
-
-
-def _str_table(value: Any, key: str) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        raise _fail(key, 'must be a table, e.g. {en = "original", id = "multilingual"}')
-    out: dict[str, str] = {}
-    for k, v in value.items():
-        if not isinstance(v, str) or not v.strip():
-            raise _fail(f"{key}.{k}", "must be a model name or a checkpoint file path")
-        name = str(k).lower()
-        out[DEFAULT_KEY if name == "*" else name] = v.strip()
-    return out
+def toxicity_settings(table: ToxicityTable) -> ToxicitySettings:
+    """What the rule reads from a checked ``[plugins.toxicity]``, with the defaults."""
+    enabled = str(table.enabled).lower()  # TOML's true and false read as "True" and "False"
+    config_paths = (
+        {DEFAULT_KEY: table.config_path}
+        if isinstance(table.config_path, str)
+        else _by_language(table.config_path or {})
+    )
+    thresholds = dict(ToxicitySettings().thresholds)
+    for label, value in table.thresholds.items():
+        thresholds[LABEL_ALIASES.get(label, label)] = None if value is False else float(value)
+    return ToxicitySettings(
+        mode=_MODES[enabled],
+        models={**DEFAULT_MODELS, **_by_language(table.models)},
+        config_paths=config_paths,
+        thresholds=thresholds,
+        high_at=table.high_at,
+        batch_size=table.batch_size,
+        device=table.device,
+        model_dir=table.model_dir,
+        chunk_chars=table.chunk_chars,
+        engine=table.engine.lower(),
+        threads=table.threads,
+    )
 
 
 def parse_settings(options: Mapping[str, Any]) -> ToxicitySettings:
-    """Validate ``[plugins.toxicity]``; a bad value raises ``ConfigError`` naming the key."""
-    unknown = sorted(set(options) - _OPTIONS)
-    if unknown:
-        raise _fail(unknown[0], f"unknown setting (known: {', '.join(sorted(_OPTIONS))})")
-    defaults = ToxicitySettings()
-    models = dict(DEFAULT_MODELS)
-    if "models" in options:
-        models.update(_str_table(options["models"], "models"))
-    config_paths: dict[str, str] = {}
-    raw_cfg = options.get("config_path")
-    if isinstance(raw_cfg, str):
-        config_paths[DEFAULT_KEY] = raw_cfg
-    elif raw_cfg is not None:
-        config_paths = _str_table(raw_cfg, "config_path")
-    thresholds = dict(defaults.thresholds)
-    raw_thr = options.get("thresholds", {})
-    if not isinstance(raw_thr, Mapping):
-        raise _fail("thresholds", "must be a table, e.g. {insult = 0.8, threat = 0.5}")
-    for label, value in raw_thr.items():
-        name = LABEL_ALIASES.get(str(label), str(label))
-        if name not in LABELS:
-            raise _fail(f"thresholds.{label}", f"unknown label (known: {', '.join(LABELS)})")
-        thresholds[name] = (
-            None if value is False else _number(value, f"thresholds.{label}", 0.01, 1.0)
-        )
-    device = options.get("device", defaults.device)
-    if not isinstance(device, str) or not (
-        device in ("auto", "cpu", "cuda", "mps") or device.startswith("cuda:")
-    ):
-        raise _fail("device", f'must be "auto", "cpu", "cuda" or "cuda:N", not {device!r}')
-    model_dir = options.get("model_dir")
-    if model_dir is not None and (not isinstance(model_dir, str) or not model_dir):
-        raise _fail("model_dir", "must be a folder path")
-    engine = options.get("engine", defaults.engine)
-    if engine not in ENGINES:
-        raise _fail("engine", f"must be one of {', '.join(map(repr, ENGINES))}, not {engine!r}")
-    threads = options.get("threads")
-    if threads is not None:
-        threads = _positive_int(threads, "threads", 1024)
-    return ToxicitySettings(
-        mode=_mode(options.get("enabled", "auto")),
-        models=models,
-        config_paths=config_paths,
-        thresholds=thresholds,
-        high_at=_number(options.get("high_at", defaults.high_at), "high_at", 0.01, 1.0),
-        batch_size=_positive_int(
-            options.get("batch_size", defaults.batch_size), "batch_size", 4096
-        ),
-        device=device,
-        model_dir=model_dir,
-        chunk_chars=_positive_int(
-            options.get("chunk_chars", defaults.chunk_chars), "chunk_chars", 100_000
-        ),
-        engine=engine,
-        threads=threads,
-    )
+    """``[plugins.toxicity]`` as written, checked: a mistake raises ``ConfigError`` naming the
+    key."""
+    return toxicity_settings(convert(options, ToxicityTable, f"plugins.{PLUGIN}"))
+
+
+def _by_language(table: Mapping[str, str]) -> dict[str, str]:
+    """Language keys lower-cased, ``*`` for the default, values stripped."""
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        name = key.lower()
+        out[DEFAULT_KEY if name == "*" else name] = value.strip()
+    return out

@@ -14,9 +14,9 @@ Receivers of the generic JSON format verify requests with :func:`verify_signatur
 
 This package is the public API: import from ``smguard.alerting`` only. The modules behind it are
 private (a leading underscore; an import-linter contract keeps the rest of smguard out of them):
-``_settings`` (``[alerts]``), ``_messages`` (what an alert says), ``_signing`` (HMAC signatures),
-``_transport`` (safe HTTP), ``_sinks`` (the built-in sink types), ``_outbox`` (queueing) and
-``_delivery`` (claiming, sending, retrying).
+``_settings`` (``[alerts]`` and the sink types), ``_messages`` (what an alert says), ``_signing``
+(HMAC signatures), ``_transport`` (safe HTTP), ``_sinks`` (the built-in sink types), ``_outbox``
+(queueing) and ``_delivery`` (claiming, sending, retrying).
 
 May import: :mod:`smguard.records`, and the layers below it.
 """

@@ -1,26 +1,29 @@
-"""The ``[alerts]`` configuration: sinks, routes, retry policy — validated with one-line errors.
+"""The alert settings delivery works with: ``[alerts]`` joined with the registered sink types.
 
+``[alerts]`` itself is checked when the configuration is loaded (:mod:`smguard.config.alerts`).
 Sink *types* (``slack``, ``discord``, ``telegram``, ``json`` from the built-in ``webhooks``
-plugin, or any a plugin registers through ``register_alert_sinks``) say which keys a sink of
-theirs takes and how an alert is sent. Sinks themselves are declared in ``[alerts.sinks.NAME]``;
-their secrets are never in the file, only the names of environment variables holding them.
+plugin, or any a plugin registers through ``register_alert_sinks``) declare the options their
+sinks take and send alerts. Sinks themselves are declared in ``[alerts.sinks.NAME]``; their
+secrets are never in the file, only the names of environment variables holding them.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pluggy
 
 from smguard.alerting._messages import Alert, event_name
 from smguard.alerting._transport import AlertHttp, DeliveryError
+from smguard.config.alerts import AlertsTable, SinkTable, alerts_table, sink_options
+from smguard.config.plugins import declared_settings
+from smguard.config.schema import Table, str_list
 from smguard.errors import ConfigError, PluginError
-from smguard.types import LANGUAGES, Severity
+from smguard.types import Severity
 
 if TYPE_CHECKING:
     from smguard.records.store import Store
@@ -36,35 +39,23 @@ __all__ = [
     "sink_types",
 ]
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_COMMON_SINK_KEYS = frozenset({"type", "language"})
-_SECRET_KEYS = {"url": "url_env", "webhook": "url_env", "webhook_url": "url_env",
-                "token": "token_env", "secret": "secret_env"}  # fmt: skip
-_ROUTE_KEYS = frozenset({"sinks", "min_severity", "categories", "accounts", "kinds", "events"})
 #: The keys of the ``[alerts]`` table.
-SETTING_NAMES = frozenset({
-    "allow_private_targets", "max_attempts", "backoff_base_s", "backoff_max_s", "timeout_s",
-    "lease_s", "batch_size", "concurrency", "language", "sinks", "routes",
-})  # fmt: skip
+SETTING_NAMES = frozenset(AlertsTable.__struct_fields__)
 
 
 @runtime_checkable
 class AlertSinkType(Protocol):
     """What ``register_alert_sinks`` takes: a kind of sink (e.g. ``slack``).
 
-    ``keys`` are the settings a sink of this type accepts besides ``type`` and ``language``;
-    keys ending in ``_env`` name environment variables that hold secrets. ``check`` validates a
-    sink's table (raise :class:`~smguard.errors.ConfigError` naming ``where.KEY``). ``send``
-    delivers one alert or raises :class:`~smguard.alerting.DeliveryError`; it must not put secrets
-    in that error.
+    ``options`` is the :class:`~smguard.config.schema.Table` of the settings a sink of this type
+    takes besides ``type`` and ``language`` (declare it with ``register_settings`` too, so the
+    file is checked at load); options ending in ``_env`` name environment variables that hold
+    secrets. ``send`` delivers one alert or raises :class:`~smguard.alerting.DeliveryError`; it
+    must not put secrets in that error.
     """
 
     name: str
-    keys: frozenset[str]
-    required: frozenset[str]
-
-    def check(self, where: str, table: Mapping[str, Any]) -> None: ...
+    options: type[Table]
 
     def send(self, sink: Sink, alert: Alert, http: AlertHttp) -> None: ...
 
@@ -75,7 +66,8 @@ class Sink:
 
     name: str
     type: AlertSinkType
-    options: Mapping[str, Any]
+    #: The sink's options: an instance of its type's ``options`` table.
+    options: Any
     language: str
 
     @property
@@ -84,7 +76,7 @@ class Sink:
 
     def secret(self, key: str) -> str:
         """The value of the environment variable named by option ``key`` (e.g. ``url_env``)."""
-        variable = self.options.get(key)
+        variable = getattr(self.options, key, None)
         if not isinstance(variable, str):
             raise DeliveryError(f"sink {self.name}: {self.where}.{key} is not set")
         value = os.environ.get(variable, "")
@@ -97,7 +89,8 @@ class Sink:
     def secrets(self) -> list[str]:
         """Every secret value this sink uses (for scrubbing), skipping unset ones."""
         found = []
-        for key, variable in self.options.items():
+        for key in self.options.__struct_fields__:
+            variable = getattr(self.options, key)
             if key.endswith("_env") and isinstance(variable, str) and os.environ.get(variable):
                 found.append(os.environ[variable].strip())
         return found
@@ -188,125 +181,31 @@ class AlertSettings:
 def sink_types(pm: pluggy.PluginManager) -> dict[str, AlertSinkType]:
     """Every sink type registered through ``register_alert_sinks``, by name."""
     found: dict[str, AlertSinkType] = {}
+    declared = declared_settings(pm).sink_options
 
     def register(sink_type: Any) -> None:
-        if not isinstance(sink_type, AlertSinkType):
+        if not isinstance(sink_type, AlertSinkType) or not (
+            isinstance(sink_type.options, type) and issubclass(sink_type.options, Table)
+        ):
             raise PluginError(
                 f"register_alert_sinks got {sink_type!r}, which is not an alert sink type "
-                "(needs name, keys, required, check() and send())"
+                "(needs name, options (a smguard.config.schema.Table) and send())"
             )
         if sink_type.name in found:
             raise PluginError(f"two plugins register the alert sink type {sink_type.name!r}")
+        if declared.get(sink_type.name) is not sink_type.options:
+            # Otherwise loading the configuration could not check its sinks' options.
+            raise PluginError(
+                f"the alert sink type {sink_type.name!r} must also declare its options table "
+                "through register_settings: register_sink_options(name, options)"
+            )
         found[sink_type.name] = sink_type
 
     pm.hook.register_alert_sinks(register=register)
     return found
 
 
-# -- parsing -----------------------------------------------------------------------------------
-
-
-def _number(table: Mapping[str, Any], key: str, default: float, low: float, high: float) -> float:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise ConfigError(f"alerts.{key}: must be a number from {low:g} to {high:g}")
-    return float(value)
-
-
-def _whole(table: Mapping[str, Any], key: str, default: int, low: int, high: int) -> int:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(f"alerts.{key}: must be a whole number from {low} to {high}")
-    return value
-
-
-def _strings(value: Any, key: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"{key}: must be a list of names")
-    return tuple(value)
-
-
-def _language(value: Any, key: str) -> str:
-    if not isinstance(value, str) or value.lower() not in LANGUAGES:
-        raise ConfigError(f"{key}: must be one of {', '.join(LANGUAGES)}")
-    return value.lower()
-
-
-def _parse_sink(name: str, table: Any, types: Mapping[str, AlertSinkType], language: str) -> Sink:
-    where = f"alerts.sinks.{name}"
-    if not _NAME.match(name):
-        raise ConfigError(f"{where}: a sink name uses letters, digits, '-', '_' or '.'")
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: must be a table ([{where}])")
-    kind = table.get("type")
-    if not isinstance(kind, str) or kind not in types:
-        known = ", ".join(sorted(types)) or "none: is the webhooks plugin disabled?"
-        raise ConfigError(f"{where}.type: must be one of {known}")
-    sink_type = types[kind]
-    for key, value in table.items():
-        if key in _COMMON_SINK_KEYS or key in sink_type.keys:
-            continue
-        if key in _SECRET_KEYS or (isinstance(value, str) and "://" in value):
-            # Never echo the value: it is probably the secret itself.
-            instead = _SECRET_KEYS.get(key, "a *_env setting")
-            raise ConfigError(
-                f"{where}.{key}: secrets are not read from the file; put the value in an "
-                f"environment variable and give that variable's name in {instead}"
-            )
-        known = ", ".join(sorted(_COMMON_SINK_KEYS | sink_type.keys))
-        raise ConfigError(f"{where}.{key}: unknown setting for a {kind} sink (known: {known})")
-    for key in sorted(sink_type.required):
-        if key not in table:
-            raise ConfigError(f"{where}.{key}: required for a {kind} sink")
-    for key, value in table.items():
-        if not key.endswith("_env"):
-            continue
-        if not isinstance(value, str) or not _ENV_NAME.match(value):
-            # Never echo the value: it may be the secret itself, pasted in by mistake.
-            raise ConfigError(
-                f"{where}.{key}: must be the name of an environment variable "
-                "(e.g. SMGUARD_SLACK_WEBHOOK), not the secret itself"
-            )
-    sink_type.check(where, table)
-    lang = _language(table["language"], f"{where}.language") if "language" in table else language
-    return Sink(name=name, type=sink_type, options=dict(table), language=lang)
-
-
-def _parse_route(index: int, table: Any, sinks: Mapping[str, Sink]) -> Route:
-    where = f"alerts.routes[{index}]"
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: must be a table ([[alerts.routes]])")
-    for key in table:
-        if key not in _ROUTE_KEYS:
-            known = ", ".join(sorted(_ROUTE_KEYS))
-            raise ConfigError(f"{where}.{key}: unknown setting (known: {known})")
-    if "sinks" not in table:
-        raise ConfigError(f"{where}.sinks: required (which sinks this route sends to)")
-    names = _strings(table["sinks"], f"{where}.sinks")
-    for name in names:
-        if name not in sinks:
-            known = ", ".join(sorted(sinks)) or "none configured"
-            raise ConfigError(f"{where}.sinks: no sink named {name!r} (known: {known})")
-    severity = Severity.INFO
-    if "min_severity" in table:
-        try:
-            severity = Severity.parse(table["min_severity"])
-        except ValueError as exc:
-            raise ConfigError(f"{where}.min_severity: {exc}") from None
-
-    def names_of(key: str) -> frozenset[str]:
-        return frozenset(_strings(table[key], f"{where}.{key}")) if key in table else frozenset()
-
-    return Route(
-        sinks=names,
-        min_severity=severity,
-        categories=names_of("categories"),
-        accounts=names_of("accounts"),
-        kinds=names_of("kinds"),
-        events=names_of("events"),
-    )
+# -- from the configuration to the settings --------------------------------------------------
 
 
 def parse_alert_settings(
@@ -318,60 +217,74 @@ def parse_alert_settings(
     timezone: str = "UTC",
     account_timezones: Mapping[str, str] | None = None,
 ) -> AlertSettings:
-    """Validate the ``[alerts]`` table; errors read ``<source>: alerts.KEY: problem``."""
+    """An ``[alerts]`` table as written, checked; errors read ``<source>: alerts.KEY: problem``."""
     try:
-        settings = _parse(table, types, ui_language, source)
+        alerts = alerts_table(table)
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
-    return replace(settings, timezone=timezone, account_timezones=dict(account_timezones or {}))
-
-
-def _parse(
-    table: Mapping[str, Any], types: Mapping[str, AlertSinkType], ui_language: str, source: str
-) -> AlertSettings:
-    for key in table:
-        if key not in SETTING_NAMES:
-            raise ConfigError(
-                f"alerts.{key}: unknown setting (known: {', '.join(sorted(SETTING_NAMES))})"
-            )
-    allow = table.get("allow_private_targets", False)
-    if not isinstance(allow, bool):
-        raise ConfigError("alerts.allow_private_targets: must be true or false")
-    language = (
-        _language(table["language"], "alerts.language") if "language" in table else ui_language
+    return _alert_settings(
+        alerts,
+        types,
+        ui_language=ui_language,
+        source=source,
+        timezone=timezone,
+        account_timezones=account_timezones,
     )
-    timeout = _number(table, "timeout_s", 10.0, 0.1, 300)
-    lease = _number(table, "lease_s", max(120.0, 4 * timeout), 1, 86_400)
-    if lease < 4 * timeout:
-        raise ConfigError(
-            f"alerts.lease_s: must be at least 4 × alerts.timeout_s ({4 * timeout:g}), so a slow "
-            "send never outlives its claim and gets sent twice"
-        )
-    base = _number(table, "backoff_base_s", 15.0, 0.01, 86_400)
-    most = _number(table, "backoff_max_s", 3600.0, 0.01, 7 * 86_400)
-    if most < base:
-        raise ConfigError("alerts.backoff_max_s: must not be less than alerts.backoff_base_s")
-    raw_sinks = table.get("sinks", {})
-    if not isinstance(raw_sinks, Mapping):
-        raise ConfigError("alerts.sinks: must be a table of sinks ([alerts.sinks.NAME])")
-    sinks = {name: _parse_sink(name, t, types, language) for name, t in raw_sinks.items()}
-    raw_routes = table.get("routes", [])
-    if not isinstance(raw_routes, list):
-        raise ConfigError("alerts.routes: must be an array of tables ([[alerts.routes]])")
-    routes = tuple(_parse_route(i, r, sinks) for i, r in enumerate(raw_routes))
+
+
+def _alert_settings(
+    alerts: AlertsTable,
+    types: Mapping[str, AlertSinkType],
+    *,
+    ui_language: str = "en",
+    source: str = "configuration",
+    timezone: str = "UTC",
+    account_timezones: Mapping[str, str] | None = None,
+) -> AlertSettings:
+    """The checked ``[alerts]`` with each sink joined to its type (``types``, by name)."""
+    language = alerts.language.lower() if alerts.language else ui_language
+    try:
+        sinks = {name: _sink(name, sink, types, language) for name, sink in alerts.sinks.items()}
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
     return AlertSettings(
         sinks=sinks,
-        routes=routes,
-        allow_private_targets=allow,
-        max_attempts=_whole(table, "max_attempts", 8, 1, 100),
-        backoff_base_s=base,
-        backoff_max_s=most,
-        timeout_s=timeout,
-        lease_s=lease,
-        batch_size=_whole(table, "batch_size", 20, 1, 1000),
-        concurrency=_whole(table, "concurrency", 4, 1, 64),
+        routes=tuple(
+            Route(
+                sinks=str_list(route.sinks),
+                min_severity=Severity.parse(route.min_severity),
+                categories=frozenset(str_list(route.categories)),
+                accounts=frozenset(str_list(route.accounts)),
+                kinds=frozenset(str_list(route.kinds)),
+                events=frozenset(str_list(route.events)),
+            )
+            for route in alerts.routes
+        ),
+        allow_private_targets=alerts.allow_private_targets,
+        max_attempts=alerts.max_attempts,
+        backoff_base_s=alerts.backoff_base_s,
+        backoff_max_s=alerts.backoff_max_s,
+        timeout_s=alerts.timeout_s,
+        lease_s=alerts.lease,
+        batch_size=alerts.batch_size,
+        concurrency=alerts.concurrency,
         language=language,
         source=source,
+        timezone=timezone,
+        account_timezones=dict(account_timezones or {}),
+    )
+
+
+def _sink(name: str, sink: SinkTable, types: Mapping[str, AlertSinkType], language: str) -> Sink:
+    sink_type = types.get(sink.type)
+    if sink_type is None:
+        known = ", ".join(sorted(types)) or "none: is the webhooks plugin disabled?"
+        raise ConfigError(f"alerts.sinks.{name}.type: must be one of {known}")
+    return Sink(
+        name=name,
+        type=sink_type,
+        options=sink_options(name, sink, sink_type.options),
+        language=sink.language.lower() if sink.language else language,
     )
 
 
@@ -382,13 +295,14 @@ def settings_for(store: Store) -> AlertSettings:
     """The store's alert settings, validated once per store."""
     settings = _cache.get(store)
     if settings is None:
-        settings = parse_alert_settings(
-            store.config.alerts,
+        config = store.config
+        settings = _alert_settings(
+            config.alerts,
             sink_types(store.pm),
-            ui_language=store.config.guard.ui_language,
-            source=store.config.source,
-            timezone=store.config.guard.timezone,
-            account_timezones={n: a.timezone for n, a in store.config.accounts.items()},
+            ui_language=config.guard.ui_language,
+            source=config.source,
+            timezone=config.guard.timezone,
+            account_timezones={n: a.timezone for n, a in config.accounts.items()},
         )
         _cache[store] = settings
     return settings

@@ -1,6 +1,8 @@
 """Built-in alert sink types: ``slack``, ``discord``, ``telegram`` and signed generic ``json``.
 
-Each is a small class: which keys a sink takes, and how an alert becomes one HTTPS POST.
+Each is a small class: the options a sink takes (their tables are in
+:mod:`smguard.config.alerts`, light to import, so that the ``webhooks`` plugin can declare them
+without loading this module), and how an alert becomes one HTTPS POST.
 Every text field that could carry an attacker's words (an incident title quotes posts) is
 escaped for the target's markup, and mentions are switched off, so an alert can never ping
 ``@everyone`` or inject a link.
@@ -18,7 +20,14 @@ from smguard.alerting._messages import Alert, AlertMessage
 from smguard.alerting._settings import Sink
 from smguard.alerting._signing import SIGNATURE_HEADER, signature_header
 from smguard.alerting._transport import AlertHttp, WebhookRequest
-from smguard.errors import ConfigError
+from smguard.config.alerts import (
+    DiscordOptions,
+    JsonOptions,
+    SlackOptions,
+    TelegramOptions,
+    WebhookOptions,
+)
+from smguard.config.schema import Table
 
 __all__ = [
     "SINK_TYPES",
@@ -45,11 +54,7 @@ class WebhookSinkType:
     """Base of the built-in types: build one :class:`WebhookRequest`, POST it."""
 
     name = "webhook"
-    keys: frozenset[str] = frozenset({"url_env"})
-    required: frozenset[str] = frozenset({"url_env"})
-
-    def check(self, where: str, table: Mapping[str, Any]) -> None:
-        return None
+    options: type[Table] = WebhookOptions
 
     def request(self, sink: Sink, alert: Alert) -> WebhookRequest:
         raise NotImplementedError
@@ -70,6 +75,7 @@ class SlackSink(WebhookSinkType):
     """Slack incoming webhook: ``text`` (notification fallback) plus Block Kit ``blocks``."""
 
     name = "slack"
+    options = SlackOptions
 
     def payload(self, msg: AlertMessage, alert: Alert) -> dict[str, Any]:
         esc = _slack_escape
@@ -116,6 +122,7 @@ class DiscordSink(WebhookSinkType):
     """Discord webhook: a short ``content`` line and one embed; mentions disabled."""
 
     name = "discord"
+    options = DiscordOptions
 
     def payload(self, msg: AlertMessage, alert: Alert) -> dict[str, Any]:
         esc = _discord_escape
@@ -159,25 +166,7 @@ class TelegramSink(WebhookSinkType):
     """Telegram Bot API ``sendMessage`` with ``parse_mode`` HTML (every field escaped)."""
 
     name = "telegram"
-    keys = frozenset({"token_env", "chat_id", "api_url", "message_thread_id"})
-    required = frozenset({"token_env", "chat_id"})
-    default_api = "https://api.telegram.org"
-
-    def check(self, where: str, table: Mapping[str, Any]) -> None:
-        chat = table["chat_id"]
-        if isinstance(chat, bool) or not (
-            isinstance(chat, int)
-            or (isinstance(chat, str) and re.fullmatch(r"-?\d+|@[A-Za-z0-9_]{4,}", chat))
-        ):
-            raise ConfigError(
-                f'{where}.chat_id: must be a chat number (e.g. "-1001234567890") or "@channel"'
-            )
-        api = table.get("api_url", self.default_api)
-        if not isinstance(api, str) or not re.match(r"https?://[^/?#]+/?$", api):
-            raise ConfigError(f"{where}.api_url: must be a base URL like {self.default_api}")
-        thread = table.get("message_thread_id")
-        if thread is not None and (isinstance(thread, bool) or not isinstance(thread, int)):
-            raise ConfigError(f"{where}.message_thread_id: must be a whole number")
+    options = TelegramOptions
 
     def text(self, msg: AlertMessage) -> str:
         lines = [
@@ -191,17 +180,17 @@ class TelegramSink(WebhookSinkType):
 
     def request(self, sink: Sink, alert: Alert) -> WebhookRequest:
         token = sink.secret("token_env")
-        api = str(sink.options.get("api_url", self.default_api)).rstrip("/")
+        options: TelegramOptions = sink.options
         data: dict[str, Any] = {
-            "chat_id": sink.options["chat_id"],
+            "chat_id": options.chat_id,
             "text": self.text(alert.message(sink.language)),
             "parse_mode": "HTML",
             "link_preview_options": {"is_disabled": True},
         }
-        if "message_thread_id" in sink.options:
-            data["message_thread_id"] = sink.options["message_thread_id"]
+        if options.message_thread_id is not None:
+            data["message_thread_id"] = options.message_thread_id
         return WebhookRequest(
-            url=f"{api}/bot{token}/sendMessage",
+            url=f"{options.api_url.rstrip('/')}/bot{token}/sendMessage",
             body=_dump(data),
             headers=_JSON_HEADERS,
             secrets=[token],
@@ -215,17 +204,13 @@ class JsonSink(WebhookSinkType):
     """The incident as JSON, HMAC-signed (``X-Smguard-Signature``), with an ``Idempotency-Key``."""
 
     name = "json"
-    keys = frozenset({"url_env", "secret_env", "include_evidence"})
-    required = frozenset({"url_env", "secret_env"})
-
-    def check(self, where: str, table: Mapping[str, Any]) -> None:
-        if not isinstance(table.get("include_evidence", True), bool):
-            raise ConfigError(f"{where}.include_evidence: must be true or false")
+    options = JsonOptions
 
     def payload(self, sink: Sink, alert: Alert) -> dict[str, Any]:
         msg = alert.message(sink.language)
         data = {"type": "smguard.alert", "version": 1, **alert.as_json()}
-        if not sink.options.get("include_evidence", True):
+        options: JsonOptions = sink.options
+        if not options.include_evidence:
             data["incident"] = {k: v for k, v in data["incident"].items() if k != "evidence"}
         data["message"] = {
             "language": msg.language,

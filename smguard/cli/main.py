@@ -64,10 +64,15 @@ class State:
 
     @property
     def config(self) -> Any:
+        """The configuration, checked whole: the plugins' own tables too."""
         if self._config is None:
             from smguard.config import Config
+            from smguard.config.plugins import check_settings
+            from smguard.manager import get_plugin_manager
 
-            self._config = Config.load(self.config_path)
+            config = Config.load(self.config_path)
+            check_settings(get_plugin_manager(config.disabled_plugins), config)
+            self._config = config
         return self._config
 
     @property

@@ -1,5 +1,8 @@
 """``smguard schema``: the JSON Schema of ``smguard.toml`` and of the check contract.
 
+The configuration's schema includes the tables the installed plugins declare (their
+``[plugins.NAME]`` tables and the options of their alert sink types).
+
 For editors (a TOML language server with a schema), for tools that validate what they send to
 ``smguard check`` and read back, and for reviewers of a configuration change.
 """
@@ -22,8 +25,11 @@ def schema(what: str) -> None:
     """
     if what == "config":
         from smguard.config.file import config_schema
+        from smguard.config.plugins import declared_settings
+        from smguard.manager import get_plugin_manager
 
-        out = config_schema()
+        declared = declared_settings(get_plugin_manager())
+        out = config_schema(declared.plugins, declared.sink_options)
     else:
         from smguard.contract import schema as contract_schema
 

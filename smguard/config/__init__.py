@@ -10,10 +10,18 @@ Modules:
     security    ``[organisation]``, ``[security]``, ``[approvals]``, ``[admins.NAME]`` and the
                 inventory keys of ``[accounts.NAME]``
     accounts    ``[accounts.NAME]``
+    alerts      ``[alerts]``: sinks, routes, retries; the built-in sink types' options
+    clarify     ``[clarify]``
+    detectors   ``[detectors]``
+    plugins     the plugins' own tables (``[plugins.NAME]``, sink types' options), declared
+                through the ``register_settings`` hook and checked where the plugins are known
     file        the whole file's schema (``smguard schema config``)
 
-May import only the kernel (:mod:`smguard.types`, :mod:`smguard.errors`); every other layer reads
-its settings from here.
+The whole file is checked when it is loaded; the tables plugins declare, as soon as the plugin
+manager meets the configuration (:func:`smguard.config.plugins.check_settings`).
+
+May import only the kernel (:mod:`smguard.types`, :mod:`smguard.errors`, :mod:`smguard.manager`);
+every other layer reads its settings from here.
 """
 
 from __future__ import annotations

@@ -128,6 +128,8 @@ class AccountSettings:
     approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
     #: Where ``smguard watch`` polls it (empty: not polled).
     watch: AccountWatch = field(default_factory=AccountWatch)
+    #: The keys the file sets for this account (the rest are defaults).
+    declared: frozenset[str] = frozenset()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -176,4 +178,5 @@ def parse_account(
             mastodon_id=table.mastodon_id.strip() if table.mastodon_id else None,
             token_env=table.token_env.strip() if table.token_env else None,
         ),
+        declared=frozenset(raw),
     )

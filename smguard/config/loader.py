@@ -14,9 +14,11 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from smguard.config.accounts import AccountSettings, parse_account
+from smguard.config.alerts import AlertsTable, alerts_table
+from smguard.config.clarify import ClarifySettings, clarify_settings
 from smguard.config.core import (
     GuardSettings,
     IncidentsTable,
@@ -26,6 +28,7 @@ from smguard.config.core import (
     WatchSettings,
     plugin_tables,
 )
+from smguard.config.detectors import DetectorSettings, detector_settings
 from smguard.config.file import ConfigFile
 from smguard.config.policy import PolicySettings, parse_policy
 from smguard.config.schema import convert, str_list
@@ -36,6 +39,7 @@ __all__ = ["CONFIG_FILE", "Config"]
 
 CONFIG_FILE = "smguard.toml"
 ENV_PREFIX = "SMGUARD_"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,23 +52,41 @@ class Config:
     disabled_rules: frozenset[str] = frozenset()
     policy: PolicySettings = field(default_factory=PolicySettings)
     accounts: Mapping[str, AccountSettings] = field(default_factory=dict)
-    storage: Mapping[str, Any] = field(default_factory=dict)
-    #: ``[incidents]``, ``[alerts]`` and ``[clarify]`` tables, validated by their own modules.
-    incidents: Mapping[str, Any] = field(default_factory=dict)
-    alerts: Mapping[str, Any] = field(default_factory=dict)
-    clarify: Mapping[str, Any] = field(default_factory=dict)
-    #: ``[detectors]``: account-watch detector tuning, validated by ``smguard.watch``.
-    detectors: Mapping[str, Any] = field(default_factory=dict)
+    storage: StorageTable = field(default_factory=StorageTable)
+    #: Which check decisions open an incident.
+    incidents: IncidentsTable = field(default_factory=IncidentsTable)
+    #: ``[alerts]``: sinks, routes, retries (each sink's options are checked against its type).
+    alerts: AlertsTable = field(default_factory=AlertsTable)
+    clarify: ClarifySettings = field(default_factory=ClarifySettings)
+    #: ``[detectors]``: account-watch detectors turned off and tuned.
+    detectors: DetectorSettings = field(default_factory=DetectorSettings)
     #: ``[organisation]``, ``[security]``, ``[approvals]``; ``[admins.NAME]``.
     security: SecuritySettings = field(default_factory=SecuritySettings)
     admins: Mapping[str, AdminSettings] = field(default_factory=dict)
     #: ``[watch]``: how accounts are polled.
     watch: WatchSettings = field(default_factory=WatchSettings)
-    raw: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[plugins.NAME]`` tables checked against their schemas (:meth:`plugin_settings`).
+    _checked: dict[str, tuple[type[Any], Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def plugin(self, name: str) -> Mapping[str, Any]:
-        """Options of plugin ``name`` from ``[plugins.NAME]`` (empty when not configured)."""
+        """``[plugins.NAME]`` as written (empty when not configured): :meth:`plugin_settings`
+        checks it."""
         return self.plugin_options.get(name, {})
+
+    def plugin_settings(self, name: str, table: type[T]) -> T:
+        """``[plugins.NAME]`` checked against ``table`` (the plugin's schema), once.
+
+        A mistake raises :class:`~smguard.errors.ConfigError` naming ``plugins.NAME.KEY``.
+        """
+        found = self._checked.get(name)
+        if found is not None and found[0] is table:
+            settings: T = found[1]
+            return settings
+        settings = convert(self.plugin(name), table, f"plugins.{name}")
+        self._checked[name] = (table, settings)
+        return settings
 
     def account(self, name: str | None) -> AccountSettings:
         if name is not None and name in self.accounts:
@@ -176,10 +198,6 @@ def _parse(data: Mapping[str, Any], path: Path | None) -> Config:
         name: parse_account(name, table, guard, policy, security.approvals)
         for name, table in _section(data, "accounts").items()
     }
-    storage = _section(data, "storage")
-    convert(storage, StorageTable, "storage")
-    incidents = _section(data, "incidents")
-    convert(incidents, IncidentsTable, "incidents")
     return Config(
         path=path,
         guard=guard,
@@ -189,13 +207,12 @@ def _parse(data: Mapping[str, Any], path: Path | None) -> Config:
         disabled_rules=frozenset(str_list(rules.disable)),
         policy=policy,
         accounts=accounts,
-        storage=storage,
-        incidents=incidents,
-        alerts=_section(data, "alerts"),
-        clarify=_section(data, "clarify"),
-        detectors=_section(data, "detectors"),
+        storage=convert(_section(data, "storage"), StorageTable, "storage"),
+        incidents=convert(_section(data, "incidents"), IncidentsTable, "incidents"),
+        alerts=alerts_table(_section(data, "alerts")),
+        clarify=clarify_settings(_section(data, "clarify"), base_dir),
+        detectors=detector_settings(_section(data, "detectors"), base_dir),
         security=security,
         admins=parse_admins(_section(data, "admins")),
         watch=convert(_section(data, "watch"), WatchSettings, "watch"),
-        raw=data,
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import time
-from typing import Any, ClassVar, NoReturn, TypeVar
+from typing import Annotated, Any, ClassVar, NoReturn, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
@@ -23,6 +23,8 @@ from msgspec import inspect as mi
 from smguard.errors import ConfigError
 
 __all__ = [
+    "NAMES",
+    "NON_EMPTY",
     "Table",
     "choice",
     "clock",
@@ -30,13 +32,20 @@ __all__ = [
     "convert_each",
     "hours",
     "invalid",
-    "json_schema",
+    "listing",
+    "matching",
+    "schema_document",
     "shaped",
     "str_list",
     "timezone",
 ]
 
 T = TypeVar("T")
+
+#: A string with something in it (not empty, not only spaces).
+NON_EMPTY: TypeAlias = Annotated[str, msgspec.Meta(min_length=1, pattern=r"\S")]
+#: A list of names, or one name (environment overrides give ``"a,b"``; see :func:`str_list`).
+NAMES: TypeAlias = str | tuple[str, ...]
 
 
 class Table(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
@@ -97,6 +106,18 @@ def choice(noun: str, values: tuple[str, ...]) -> msgspec.Meta:
     )
 
 
+def matching(noun: str, pattern: str) -> msgspec.Meta:
+    """For ``Annotated[str, matching("a duration like 10m", r"...")]``: errors say ``… is not
+    {noun}``."""
+    return msgspec.Meta(pattern=pattern, extra={"noun": noun})
+
+
+def listing(noun: str) -> msgspec.Meta:
+    """For ``Annotated[NAMES, listing('a list of domains, e.g. ["kemkes.go.id"]')]``: a value,
+    or an item of it, of the wrong kind is reported on the list: ``must be a list of domains``."""
+    return msgspec.Meta(extra={"noun": noun})
+
+
 def shaped(example: str) -> msgspec.Meta:
     """For ``Annotated[str, shaped("00:00-05:00")]``: errors say ``must look like "…"``."""
     return msgspec.Meta(extra={"example": example}, examples=[example])
@@ -127,9 +148,22 @@ _KIND = {
 def convert(data: Any, type_: type[T], where: str = "") -> T:
     """Check ``data`` against ``type_``; a :class:`ConfigError` names the key (``where.key``)."""
     try:
+        if isinstance(data, Mapping) and not data and _all_optional(type_):
+            # An absent table is its defaults: no decoder to prepare (smguard starts faster).
+            return type_()
         return msgspec.convert(data, type_, strict=True)
+    except Invalid as exc:  # from the defaults' __post_init__
+        raise ConfigError(f"{'.'.join(filter(None, (where, exc.key)))}: {exc.problem}") from None
     except msgspec.ValidationError as exc:
         raise ConfigError(_explain(str(exc), type_, data, where)) from None
+
+
+def _all_optional(type_: Any) -> bool:
+    return (
+        isinstance(type_, type)
+        and issubclass(type_, msgspec.Struct)
+        and len(type_.__struct_defaults__) == len(type_.__struct_fields__)
+    )
 
 
 def _path(raw: str) -> list[str]:
@@ -160,9 +194,19 @@ def _unwrap(info: mi.Type) -> mi.Type:
             return info
 
 
+_LISTS = (mi.ListType, mi.TupleType, mi.VarTupleType, mi.SetType)
+_TABLES = (mi.StructType, mi.DictType)
+
+
 def _type_at(info: mi.Type, parts: list[str]) -> mi.Type | None:
     for part in parts:
         info = _unwrap(info)
+        if isinstance(info, mi.UnionType):  # e.g. a name or a list of names: follow the list
+            wanted = _LISTS if part.isdigit() else _TABLES
+            found = [t for t in info.types if isinstance(_unwrap(t), wanted)]
+            if not found:
+                return None
+            info = _unwrap(found[0])
         if isinstance(info, mi.StructType):
             field = next((f for f in info.fields if f.encode_name == part), None)
             if field is None:
@@ -170,23 +214,16 @@ def _type_at(info: mi.Type, parts: list[str]) -> mi.Type | None:
             info = field.type
         elif isinstance(info, mi.DictType):
             info = info.value_type
-        elif isinstance(info, mi.ListType | mi.TupleType | mi.VarTupleType | mi.SetType):
+        elif isinstance(info, _LISTS):
             info = info.item_type if hasattr(info, "item_type") else info.item_types[int(part)]
         else:
             return None
     return info
 
 
-def _limits(info: mi.Type) -> tuple[float | None, float | None]:
-    low = high = None
-    while isinstance(info, mi.Metadata | mi.UnionType):
-        if isinstance(info, mi.UnionType):
-            info = _unwrap(info)
-            continue
-        break
-    if isinstance(info, mi.IntType | mi.FloatType):
-        low = info.ge if info.ge is not None else info.gt
-        high = info.le if info.le is not None else info.lt
+def _limits(info: mi.IntType | mi.FloatType) -> tuple[float | None, float | None]:
+    low = info.ge if info.ge is not None else info.gt
+    high = info.le if info.le is not None else info.lt
     return low, high
 
 
@@ -207,8 +244,10 @@ def _describe(info: mi.Type | None) -> str:
     extra = _extra(info)
     if "example" in extra:
         return f'a text like "{extra["example"]}"'
-    if "noun" in extra:
+    if "choices" in extra:
         return f"{extra['noun']} (one of {', '.join(extra['choices'])})"
+    if "noun" in extra:
+        return str(extra["noun"])
     base = _unwrap(info)
     if isinstance(base, mi.LiteralType):
         return "one of " + ", ".join(str(v) for v in base.values)
@@ -218,6 +257,10 @@ def _describe(info: mi.Type | None) -> str:
     if isinstance(base, mi.IntType | mi.FloatType):
         kind = "a whole number" if isinstance(base, mi.IntType) else "a number"
         low, high = _limits(base)
+        if base.gt is not None:  # more than, not equal to
+            if high is not None:
+                return f"{kind} over {base.gt:g} and at most {high:g}"
+            return f"a positive {kind[2:]}" if base.gt == 0 else f"{kind} over {base.gt:g}"
         if low is not None and high is not None:
             return f"{kind} from {low:g} to {high:g}"
         if low is not None:
@@ -229,6 +272,8 @@ def _describe(info: mi.Type | None) -> str:
         return "a non-empty string" if base.min_length else "a string"
     if isinstance(base, mi.BoolType):
         return "true or false"
+    if isinstance(base, mi.DateTimeType):
+        return "a time with its zone, like 2026-06-01T00:00:00+07:00" if base.tz else "a time"
     if isinstance(base, mi.ListType | mi.TupleType | mi.VarTupleType | mi.SetType):
         item = getattr(base, "item_type", None)
         return "a list of strings" if isinstance(item, mi.StrType) else "a list"
@@ -257,7 +302,9 @@ def _explain(message: str, type_: Any, data: Any, where: str) -> str:
 
     def key(extra: str | None = None) -> str:
         names = ([where] if where else []) + parts + ([extra] if extra else [])
-        return ".".join(n for n in names if n) or "configuration"
+        # A list's items are shown as ``routes[0]``, a table's keys as ``sinks.desk``.
+        text = "".join(f"[{n}]" if n.isdigit() else f".{n}" for n in names if n)
+        return text.lstrip(".") or "configuration"
 
     if "\x1f" in msg:  # raised by invalid() in a table's __post_init__
         sub, _, problem = msg.partition("\x1f")
@@ -276,11 +323,15 @@ def _explain(message: str, type_: Any, data: Any, where: str) -> str:
     if missing:
         return f"{key(missing.group(1))}: is required"
     info = _type_at(root, parts)
+    if parts and parts[-1].isdigit() and "noun" in _extra(_type_at(root, parts[:-1])):
+        parts = parts[:-1]  # an item of a list that describes itself as a whole
+        info = _type_at(root, parts)
     value = _value_at(data, parts)
     wanted = _describe(info)
     if "example" in _extra(info):
         return f'{key()}: must look like "{_extra(info)["example"]}"'
-    if "noun" in _extra(info) and (isinstance(value, str) or "regex" in msg):
+    extra = _extra(info)
+    if "regex" in msg or ("choices" in extra and isinstance(value, str)):
         return f"{key()}: {_shown(value)} is not {wanted}"
     if re.match(r"Invalid enum value", msg):
         return f"{key()}: {_shown(value)} is not {wanted}"
@@ -291,15 +342,16 @@ def _explain(message: str, type_: Any, data: Any, where: str) -> str:
     return f"{key()}: must be {wanted} (got {_shown(value)})"
 
 
-def json_schema(type_: Any) -> dict[str, Any]:
-    """The JSON Schema (2020-12) of ``type_``, with the tables' docstrings as descriptions.
+def schema_document(schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema msgspec made (the tables' docstrings are its descriptions), as published:
+    JSON Schema 2020-12, and no ``null``.
 
     TOML has no null: a key that may be left out is simply optional, so the ``null`` msgspec
     lists for ``X | None`` fields is dropped.
     """
-    schema: dict[str, Any] = _without_null(msgspec.json.schema(type_))
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
+    document: dict[str, Any] = _without_null(schema)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return document
 
 
 def _without_null(node: Any) -> Any:

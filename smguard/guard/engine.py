@@ -19,6 +19,7 @@ from typing import Any
 import pluggy
 
 from smguard.config import Config
+from smguard.config.plugins import check_settings
 from smguard.errors import (
     ConfigError,
     InputError,
@@ -107,6 +108,7 @@ class Guard:
     def __init__(self, config: Config | None = None, pm: pluggy.PluginManager | None = None):
         self.config = config or Config()
         self.pm = pm or get_plugin_manager(self.config.disabled_plugins)
+        check_settings(self.pm, self.config)
         self.pack_paths: list[Path] = []
         self.registered: dict[str, list[str]] = {}  # plugin name → rule ids and packs it added
 
@@ -125,7 +127,7 @@ class Guard:
         try:
             self.pm.hook.register_rules(register=add_rule, config=self.config)
         except ConfigError as exc:
-            # Plugins validate their own [plugins.NAME] tables; say which file the key is in.
+            # A plugin's own check of its settings: say which file the key is in.
             message = str(exc)
             if not message.startswith(self.config.source):
                 message = f"{self.config.source}: {message}"

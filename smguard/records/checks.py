@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from smguard.errors import ConfigError, InputError
+from smguard.errors import InputError
 from smguard.guard.fingerprint import fingerprint
 from smguard.records.incidents import open_incident_in
 from smguard.records.tables import CheckRecord, utcnow
@@ -31,41 +31,10 @@ if TYPE_CHECKING:
 __all__ = [
     "RecordedCheck",
     "findings_record",
-    "open_on",
     "record_check",
     "record_checks",
-    "store_text",
     "verdict_record",
 ]
-
-
-# -- settings ----------------------------------------------------------------------------------
-
-_OPEN_ON = ("block", "review", "never")
-
-
-def store_text(config: Any) -> bool:
-    """``[storage] store_text`` (default false): keep the full text of checked posts."""
-    value = config.storage.get("store_text", False)
-    if not isinstance(value, bool):
-        raise ConfigError(f"{config.source}: storage.store_text: must be true or false")
-    return value
-
-
-def open_on(config: Any) -> str:
-    """``[incidents] open_on``: which check decisions open a ``blocked_post`` incident."""
-    table = config.incidents
-    unknown = sorted(set(table) - {"open_on"})
-    if unknown:
-        raise ConfigError(
-            f"{config.source}: incidents.{unknown[0]}: unknown setting (known: open_on)"
-        )
-    value = table.get("open_on", "block")
-    if value not in _OPEN_ON:
-        raise ConfigError(
-            f"{config.source}: incidents.open_on: {value!r} is not one of {', '.join(_OPEN_ON)}"
-        )
-    return str(value)
 
 
 # -- the check log -----------------------------------------------------------------------------
@@ -229,8 +198,8 @@ def record_checks(
     author: str | None = None,
 ) -> list[RecordedCheck]:
     """Record many verdicts, each in its own transaction (one failure loses only its own)."""
-    keep_text = store_text(store.config)
-    policy = open_on(store.config)
+    keep_text = store.config.storage.store_text
+    policy = store.config.incidents.open_on.lower()
     pairs = [(_as_post(raw), verdict) for raw, verdict in checked]
     for _, verdict in pairs:
         if verdict.error is not None:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from smguard.config.core import StorageTable
 from smguard.errors import StorageError
 
 __all__ = ["Database", "database_url", "default_sqlite_path"]
@@ -37,15 +38,13 @@ def default_sqlite_path() -> Path:
     return Path(user_data_dir("smguard", appauthor=False)) / "smguard.records.db"
 
 
-def database_url(
-    storage: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
-) -> str:
+def database_url(storage: StorageTable | None = None, env: Mapping[str, str] | None = None) -> str:
     """``SMGUARD_DATABASE_URL`` > ``[storage] url`` > SQLite in the user's data folder."""
     env = os.environ if env is None else env
     if env.get("SMGUARD_DATABASE_URL"):
         return env["SMGUARD_DATABASE_URL"]
-    if storage and storage.get("url"):
-        return str(storage["url"])
+    if storage is not None and storage.url:
+        return storage.url
     return f"sqlite:///{default_sqlite_path()}"
 
 
@@ -94,7 +93,7 @@ class Database:
             self.upgrade()
 
     @classmethod
-    def from_config(cls, storage: Mapping[str, Any] | None = None, **kw: Any) -> Database:
+    def from_config(cls, storage: StorageTable | None = None, **kw: Any) -> Database:
         return cls(database_url(storage), **kw)
 
     def _alembic_config(self, connection: Any) -> Any:

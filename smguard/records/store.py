@@ -16,6 +16,7 @@ import pluggy
 from sqlalchemy.orm import Session
 
 from smguard.config import Config
+from smguard.config.plugins import check_settings
 from smguard.records.audit import AuditRecord, append_event
 from smguard.records.db import Database
 
@@ -34,13 +35,18 @@ class Store:
         self.config = config or Config()
         self.db = db or Database.from_config(self.config.storage)
         self._pm = pm
+        self._checked = False
 
     @property
     def pm(self) -> pluggy.PluginManager:
+        """The plugin manager; the first use checks the plugins' tables of the configuration."""
         if self._pm is None:
             from smguard.manager import get_plugin_manager
 
             self._pm = get_plugin_manager(self.config.disabled_plugins)
+        if not self._checked:
+            check_settings(self._pm, self.config)
+            self._checked = True
         return self._pm
 
     @contextmanager

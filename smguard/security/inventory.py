@@ -122,7 +122,6 @@ def declared_account_fields(config: Any, name: str) -> dict[str, Any]:
     """The account fields ``smguard.toml`` sets for ``name``, with their values."""
     if name not in config.accounts:
         return {}
-    raw = config.raw.get("accounts", {}).get(name, {})
     settings = config.accounts[name]
     inv = settings.inventory
     values = {
@@ -133,7 +132,7 @@ def declared_account_fields(config: Any, name: str) -> dict[str, Any]:
         "recovery_email": inv.recovery_email,
         "recovery_phone": inv.recovery_phone,
     }
-    return {k: v for k, v in values.items() if k in raw}
+    return {k: v for k, v in values.items() if k in settings.declared}
 
 
 def declared_admin_fields(config: Any, name: str) -> dict[str, Any]:

@@ -8,6 +8,9 @@ code; plugins add theirs with ``register_detectors(register)``. A detector's own
 
 Also the small helpers detectors share: durations (``10m``, ``24h``), message placeholders
 (:func:`fill`, :func:`event_values`) and the distance between two places.
+
+May import :mod:`smguard.config` (the tables a detector's settings are checked with) and the
+kernel.
 """
 
 from __future__ import annotations
@@ -19,8 +22,14 @@ import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from functools import lru_cache
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
+import msgspec
+from msgspec import Meta
+
+from smguard.config.policy import SEVERITY
+from smguard.config.schema import Table, choice, convert, matching, str_list
 from smguard.errors import ConfigError
 from smguard.types import EVENT_KINDS, ActivityEvent, Severity
 
@@ -28,7 +37,7 @@ if TYPE_CHECKING:
     from smguard.watch.context import DetectContext
 
 __all__ = [
-    "DETECTOR_ID",
+    "OPTION_TYPES",
     "STATUSES",
     "Detection",
     "Detector",
@@ -41,14 +50,24 @@ __all__ = [
 
 #: A detector's maturity, as in Sigma.
 STATUSES: tuple[str, ...] = ("stable", "test", "experimental", "deprecated")
-#: What a detector id looks like: ``SMG-DET-020``, ``ORG-DET-100``.
-DETECTOR_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 
 
 # -- durations ---------------------------------------------------------------------------------
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_EVENT_KIND = Annotated[str, choice("an event kind", EVENT_KINDS)]
+
+#: How each kind of detector setting is written in ``[detectors.ID]`` (``Detector.option_types``).
+OPTION_TYPES: Mapping[str, Any] = {
+    "duration": Annotated[
+        str, matching("a duration like 10m, 24h or 90d", r"^\s*0*[1-9]\d*\s*[smhd]\s*$")
+    ],
+    "int": Annotated[int, Meta(ge=1)],
+    "whole": Annotated[int, Meta(ge=0)],
+    "number": Annotated[float, Meta(gt=0)],
+    "kinds": _EVENT_KIND | Annotated[tuple[_EVENT_KIND, ...], Meta(min_length=1)],
+}
 
 
 def parse_duration(value: Any, key: str) -> timedelta:
@@ -136,22 +155,15 @@ class Detector:
 
     def tuned(self, table: Mapping[str, Any], where: str) -> Detector:
         """A copy with ``[detectors.ID]`` applied; ConfigError naming the key when it is bad."""
-        known = {"level", *self.options}
-        for key in table:
-            if key not in known:
-                raise ConfigError(
-                    f"{where}.{key}: unknown setting (known: {', '.join(sorted(known))})"
-                )
+        kinds = {key: self.option_types.get(key, "number") for key in self.options}
+        settings = convert(table, _tuning_table(tuple(kinds.items())), where)
         out = copy.copy(self)
-        if "level" in table:
-            try:
-                out.level = Severity.parse(table["level"])
-            except ValueError as exc:
-                raise ConfigError(f"{where}.level: {exc}") from None
+        if settings.level is not None:
+            out.level = Severity.parse(settings.level)
         values = dict(self.options)
-        for key, value in table.items():
+        for key in table:
             if key != "level":
-                values[key] = _option(value, self.option_types.get(key, "number"), f"{where}.{key}")
+                values[key] = _option(getattr(settings, key), kinds[key])
         out.options = values
         out.validate_options(where)
         return out
@@ -194,23 +206,21 @@ class Detector:
         )
 
 
-def _option(value: Any, kind: str, key: str) -> Any:
+@lru_cache
+def _tuning_table(options: tuple[tuple[str, str], ...]) -> Any:
+    """The table of ``[detectors.ID]`` for a detector with these (setting, kind) pairs."""
+    fields = [("level", SEVERITY | None, None)]
+    fields += [(name, OPTION_TYPES[kind] | None, None) for name, kind in options]
+    return msgspec.defstruct("DetectorSettings", fields, bases=(Table,), frozen=True)
+
+
+def _option(value: Any, kind: str) -> Any:
+    """A checked setting as the detector reads it."""
     if kind == "duration":
-        return parse_duration(value, key)
-    if kind in ("int", "whole"):
-        least = 1 if kind == "int" else 0
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise ConfigError(f"{key}: must be a whole number of at least {least}")
-        return value
+        return parse_duration(value, kind)
     if kind == "kinds":
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not value or any(v not in EVENT_KINDS for v in value):
-            raise ConfigError(f"{key}: must be a list of event kinds ({', '.join(EVENT_KINDS)})")
-        return frozenset(value)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError(f"{key}: must be a positive number")
-    return float(value)
+        return frozenset(k.lower() for k in str_list(value))
+    return float(value) if kind == "number" else value
 
 
 def _key(parts: Sequence[str]) -> str:

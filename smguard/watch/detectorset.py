@@ -1,29 +1,19 @@
 """Which detectors run: the registered ones and ``[detectors] paths``, tuned by ``[detectors]``.
 
-Tuning lives in ``[detectors]`` of ``smguard.toml`` (see :func:`detector_settings` and
-docs/detectors.md)::
-
-    [detectors]
-    disable = ["SMG-DET-014"]                  # detector ids (or [plugins] disable = ["detectors"])
-    since = "2026-06-01T00:00:00+07:00"        # events before this are history, not examined
-    paths = ["./my-detectors"]                 # more YAML detector files or folders
-
-    [detectors.SMG-DET-020]                    # per detector: level and its own settings
-    level = "high"
-    count = 20
-    within = "5m"
+``[detectors]`` is read when the configuration is loaded (:mod:`smguard.config.detectors`, and
+docs/detectors.md); here the detectors are collected, each ``[detectors.ID]`` is checked against
+the detector it tunes, and an id that names no detector is an error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from smguard.config.detectors import DETECTOR_ID, DetectorSettings
+from smguard.config.plugins import check_settings
 from smguard.errors import ConfigError, PluginError
-from smguard.watch.detectors import DETECTOR_ID, Detector
+from smguard.watch.detectors import Detector
 from smguard.watch.yamldetector import load_paths
 
 if TYPE_CHECKING:
@@ -31,71 +21,7 @@ if TYPE_CHECKING:
 
     from smguard.config import Config
 
-__all__ = ["DetectorSet", "DetectorSettings", "detector_settings", "load_detectors"]
-
-
-@dataclass(frozen=True)
-class DetectorSettings:
-    """``[detectors]``: which detectors run and how each is tuned."""
-
-    disable: frozenset[str] = frozenset()
-    #: Events before this time are history only (the watch started then).
-    since: datetime | None = None
-    paths: tuple[Path, ...] = ()
-    #: ``[detectors.ID]`` tables, validated against the detector when it loads.
-    tuning: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-
-
-def detector_settings(config: Config) -> DetectorSettings:
-    """Validate the ``[detectors]`` table (ids are checked against the loaded detectors)."""
-    table: Mapping[str, Any] = config.detectors
-    where = f"{config.source}: detectors"
-    tuning: dict[str, Mapping[str, Any]] = {}
-    for key, value in table.items():
-        if key in ("disable", "since", "paths"):
-            continue
-        if not DETECTOR_ID.match(key):
-            raise ConfigError(
-                f"{where}.{key}: unknown setting (known: disable, paths, since, or a detector id "
-                "such as SMG-DET-020 for its own settings)"
-            )
-        if not isinstance(value, Mapping):
-            raise ConfigError(f"{where}.{key}: must be a table ([detectors.{key}])")
-        tuning[key] = value
-    disable = table.get("disable", [])
-    if isinstance(disable, str):
-        disable = [disable]
-    if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
-        raise ConfigError(f'{where}.disable: must be a list of detector ids, e.g. ["SMG-DET-014"]')
-    since: datetime | None = None
-    if "since" in table:
-        raw = table["since"]
-        if isinstance(raw, str):
-            try:
-                raw = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            except ValueError:
-                raw = None
-        if not isinstance(raw, datetime) or raw.tzinfo is None:
-            raise ConfigError(
-                f"{where}.since: must be a time with its zone, e.g. 2026-06-01T00:00:00+07:00"
-            )
-        since = raw
-    paths = table.get("paths", [])
-    if isinstance(paths, str):
-        paths = [paths]
-    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-        raise ConfigError(f"{where}.paths: must be a list of files or folders")
-    base = config.path.parent if config.path else Path.cwd()
-    resolved = tuple((base / p).resolve() for p in paths)
-    for p in resolved:
-        if not p.exists():
-            raise ConfigError(f"{where}.paths: file or folder not found: {p}")
-    return DetectorSettings(
-        disable=frozenset(d.strip().upper() for d in disable),
-        since=since,
-        paths=resolved,
-        tuning=tuning,
-    )
+__all__ = ["DetectorSet", "load_detectors"]
 
 
 @dataclass(frozen=True)
@@ -121,7 +47,8 @@ def load_detectors(config: Config, pm: pluggy.PluginManager | None = None) -> De
         from smguard.manager import get_plugin_manager
 
         pm = get_plugin_manager(config.disabled_plugins)
-    settings = detector_settings(config)
+        check_settings(pm, config)
+    settings = config.detectors
     found: list[Detector] = []
 
     def register(detector: Any) -> None:

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 
+from smguard.config.detectors import DETECTOR_ID
 from smguard.errors import ConfigError
 from smguard.types import EVENT_KINDS, ActivityEvent, Severity
 from smguard.watch.detectors import (
-    DETECTOR_ID,
     STATUSES,
     Detection,
     Detector,

@@ -158,15 +158,18 @@ def _settings(alerts: dict[str, Any]) -> Any:
         ({"timeout_s": 10, "lease_s": 20}, "alerts.lease_s: must be at least 4 × alerts.timeout_s"),
         ({"backoff_base_s": 60, "backoff_max_s": 10}, "alerts.backoff_max_s: must not be less"),
         ({"sinks": {"x": {"type": "teams"}}}, "alerts.sinks.x.type: must be one of discord, json"),
-        ({"sinks": {"x": {"type": "slack"}}}, "alerts.sinks.x.url_env: required for a slack sink"),
-        ({"sinks": {"x": {"type": "json", "url_env": "U"}}}, "alerts.sinks.x.secret_env: required"),
+        ({"sinks": {"x": {"type": "slack"}}}, "alerts.sinks.x.url_env: is required"),
+        (
+            {"sinks": {"x": {"type": "json", "url_env": "U"}}},
+            "alerts.sinks.x.secret_env: is required",
+        ),
         (
             {"sinks": {"x": {"type": "slack", "url_env": "U", "colour": "red"}}},
             "alerts.sinks.x.colour: unknown setting for a slack sink",
         ),
         (
             {"sinks": {"x": {"type": "slack", "url_env": "U", "language": "fr"}}},
-            "alerts.sinks.x.language: must be one of en, id",
+            "alerts.sinks.x.language: 'fr' is not a language (one of en, id)",
         ),
         (
             {"sinks": {"x": {"type": "telegram", "token_env": "T", "chat_id": "my chat"}}},
@@ -188,7 +191,7 @@ def _settings(alerts: dict[str, Any]) -> Any:
             },
             "alerts.routes[0].severity: unknown setting",
         ),
-        ({"routes": [{"min_severity": "high"}]}, "alerts.routes[0].sinks: required"),
+        ({"routes": [{"min_severity": "high"}]}, "alerts.routes[0].sinks: is required"),
     ],
 )
 def test_config_errors_name_the_key(alerts: dict[str, Any], message: str) -> None:

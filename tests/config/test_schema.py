@@ -57,6 +57,41 @@ def test_every_configuration_example_in_the_docs_fits_the_schema(name: str, text
     assert not errors, f"{name}: {errors[0].message} at {list(errors[0].absolute_path)}"
 
 
+def _full_schema() -> dict[str, Any]:
+    """``smguard schema config``: with the tables the installed plugins declare."""
+    result = CliRunner().invoke(cli, ["schema", "config"])
+    assert result.exit_code == 0, result.output
+    schema: dict[str, Any] = json.loads(result.output)
+    return schema
+
+
+def test_every_configuration_example_in_the_docs_fits_the_plugins_tables_too() -> None:
+    check = validator(_full_schema())
+    for name, text in TOML_EXAMPLES:
+        errors = sorted(check.iter_errors(tomllib.loads(text)), key=str)
+        assert not errors, f"{name}: {errors[0].message} at {list(errors[0].absolute_path)}"
+
+
+def test_the_full_schema_knows_the_plugins_tables_and_the_sink_types() -> None:
+    check = validator(_full_schema())
+    slack = {"type": "slack", "url_env": "SLACK_URL"}
+    assert not list(check.iter_errors({"alerts": {"sinks": {"desk": slack}}}))
+    for bad in (
+        {"plugins": {"links": {"alow": []}}},
+        {"plugins": {"spam": {"max_links": 0}}},
+        {"plugins": {"toxicity": {"engine": "gpu"}}},
+        {"alerts": {"sinks": {"desk": {**slack, "colour": "red"}}}},
+        {"alerts": {"sinks": {"tg": {"type": "telegram", "chat_id": "-100"}}}},
+        {"alerts": {"max_attempts": 0}},
+        {"detectors": {"SMG-DET-020": {"level": "loud"}}},
+        {"detectors": {"nonsense": 1}},
+        {"clarify": {"sender": "x"}},
+    ):
+        assert list(check.iter_errors(bad)), bad
+    properties = _full_schema()["$defs"]["PluginsTable"]["properties"]
+    assert {"links", "pii", "secrets", "spam", "tone", "timing", "toxicity"} <= set(properties)
+
+
 def test_the_schema_rejects_what_loading_rejects() -> None:
     check = validator(config_schema())
     for bad in (
@@ -66,6 +101,11 @@ def test_the_schema_rejects_what_loading_rejects() -> None:
         {"watch": {"retries": "three"}},
         {"accounts": {"a": {"quiet": "x"}}},
         {"admins": {"ayu": {"pager": "1"}}},
+        {"alerts": {"retries": 3}},
+        {"alerts": {"sinks": {"desk": {"url_env": "X"}}}},
+        {"storage": {"store_text": "yes"}},
+        {"detectors": {"since": 20260601}},
+        {"clarify": {"organisation": 5}},
     ):
         assert list(check.iter_errors(bad)), bad
         with pytest.raises(Exception, match=r"\w"):

@@ -296,7 +296,7 @@ def test_guard_blocks_a_leaked_key() -> None:
     [
         ({"entropy": 3}, "plugins.secrets.entropy: unknown setting"),
         ({"min_entropy": "high"}, "plugins.secrets.min_entropy: must be a number"),
-        ({"min_entropy": 9}, "plugins.secrets.min_entropy: must be a number between 1 and 6"),
+        ({"min_entropy": 9}, "plugins.secrets.min_entropy: must be a number from 1 to 6"),
         ({"allow": "AKIA"}, "plugins.secrets.allow: must be a list"),
     ],
 )

@@ -388,8 +388,8 @@ def test_dm_and_comment_answers_are_checked_too(guard: Guard) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"caps_ratio": 1.5}, "plugins.tone.caps_ratio: must be between 0 and 1"),
-        ({"caps_ratio": "high"}, "plugins.tone.caps_ratio: must be between 0 and 1"),
+        ({"caps_ratio": 1.5}, "plugins.tone.caps_ratio: must be a number over 0 and at most 1"),
+        ({"caps_ratio": "high"}, "plugins.tone.caps_ratio: must be a number over 0 and at most 1"),
         ({"min_letters": 0}, "plugins.tone.min_letters: must be a whole number of at least 1"),
         ({"caps_run": True}, "plugins.tone.caps_run: must be a whole number of at least 2"),
         ({"acronyms": [1, 2]}, "plugins.tone.acronyms: must be a list of words"),

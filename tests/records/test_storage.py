@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from smguard.config.core import StorageTable
 from smguard.errors import StorageError
 from smguard.records.db import Database, database_url
 from smguard.records.tables import Base
@@ -62,10 +63,11 @@ def test_sqlite_uses_wal(tmp_path: Path) -> None:
 
 
 def test_url_resolution(tmp_path: Path) -> None:
-    assert database_url({"url": "sqlite:///x.db"}, env={}) == "sqlite:///x.db"
+    storage = StorageTable(url="sqlite:///x.db")
+    assert database_url(storage, env={}) == "sqlite:///x.db"
     env = {"SMGUARD_DATABASE_URL": "postgresql+psycopg://u@h/d"}
-    assert database_url({"url": "sqlite:///x.db"}, env=env) == env["SMGUARD_DATABASE_URL"]
-    assert database_url({}, env={}).endswith("smguard.records.db")
+    assert database_url(storage, env=env) == env["SMGUARD_DATABASE_URL"]
+    assert database_url(StorageTable(), env={}).endswith("smguard.records.db")
 
 
 def test_unreachable_database_is_one_clear_line() -> None:

@@ -589,7 +589,7 @@ def test_disabled_and_tuned_detectors(db: Database, guard: Guard) -> None:
         ),
         (
             {"SMG-DET-014": {"kinds": ["tweet"]}},
-            "detectors.SMG-DET-014.kinds: must be a list of event kinds",
+            "detectors.SMG-DET-014.kinds[0]: 'tweet' is not an event kind",
         ),
         ({"since": "2026-06-01"}, "detectors.since: must be a time with its zone"),
         ({"paths": ["./nowhere"]}, "detectors.paths: file or folder not found"),

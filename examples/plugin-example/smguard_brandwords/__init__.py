@@ -3,7 +3,8 @@
 A complete smguard plugin in one module. It adds
 
 * a code rule, ``SMG-BRAND-001``: an internal project code name appears in a post (a leak of
-  something not yet announced). The names come from the configuration::
+  something not yet announced). The names come from the configuration, whose table the plugin
+  declares (:class:`Settings`), so smguard checks it when it loads the file::
 
       [plugins.brandwords]
       code_names = ["Proyek Merpati", "Garuda-X"]
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from smguard import hookimpl
 from smguard.config import Config
-from smguard.errors import ConfigError
+from smguard.config.schema import Table
 from smguard.guard.normalize import Token, fold
 from smguard.guard.rule import CheckContext, Example, Rule
 from smguard.types import Finding, Post, Severity
@@ -35,6 +36,13 @@ __version__ = "0.1"
 PLUGIN = "brandwords"
 DEFAULT_CODE_NAMES = ("Proyek Merpati", "Garuda-X")
 _WORD = re.compile(r"[^\W_]+")
+
+
+class Settings(Table, frozen=True):
+    """``[plugins.brandwords]``: a misspelt key or a value of the wrong kind stops smguard with
+    one line naming it (``plugins.brandwords.code_name: unknown setting …``)."""
+
+    code_names: tuple[str, ...] = DEFAULT_CODE_NAMES
 
 
 @dataclass(eq=False)
@@ -92,16 +100,15 @@ def code_name_rule(names: Sequence[str]) -> CodeNameRule:
     )
 
 
-def _code_names(config: Config) -> tuple[str, ...]:
-    value = config.plugin(PLUGIN).get("code_names", DEFAULT_CODE_NAMES)
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"plugins.{PLUGIN}.code_names: must be a list of names")
-    return tuple(value)
+@hookimpl
+def register_settings(register: Callable[[str, type[Table]], None]) -> None:
+    register(PLUGIN, Settings)
 
 
 @hookimpl
 def register_rules(register: Callable[[Rule], None], config: Config) -> None:
-    register(code_name_rule(_code_names(config)))
+    settings = config.plugin_settings(PLUGIN, Settings)
+    register(code_name_rule(settings.code_names))
 
 
 @hookimpl

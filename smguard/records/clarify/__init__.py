@@ -16,21 +16,23 @@ The flow (each step an audit event, ``clarification.drafted`` / ``.edited`` / ``
 * :func:`publish` records where and when it went out, and writes a ledger entry for the post, so
   that the account watch recognises it as ours.
 
-The public API is this package (its ``__all__``); behind it, :mod:`.settings` reads
-``[clarify]``, :mod:`.templates` loads templates and renders first drafts, :mod:`.model` holds the
-snapshots callers see, :mod:`.lifecycle` the steps above and :mod:`.listing` reads them back.
+The public API is this package (its ``__all__``); behind it, :mod:`.templates` loads templates
+and renders first drafts with the ``[clarify]`` settings (:mod:`smguard.config.clarify`),
+:mod:`.model` holds the snapshots callers see, :mod:`.lifecycle` the steps above and
+:mod:`.listing` reads them back.
 A refused step raises :class:`~smguard.records.errors.ClarificationError`.
 
 May import: the records' own modules (tables, errors, checks, ledger, incidents),
-:mod:`smguard.types`, :mod:`smguard.errors` and, to check each version, :mod:`smguard.guard`.
+:mod:`smguard.config`, :mod:`smguard.types`, :mod:`smguard.errors` and, to check each version,
+:mod:`smguard.guard`.
 """
 
 from __future__ import annotations
 
+from smguard.config.clarify import ClarifySettings
 from smguard.records.clarify.lifecycle import approve, draft, edit, publish
 from smguard.records.clarify.listing import get_clarification, list_clarifications
 from smguard.records.clarify.model import STATUSES, Clarification, Version
-from smguard.records.clarify.settings import ClarifySettings, clarify_settings
 from smguard.records.clarify.templates import (
     PLACEHOLDERS,
     SECTIONS,
@@ -53,7 +55,6 @@ __all__ = [
     "Version",
     "approve",
     "builtin_templates_dir",
-    "clarify_settings",
     "draft",
     "edit",
     "get_clarification",

@@ -31,8 +31,8 @@ from typing import Any
 
 import yaml
 
+from smguard.config.clarify import ClarifySettings
 from smguard.errors import ConfigError, InputError
-from smguard.records.clarify.settings import ClarifySettings, clarify_settings
 from smguard.records.errors import ClarificationError
 from smguard.records.incidents import Incident
 from smguard.types import LANGUAGES, long_date
@@ -173,7 +173,7 @@ _SETTING_HINT = {
 
 def render_draft(config: Any, incident: Incident, lang: str) -> str:
     """The text of a first draft for ``incident`` in ``lang`` (``config``: a :class:`Config`)."""
-    settings = clarify_settings(config)
+    settings: ClarifySettings = config.clarify
     template = load_template(incident.kind, lang, settings)
     date, time = _local(incident.created_at, config, incident.account, lang)
     values: dict[str, str | None] = {
