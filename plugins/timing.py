@@ -22,6 +22,7 @@ from msgspec import Meta
 
 from smguard import hookimpl
 from smguard.config import AccountSettings, Config
+from smguard.config.accounts import in_window
 from smguard.config.schema import NAMES, Table, invalid, str_list
 from smguard.guard.rule import CheckContext, Example, Rule
 from smguard.types import POST_KINDS, Finding, Post, Severity
@@ -56,18 +57,6 @@ def zone_label(when: datetime, zone: str) -> str:
         offset = when.strftime("%z")
         return f"UTC{offset[:3]}:{offset[3:]}" if offset else zone
     return name
-
-
-def in_window(at: time, start: time, end: time) -> bool:
-    """Whether ``at`` falls in ``[start, end)``; a window may wrap midnight (22:00–05:00).
-
-    ``start == end`` is an empty window: that is how an account switches quiet hours off.
-    """
-    if start == end:
-        return False
-    if start < end:
-        return start <= at < end
-    return at >= start or at < end
 
 
 def next_slot(local: datetime, account: AccountSettings) -> datetime | None:

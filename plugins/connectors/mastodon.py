@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -115,6 +116,35 @@ def _raw(status: Mapping[str, Any]) -> dict[str, Any]:
     return raw
 
 
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _engagement(status: Mapping[str, Any], sid: str, created: datetime) -> dict[str, Any]:
+    """The status's favourites, boosts and replies as the server counts them now.
+
+    A boost of another account's status carries that status's counts, not the account's own
+    audience: it is kept apart as a ``repost``, as is a reply to another account.
+    """
+    kind = "post"
+    if isinstance(status.get("reblog"), Mapping):
+        kind = "repost"
+    else:
+        account = status.get("account")
+        own = account.get("id") if isinstance(account, Mapping) else None
+        to = status.get("in_reply_to_account_id")
+        if status.get("in_reply_to_id") and to is not None and str(to) != str(own):
+            kind = "reply"
+    return {
+        "post_id": sid,
+        "kind": kind,
+        "published_at": created.isoformat(),
+        "likes": _count(status.get("favourites_count")),
+        "reposts": _count(status.get("reblogs_count")),
+        "replies": _count(status.get("replies_count")),
+    }
+
+
 def _id_key(value: str) -> tuple[int, str]:
     """Mastodon ids are strings that sort as numbers (longer is newer)."""
     return (len(value), value) if value.isdigit() else (0, value)
@@ -140,6 +170,7 @@ def status_event(
     content = shown.get("content")
     text = content if isinstance(content, str) else ""
     raw = _raw(status)
+    raw["engagement"] = _engagement(status, sid, created)
     if shown is not status:
         raw["reblog"] = {
             "id": shown.get("id"),
@@ -348,12 +379,12 @@ class MastodonConnector:
                 if len(page) < limit:
                     break
         if job.watch.recheck_edits:
+            # Read again for edits, and for their engagement counts, which grow for days: the
+            # statuses already stored are dropped as repeats, but their counts are refreshed.
             recent, _ = api.statuses(account_id, limit=min(PAGE, job.watch.recheck_edits))
-            edited = [
-                s for s in recent if s.get("edited_at") and _id_key(str(s["id"])) <= _id_key(last)
-            ]
-            if edited:
-                yield PollPage(self._events(edited, job.account), {**base, "last_id": last})
+            known = [s for s in recent if _id_key(str(s["id"])) <= _id_key(last)]
+            if known:
+                yield PollPage(self._events(known, job.account), {**base, "last_id": last})
 
     def _first(
         self, api: _Api, job: PollJob, base: Mapping[str, Any], account_id: str

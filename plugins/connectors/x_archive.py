@@ -81,6 +81,40 @@ def _x_time(value: Any) -> datetime | None:
     return iso_time(value)
 
 
+def _count(value: Any) -> int | None:
+    """X writes counts as strings (``"12"``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _engagement(
+    tweet: Mapping[str, Any], tid: str, created: datetime, text: str, username: str | None
+) -> dict[str, Any]:
+    """Likes and retweets as the archive counted them (an archive has no reply counts).
+
+    A retweet of another account's tweet (``RT @…``) carries that tweet's audience, and a reply
+    to another account answers a person: both are kept apart from the account's own posts.
+    """
+    kind = "post"
+    if text.startswith("RT @") or tweet.get("retweeted") is True:
+        kind = "repost"
+    elif tweet.get("in_reply_to_status_id_str") and (
+        not username or str(tweet.get("in_reply_to_screen_name") or "").lower() != username.lower()
+    ):
+        kind = "reply"  # a reply to oneself continues a thread: that is a post
+    return {
+        "post_id": tid,
+        "kind": kind,
+        "published_at": created.isoformat(),
+        "likes": _count(tweet.get("favorite_count")),
+        "reposts": _count(tweet.get("retweet_count")),
+        "replies": None,
+    }
+
+
 class _File:
     """Records of one archive file (all its parts), each with its position for messages."""
 
@@ -266,6 +300,8 @@ class XArchiveConnector:
                           "in_reply_to_screen_name", "possibly_sensitive", "deleted_at")
                 if tweet.get(k) is not None
             }  # fmt: skip
+            if kind == "post_published":
+                raw["engagement"] = _engagement(tweet, tid, created, text, username)
             if expansions:
                 raw["link_expansions"] = expansions
             if media:

@@ -28,6 +28,7 @@ from smguard.alerting._delivery import (
     DeliveryReport,
     backoff_delay,
     deliver_due,
+    send_digest,
     send_test_alert,
 )
 from smguard.alerting._messages import Alert, AlertMessage, render_message
@@ -100,6 +101,7 @@ __all__ = [
     "render_message",
     "retry_alerts",
     "scrub",
+    "send_digest",
     "send_test_alert",
     "settings_for",
     "sign",

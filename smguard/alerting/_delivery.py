@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import random
 import uuid
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -26,7 +27,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from smguard.alerting._messages import Alert
+from smguard.alerting._messages import Alert, AlertMessage
 from smguard.alerting._outbox import ACTOR, DEAD, FAILURE_KIND, PENDING, SENT
 from smguard.alerting._settings import AlertSettings, Sink, settings_for
 from smguard.alerting._transport import AlertHttp, DeliveryError, scrub
@@ -37,7 +38,14 @@ from smguard.records.tables import OutboxAlert, utcnow
 if TYPE_CHECKING:
     from smguard.records.store import Store
 
-__all__ = ["DeliveryOutcome", "DeliveryReport", "backoff_delay", "deliver_due", "send_test_alert"]
+__all__ = [
+    "DeliveryOutcome",
+    "DeliveryReport",
+    "backoff_delay",
+    "deliver_due",
+    "send_digest",
+    "send_test_alert",
+]
 
 log = logging.getLogger("smguard.alerting")
 
@@ -355,3 +363,55 @@ def send_test_alert(
     if error is not None:
         raise error
     return alert
+
+
+def send_digest(
+    store: Store,
+    messages: Mapping[str, AlertMessage],
+    *,
+    key: str,
+    report: Mapping[str, Any],
+    account: str | None = None,
+    sinks: Sequence[str] = (),
+    actor: str,
+    http: AlertHttp | None = None,
+) -> dict[str, str | None]:
+    """Send a digest (a report's summary) to ``sinks`` now; return each sink's error or None.
+
+    Without ``sinks``, the routes pick them as for an ``info`` incident of kind ``report`` on
+    ``account`` with event ``report`` (no routes: every sink). ``key`` is the idempotency key,
+    the same when the same report is sent again, so a receiver can drop the repeat. Each
+    outcome is in the audit log; one sink failing does not stop the others.
+    """
+    settings = settings_for(store)
+    names = list(sinks) or settings.route(
+        {"kind": "report", "severity": "info", "account": account}, "report"
+    )
+    chosen = [settings.sink(name) for name in names]
+    now = utcnow()
+    client = http or settings.http()
+    outcome: dict[str, str | None] = {}
+    try:
+        for sink in chosen:
+            alert = Alert(
+                key=key, sink=sink.name, event="report", incident={}, created_at=now,
+                timezone=settings.timezone_of(account), messages=messages, report=report,
+            )  # fmt: skip
+            try:
+                sink.type.send(sink, alert, client)
+                outcome[sink.name] = None
+            except DeliveryError as exc:
+                outcome[sink.name] = scrub(str(exc), settings.secrets())
+    finally:
+        if http is None:
+            client.close()
+    with store.session() as session:
+        for name, error in outcome.items():
+            details: dict[str, Any] = {"sink": name, "key": key, "digest": True}
+            if error is not None:
+                details["error"] = error
+            store.audit(
+                session, "alert.failed" if error else "alert.sent", actor=actor,
+                subject=f"sink:{name}", details=details,
+            )  # fmt: skip
+    return outcome

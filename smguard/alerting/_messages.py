@@ -136,6 +136,10 @@ class Alert:
     test: bool = False
     #: Time zone that times are shown in (the incident's account's, else ``guard.timezone``).
     timezone: str = "UTC"
+    #: A digest (``smguard report --send``) brings its own words, by language, instead of an
+    #: incident's; ``report`` is its data, sent as such by the JSON sink.
+    messages: Mapping[str, AlertMessage] | None = None
+    report: Mapping[str, Any] | None = None
 
     @property
     def incident_id(self) -> int | None:
@@ -144,6 +148,8 @@ class Alert:
 
     def message(self, language: str) -> AlertMessage:
         """The alert in words, in ``language`` (``en`` or ``id``)."""
+        if self.messages:
+            return self.messages.get(language) or next(iter(self.messages.values()))
         try:
             tz = ZoneInfo(self.timezone)
         except (ValueError, KeyError):
@@ -151,13 +157,16 @@ class Alert:
         return render_message(self, language, tz)
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "idempotency_key": self.key,
             "event": self.event,
             "test": self.test,
             "queued_at": self.created_at.astimezone(UTC).isoformat(),
             "incident": dict(self.incident),
         }
+        if self.report is not None:
+            data["report"] = dict(self.report)
+        return data
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,19 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "smguard.cli.detectors:detectors",
         "The account-watch detectors: what each catches, its false positives, how to tune it.",
     ),
+    "report": (
+        "smguard.cli.report:report",
+        "The weekly or monthly report: what went out, what was held and why, what went wrong.",
+    ),
+    "demo": (
+        "smguard.cli.demo:demo",
+        "Fill an EMPTY database with demo data (account demo_kemcontoh) to try the reports on.",
+    ),
+    "calendar": (
+        "smguard.cli.calendar:calendar",
+        "The days that matter: holidays, national days, days of restraint; greetings; .ics.",
+    ),
+    "plan": ("smguard.cli.plan:plan", "Check a content plan before the week starts."),
     "schema": (
         "smguard.cli.schema:schema",
         "Print a JSON Schema: of smguard.toml (config), of an input post, or of a verdict.",

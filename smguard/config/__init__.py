@@ -15,6 +15,7 @@ Modules:
     detectors   ``[detectors]``
     plugins     the plugins' own tables (``[plugins.NAME]``, sink types' options), declared
                 through the ``register_settings`` hook and checked where the plugins are known
+    reports     ``[reports]``, ``[calendar]`` and ``[plan]``
     file        the whole file's schema (``smguard schema config``)
 
 The whole file is checked when it is loaded; the tables plugins declare, as soon as the plugin

@@ -23,11 +23,23 @@ from smguard.config.security import (
     approval_policy,
 )
 
-__all__ = ["AccountSettings", "AccountTable", "AccountWatch", "parse_account"]
+__all__ = ["AccountSettings", "AccountTable", "AccountWatch", "in_window", "parse_account"]
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAMES: TypeAlias = str | tuple[str, ...]
+
+
+def in_window(at: time, start: time, end: time) -> bool:
+    """Whether ``at`` falls in ``[start, end)``; a window may wrap midnight (22:00–05:00).
+
+    ``start == end`` is an empty window: that is how an account switches quiet hours off.
+    """
+    if start == end:
+        return False
+    if start < end:
+        return start <= at < end
+    return at >= start or at < end
 
 
 class AccountTable(InventoryTable, frozen=True):

@@ -26,6 +26,7 @@ from smguard.config.core import (
 )
 from smguard.config.detectors import DETECTOR_ID, DetectorsTable, DetectorTuning
 from smguard.config.policy import PolicyTable
+from smguard.config.reports import CalendarSettings, PlanSettings, ReportSettings
 from smguard.config.schema import Table, schema_document
 from smguard.config.security import (
     AdminTable,
@@ -57,6 +58,9 @@ class ConfigFile(Table, frozen=True):
     admins: dict[str, AdminTable] | None = None
     detectors: DetectorsTable | None = None
     watch: WatchSettings | None = None
+    reports: ReportSettings | None = None
+    calendar: CalendarSettings | None = None
+    plan: PlanSettings | None = None
 
 
 def config_schema(

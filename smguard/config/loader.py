@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import msgspec
+
 from smguard.config.accounts import AccountSettings, parse_account
 from smguard.config.alerts import AlertsTable, alerts_table
 from smguard.config.clarify import ClarifySettings, clarify_settings
@@ -31,6 +33,7 @@ from smguard.config.core import (
 from smguard.config.detectors import DetectorSettings, detector_settings
 from smguard.config.file import ConfigFile
 from smguard.config.policy import PolicySettings, parse_policy
+from smguard.config.reports import CalendarSettings, PlanSettings, ReportSettings
 from smguard.config.schema import convert, str_list
 from smguard.config.security import AdminSettings, SecuritySettings, parse_admins, parse_security
 from smguard.errors import ConfigError
@@ -69,6 +72,10 @@ class Config:
     _checked: dict[str, tuple[type[Any], Any]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: ``[reports]``, ``[calendar]`` and ``[plan]``: reports, the calendar, plan checks.
+    reports: ReportSettings = field(default_factory=ReportSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    plan: PlanSettings = field(default_factory=PlanSettings)
 
     def plugin(self, name: str) -> Mapping[str, Any]:
         """``[plugins.NAME]`` as written (empty when not configured): :meth:`plugin_settings`
@@ -174,6 +181,16 @@ def _section(data: Mapping[str, Any], key: str) -> dict[str, Any]:
     return dict(value)
 
 
+def _calendar(table: Mapping[str, Any], base_dir: Path) -> CalendarSettings:
+    """``[calendar]`` with its ``files`` made absolute (relative to smguard.toml) and present."""
+    settings = convert(table, CalendarSettings, "calendar")
+    files = tuple(str((base_dir / f).resolve()) for f in str_list(settings.files))
+    for file in files:
+        if not Path(file).is_file():
+            raise ConfigError(f"calendar.files: file not found: {file}")
+    return msgspec.structs.replace(settings, files=files)
+
+
 def _parse(data: Mapping[str, Any], path: Path | None) -> Config:
     known = ConfigFile.__struct_fields__
     for key in data:
@@ -215,4 +232,7 @@ def _parse(data: Mapping[str, Any], path: Path | None) -> Config:
         security=security,
         admins=parse_admins(_section(data, "admins")),
         watch=convert(_section(data, "watch"), WatchSettings, "watch"),
+        reports=convert(_section(data, "reports"), ReportSettings, "reports"),
+        calendar=_calendar(_section(data, "calendar"), base_dir),
+        plan=convert(_section(data, "plan"), PlanSettings, "plan"),
     )

@@ -36,6 +36,7 @@ __all__ = [
     "IncidentNote",
     "LedgerEntry",
     "OutboxAlert",
+    "PostEngagement",
     "utcnow",
 ]
 
@@ -421,3 +422,29 @@ class DetectionRecord(Base):
     #: The incident it opened or added a sighting to.
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     created_at: Mapped[datetime]
+
+
+class PostEngagement(Base):
+    """A live post's engagement as its platform counts it, refreshed whenever it is read again.
+
+    One row per post (not per edit): ``published_at`` is when the post first went out, which is
+    what the report's engagement-by-hour and prime-time recommendation group by. ``replies`` is
+    NULL where the platform's export does not count them (X archives).
+    """
+
+    __tablename__ = "post_engagement"
+    __table_args__ = (Index("ix_post_engagement_account_published", "account", "published_at"),)
+
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(50), primary_key=True)
+    post_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    #: post (the account's own), reply (to someone) or repost (a boost or retweet of another's).
+    kind: Mapped[str] = mapped_column(String(10))
+    published_at: Mapped[datetime]
+    likes: Mapped[int | None] = mapped_column(Integer)
+    reposts: Mapped[int | None] = mapped_column(Integer)
+    replies: Mapped[int | None] = mapped_column(Integer)
+    #: When the platform gave these counts (a later reading replaces an earlier one only).
+    counted_at: Mapped[datetime]
+    #: The activity event that last carried the counts.
+    event_id: Mapped[str] = mapped_column(String(300))

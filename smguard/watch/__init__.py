@@ -3,7 +3,8 @@
 Its modules, lowest first (each imports only modules listed before it):
 
 * :mod:`.connectors` — the connector protocols and registry, export files; :mod:`.events` —
-  event storage and history; :mod:`.cursors` — where polling left off, and its lease;
+  event storage and history, with :mod:`.engagement` (posts' likes, reposts and replies);
+  :mod:`.cursors` — where polling left off, and its lease;
 * :mod:`.detectors` — the :class:`~.detectors.Detector` base class and its detections;
   :mod:`.posttext` and :mod:`.context` — what a detector may consult (history, the publish
   ledger, the guard, the vault);

@@ -9,7 +9,8 @@ once the detectors have run over it. Events that a crashed process stored but ne
 (:func:`left_behind`) are picked up again by the next ``watch`` cycle or ``ingest`` of the
 account, after :data:`PENDING_GRACE`, so that a run still in progress elsewhere is not doubled.
 
-The bottom of the watch: imports the records layer only.
+Engagement counts that the events carry are stored (or refreshed) alongside
+(:mod:`.engagement`). The bottom of the watch: imports the records layer only.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from smguard.records.tables import ActivityEventRow, utcnow
 from smguard.records.upsert import insert_for
 from smguard.types import ActivityEvent
+from smguard.watch.engagement import record_engagement
 
 if TYPE_CHECKING:
     from smguard.records.store import Store
@@ -98,6 +100,8 @@ def insert_new_events(session: Session, events: Iterable[ActivityEvent]) -> list
         unique.setdefault(event.id, event)
     if not unique:
         return []
+    # Every post read again refreshes its engagement counts, though the event is stored once.
+    record_engagement(session, unique.values())
     now = utcnow()
     batch = list(unique.values())
     if session.get_bind().dialect.name == "postgresql":

@@ -89,7 +89,7 @@ def test_first_poll_pages_back_through_link_headers(server: MastodonServer) -> N
 
 
 def test_later_polls_ask_only_for_what_is_new(server: MastodonServer) -> None:
-    job = Job(server)
+    job = Job(server, recheck_edits=0)
     first = job.poll()
     assert ids(first) == []
     cursor = dict(first[-1].cursor)
@@ -97,22 +97,22 @@ def test_later_polls_ask_only_for_what_is_new(server: MastodonServer) -> None:
     new = [server.add_status(f"<p>new {n}</p>")["id"] for n in range(3)]
     second = job.poll(cursor)
     assert ids(second) == new  # oldest first
-    assert server.status_requests()[-2] == {"since_id": "0", "limit": "40"}
+    assert server.status_requests()[-1] == {"since_id": "0", "limit": "40"}
     cursor = dict(second[-1].cursor)
     assert job.poll(cursor) == []
-    assert server.status_requests()[-2] == {"since_id": new[-1], "limit": "40"}
+    assert server.status_requests()[-1] == {"since_id": new[-1], "limit": "40"}
     # The account id is remembered: one lookup in all.
     assert sum(r.path.endswith("/lookup") for r in server.requests) == 1
 
 
 def test_more_than_a_page_of_news_is_read_forward_without_gaps(server: MastodonServer) -> None:
-    job = Job(server, max_pages=2)
+    job = Job(server, max_pages=2, recheck_edits=0)
     cursor = dict(job.poll()[-1].cursor)
     made = [server.add_status(f"<p>burst {n}</p>")["id"] for n in range(85)]
     first = job.poll(cursor)
     assert ids(first) == made[:80]  # two pages of 40, oldest first, each with its cursor
     assert [p.cursor["last_id"] for p in first][:2] == [made[39], made[79]]
-    assert server.status_requests()[-2]["min_id"] == made[39]
+    assert server.status_requests()[-1]["min_id"] == made[39]
     second = job.poll(dict(first[-1].cursor))
     assert ids(second) == made[80:]
 
@@ -127,6 +127,32 @@ def test_edited_status_is_a_new_event(server: MastodonServer) -> None:
     assert event.id.startswith(f"mastodon:kem:status:{status['id']}:edited:")
     assert "gacor" in (event.text or "") and event.links == ("https://gacor.example",)
     assert page.cursor["last_id"] == status["id"]
+
+
+def test_engagement_counts_come_with_each_status_and_are_read_again(
+    server: MastodonServer,
+) -> None:
+    job = Job(server, recheck_edits=5)
+    post = server.add_status("<p>Selamat Hari Kartini</p>", favourites_count=3)
+    reply = server.add_status(
+        "<p>Terima kasih, Kak</p>", in_reply_to_id="99", in_reply_to_account_id="someone"
+    )
+    (page,) = job.poll()
+    counts = {e.raw["engagement"]["post_id"]: e.raw["engagement"] for e in page.events}
+    assert counts[post["id"]] == {
+        "post_id": post["id"],
+        "kind": "post",
+        "published_at": "2026-06-01T00:05:00+00:00",
+        "likes": 3,
+        "reposts": 0,
+        "replies": 0,
+    }
+    assert counts[reply["id"]]["kind"] == "reply"
+    post["favourites_count"], post["reblogs_count"] = 40, 7
+    pages = job.poll(dict(page.cursor))
+    # Nothing is new, but the newest statuses come again with their counts of now.
+    again = {e.raw["engagement"]["post_id"]: e.raw["engagement"] for p in pages for e in p.events}
+    assert (again[post["id"]]["likes"], again[post["id"]]["reposts"]) == (40, 7)
 
 
 def test_backfill_zero_starts_from_now(server: MastodonServer) -> None:

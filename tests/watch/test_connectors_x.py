@@ -156,3 +156,16 @@ def test_a_record_without_a_time_is_named(tmp_path: Path) -> None:
     )
     with pytest.raises(ExportError, match=r"ip-audit.js: record 2: createdAt is missing"):
         read(tmp_path)
+
+
+def test_likes_and_retweets_are_read_as_engagement() -> None:
+    posts = by_kind(read(EXPORTS / "x_archive"))["post_published"]
+    first = posts[0].raw["engagement"]
+    assert first == {
+        "post_id": "1760000000000000001",
+        "kind": "post",
+        "published_at": "2024-02-20T09:30:00+00:00",
+        "likes": 2,
+        "reposts": 0,
+        "replies": None,  # an archive does not count replies
+    }
