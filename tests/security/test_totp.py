@@ -210,7 +210,7 @@ def _race_worker(url: str, given: str, at: Any, barrier: Any, results: Any) -> N
         results.put("accepted")
     except Refused:
         results.put("refused")
-    except Exception as exc:  # noqa: BLE001 - a lost race may also surface as a busy database
+    except Exception as exc:  # a lost race may also surface as a busy database
         results.put(f"error: {type(exc).__name__}")
     finally:
         database.dispose()
