@@ -107,6 +107,8 @@ def short(value: object, limit: int = 40) -> str:
         if value.bit_length() > 128:
             return f"<an integer of about {int(value.bit_length() * 0.30103)} digits>"
         return str(value)
+    if value is None or isinstance(value, bool | float):
+        return repr(value)
     if not isinstance(value, str):
         return f"<{type(value).__name__}>"
     text = _SURROGATE.sub("\ufffd", value[: limit + 1])
