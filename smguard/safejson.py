@@ -44,59 +44,76 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
-def _int(digits: str) -> int:
-    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
-        raise SafeJsonError(f"an integer of {len(digits)} digits (at most {MAX_INT_DIGITS})")
-    return int(digits)
-
-
-def _float(text: str) -> float:
-    if len(text) > 2 * MAX_INT_DIGITS:
-        raise SafeJsonError(f"a number of {len(text)} characters")
-    return float(text)
-
-
 def _constant(name: str) -> Any:
     raise SafeJsonError(f"{name} is not valid JSON")
 
 
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant)
+#: Integers longer than this many bits have more than :data:`MAX_INT_DIGITS` digits.
+_MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219280948873626) + 1
+
+
+def _bad_scalar(item: object) -> str | None:
+    if isinstance(item, str):
+        if _SURROGATE.search(item):
+            return "a lone surrogate escape (\\ud800-\\udfff) in a string"
+    elif isinstance(item, int) and item.bit_length() > _MAX_INT_BITS:
+        digits = len(str(abs(item)))
+        if digits > MAX_INT_DIGITS:
+            return f"an integer of {digits} digits (at most {MAX_INT_DIGITS})"
+    return None
+
+
 def _check_tree(value: Any) -> None:
-    """Depth and surrogates, without recursion (the tree may be as deep as the parser allowed)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    """Depth, integers and surrogates, without recursion; only containers go on the stack, so
+    a list of millions of numbers costs no more memory than it already takes."""
+    problem = _bad_scalar(value)
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                raise SafeJsonError("a lone surrogate escape (\\ud800-\\udfff) in a string")
-        elif isinstance(item, dict | list):
-            if depth > MAX_DEPTH:
-                raise SafeJsonError(f"nested deeper than {MAX_DEPTH} levels")
-            if isinstance(item, dict):
-                for key, inner in item.items():
-                    stack.append((key, depth))
-                    stack.append((inner, depth + 1))
-            else:
-                stack.extend((inner, depth + 1) for inner in item)
+        if depth > MAX_DEPTH:
+            raise SafeJsonError(f"nested deeper than {MAX_DEPTH} levels")
+        children: Any = item
+        if isinstance(item, dict):
+            for key in item:
+                problem = problem or _bad_scalar(key)
+            children = item.values()
+        for inner in children:
+            if isinstance(inner, dict | list):
+                stack.append((inner, depth + 1))
+            elif type(inner) is not float and inner is not None and type(inner) is not bool:
+                problem = problem or _bad_scalar(inner)
+        if problem:
+            break
+    if problem:
+        raise SafeJsonError(problem)
 
 
-def loads(text: str | bytes) -> Any:
-    """Parse ``text`` strictly; raise :class:`SafeJsonError` for anything smguard refuses."""
+def loads(text: str | bytes, start: int = 0) -> Any:
+    """Parse ``text`` (from index ``start``, without copying it) strictly; raise
+    :class:`SafeJsonError` for anything smguard refuses."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SafeJsonError(f"not valid UTF-8 (byte {exc.start + 1})") from None
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_pairs,
-            parse_int=_int,
-            parse_float=_float,
-            parse_constant=_constant,
-        )
+        begin = _WHITESPACE.match(text, start)
+        value, end = _DECODER.raw_decode(text, begin.end() if begin else start)
+        rest = _WHITESPACE.match(text, end)
+        if rest is not None and rest.end() != len(text):
+            raise json.JSONDecodeError("Extra data", text, rest.end())
     except SafeJsonError:
         raise
     except json.JSONDecodeError as exc:
         raise SafeJsonError(f"not valid JSON ({exc.msg} at column {exc.colno})", exc) from None
     except RecursionError:
         raise SafeJsonError(f"nested deeper than {MAX_DEPTH} levels") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SafeJsonError(f"not valid JSON ({short(str(exc))})") from None
+    except ValueError:  # an integer beyond Python's own digit limit (4300)
+        raise SafeJsonError(
+            f"an integer of thousands of digits (at most {MAX_INT_DIGITS})"
+        ) from None
     _check_tree(value)
     return value
 

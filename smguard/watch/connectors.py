@@ -93,12 +93,12 @@ def load_json(text: str, where: str, *, start: int = 0) -> Any:
     hostile document raises :class:`ExportError` naming ``where`` and, for a damaged one, the
     line and column in ``text`` (so a file with a prefix counts it too)."""
     try:
-        return safejson.loads(text[start:] if start else text)
+        return safejson.loads(text, start)
     except safejson.SafeJsonError as err:
         exc = err.decode
         if exc is None:
             raise ExportError(f"{where}: refused: {err}") from None
-        pos = start + exc.pos
+        pos = exc.pos
         line, col = _line_col(text, pos)
         if not text[pos:].strip() or exc.msg.startswith("Unterminated string"):
             why = "the file ends too early (truncated?)"
@@ -153,9 +153,10 @@ class ExportSource:
 
     #: Most bytes read from one member of an export, and from all of them together. A zip of a
     #: few megabytes can expand to gigabytes; reading stops at the limit, whatever the zip
-    #: claims. Real exports stay far below (an X archive's tweets.js of 50,000 posts is ~30 MB).
-    max_member_bytes = 64 << 20
-    max_total_bytes = 512 << 20
+    #: claims. An X archive's tweets.js holds about 1,000 posts per megabyte; a larger export can
+    #: be split, or these raised (``ExportSource.max_member_bytes``) where memory allows.
+    max_member_bytes = 32 << 20
+    max_total_bytes = 256 << 20
 
     def read_bytes(self, name: str) -> bytes:
         """A member's bytes, read no further than :attr:`max_member_bytes` (and the total)."""
