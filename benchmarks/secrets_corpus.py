@@ -341,7 +341,14 @@ NEGATIVES: dict[str, list[Callable[[random.Random], str]]] = {
         lambda r: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ.xxx",
         lambda r: "Token JWT diawali eyJ, simpan di tempat aman.",
     ],
+    "jwt-unsigned": [
+        lambda r: "eyJhbGciOiJub25lIn0.eyJ",
+        lambda r: "Header JWT eyJhbGciOi... diikuti titik dan isi token.",
+    ],
     "npm-token": [lambda r: "npm_" + "x" * 36],
+    "mailgun-key": [lambda r: "key-" + "x" * 32, lambda r: "key-" + "0" * 32],
+    "sendgrid-key": [lambda r: "SG." + "x" * 22 + "." + "x" * 43],
+    "shopify-token": [lambda r: "shpat_" + "0" * 32, lambda r: "shpat_" + "x" * 32],
     "huggingface-token": [lambda r: "hf_" + "x" * 34, lambda r: "hf_" + "X" * 34],
     "pypi-token": [lambda r: "pypi-AgEIcHlwaS5vcmc" + "x" * 70],
     "mailchimp-key": [
@@ -372,6 +379,7 @@ NEGATIVES: dict[str, list[Callable[[random.Random], str]]] = {
     ],
     "password": [
         lambda r: "Password:\nKami akan mengirim tautan reset ke surel Anda.",
+        lambda r: "Lupa password:\nhttps://kemcontoh.example/reset untuk mengatur ulang.",
         lambda r: "Password minimal 8 karakter dan wajib diganti tiap 90 hari.",
         lambda r: "Hindari password seperti Jakarta123 yang mudah ditebak.",
         lambda r: "Lupa kata sandi? Klik 'Lupa Password' di halaman login.",
