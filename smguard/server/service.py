@@ -31,6 +31,7 @@ class Service:
         self.settings = store.config.server
         self._guard = guard
         self._guard_lock = threading.Lock()
+        self._light: bool | None = None
         self.limiter = RateLimiter(self.settings.rate_per_second, self.settings.rate_burst)
         self.usage = UsageCounter(store, self.settings.usage_window_seconds)
         self.metrics = Metrics()
@@ -51,12 +52,30 @@ class Service:
     def ready(self) -> bool:
         return self._guard is not None
 
+    @property
+    def light(self) -> bool:
+        """Whether the guard runs rules only (no model engine): a single check is then quick
+        enough to run on the event loop instead of a thread."""
+        if self._light is None:
+            self._light = not any(rule.batch for rule in self.guard.rules)
+        return self._light
+
     def start(self) -> None:
-        _ = self.guard
+        _ = self.light
         self.usage.start()
 
     def stop(self) -> None:
         self.usage.stop()
+
+    def cached_token(self, header: str | None) -> TokenInfo | None:
+        """The token ``header`` names if this worker looked it up recently (no database read)."""
+        scheme, _, token = (header or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        key = hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+        with self._tokens_lock:
+            cached = self._tokens.get(key)
+        return cached[0] if cached is not None and cached[1] > time.monotonic() else None
 
     def authenticate(self, header: str | None) -> TokenInfo:
         scheme, _, token = (header or "").partition(" ")
