@@ -136,33 +136,34 @@ def endpoint(scope: str, work: Work, *, route: str) -> Callable[[Request], Await
         token: TokenInfo | None = None
         try:
             header = request.headers.get("authorization")
-            token = service.cached_token(header) or await run_in_threadpool(
-                service.authenticate, header
-            )
-            wait = service.limiter.take(token.id)
+            current = service.cached_token(header)
+            if current is None:
+                current = await run_in_threadpool(service.authenticate, header)
+            token = current
+            wait = service.limiter.take(current.id)
             if wait > 0:
                 service.metrics.rate_limited()
                 error = ApiError(
                     429,
                     "rate_limited",
-                    f"too many requests for token {token.name}; try again in {wait:.1f} s",
-                    f"terlalu banyak permintaan untuk token {token.name}; coba lagi dalam "
+                    f"too many requests for token {current.name}; try again in {wait:.1f} s",
+                    f"terlalu banyak permintaan untuk token {current.name}; coba lagi dalam "
                     f"{wait:.1f} dtk",
                 )
                 error.headers["Retry-After"] = str(max(1, round(wait + 0.5)))
                 raise error
-            if not any(token.allows(one) for one in scope.split("|")):
+            if not any(current.allows(one) for one in scope.split("|")):
                 wanted = " or ".join(scope.split("|"))
                 raise ApiError(
                     403,
                     "forbidden",
-                    f"token {token.name} does not have the {wanted} scope",
-                    f"token {token.name} tidak punya cakupan {wanted}",
+                    f"token {current.name} does not have the {wanted} scope",
+                    f"token {current.name} tidak punya cakupan {wanted}",
                 )
             raw = b""
             if request.method == "POST":
                 raw = await read_body(request, service.settings.max_body_bytes)
-            call = Call(service, request, token, parse_json(raw))
+            call = Call(service, request, current, parse_json(raw))
             if work is check and _quick(call):
                 # One post, rules only, nothing to store: a fraction of a millisecond, cheaper
                 # here than the hop to a thread and back.
