@@ -15,11 +15,42 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-__all__ = ["ScamSignals", "scam_signals"]
+from smguard.guard.urls import extract_urls
+
+__all__ = ["LURES", "PARTS", "ScamSignals", "may_be_scam", "scam_signals"]
 
 
-def _phrases(spec: str) -> tuple[str, ...]:
-    return tuple(" " + p.strip() + " " for p in spec.split("|") if p.strip())
+class _Phrases:
+    """Words and phrases, looked up through the post's set of words: a one-word entry is a set
+    lookup, a longer phrase is searched in the padded text only when its first word is there."""
+
+    __slots__ = ("multi", "single")
+
+    def __init__(self, spec: str) -> None:
+        self.single: frozenset[str] = frozenset(
+            p.strip() for p in spec.split("|") if p.strip() and " " not in p.strip()
+        )
+        multi: dict[str, list[str]] = {}
+        for p in spec.split("|"):
+            words = p.split()
+            if len(words) > 1:
+                multi.setdefault(words[0], []).append(" " + " ".join(words) + " ")
+        self.multi: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in multi.items()}
+
+    def maybe(self, words: frozenset[str]) -> bool:
+        """Whether a word or the first word of a phrase is there (cheap)."""
+        return not words.isdisjoint(self.single) or not words.isdisjoint(self.multi)
+
+    def found(self, words: frozenset[str], padded: str) -> bool:
+        if not words.isdisjoint(self.single):
+            return True
+        return any(
+            p in padded for first in words.intersection(self.multi) for p in self.multi[first]
+        )
+
+
+def _phrases(spec: str) -> _Phrases:
+    return _Phrases(spec)
 
 
 # Words and phrases are matched on the normalised words of the post joined by single spaces
@@ -36,11 +67,8 @@ PRIZE = _phrases("""
 FREE = _phrases("""
     freemsg | gift | voucher | entry | gratis | cuma cuma | percuma | bonus
 """)
-#: "free" as an offer ("free entry", "for free"), not as in "are you free tonight".
-FREE_RE = re.compile(
-    r"(?<! are)(?<! you)(?<! u)(?<! i m)(?<! im)(?<! am)(?<! be)(?<! is)"
-    r"(?<! re)(?<! feel)(?<! get)(?<! when) free "
-)
+#: "free" after these words is "available", not an offer ("are you free tonight").
+_FREE_NOT_OFFER = frozenset("are you u m im am be is re feel get when".split())
 #: Money the reader gets or pays, in words.
 MONEY_WORDS = _phrases("""
     cash | pounds | dollars | pulsa | saldo | uang | duit | dana | tunai | tf |
@@ -61,10 +89,10 @@ URGENCY = _phrases("""
 """)
 #: Time limits: "valid 12 hrs", "within 24 hours", "only 2 days left", "berlaku 1x24 jam".
 URGENCY_RE = re.compile(
-    r"\b(?:valid|within|only|just|berlaku|dalam|hanya)\s+(?:for\s+)?(?:\d+\s?x\s?)?\d+\s?"
-    r"(?:hrs?|hours?|mins?|minutes?|days?|jam|menit|hari)\b|\b\d+\s?(?:hrs?|hours?|jam)\s+only\b",
-    re.IGNORECASE,
+    r"(?:valid|within|only|just|berlaku|dalam|hanya)\s+(?:for\s+)?(?:\d+\s?x\s?)?\d+\s?"
+    r"(?:hrs?|hours?|mins?|minutes?|days?|jam|menit|hari)\b|\d\s?(?:hrs?|hours?|jam)\s+only\b"
 )
+_URGENCY_GATE = frozenset("valid within only just berlaku dalam hanya".split())
 #: Lures of their own kind: loans, accounts and codes, family in trouble, fake support.
 LOAN = _phrases("""
     loan | loans | debt | debts | credit | pre approved | approved |
@@ -97,8 +125,7 @@ SUPPORT = _phrases("""
 """)
 #: Someone close asking for credit or money from a new number ("mama minta pulsa").
 FAMILY = re.compile(
-    r"\b(?:ini|aku|saya|sy)\s+(?:mama|mamah|mami|papa|papah|ayah|bapak|ibu|bunda|om|tante|"
-    r"kakak|adik|anakmu)\b"
+    r"\b(?:ini|aku|saya|sy)\s+(?:mama|mamah|mami|papa|papah|ayah|bunda|om|tante|anakmu)\b"
     r"|\b(?:nomor|no|nomer)\s+baru\b|\bganti\s+(?:nomor|no|nomer)\b"
     r"|\b(?:minta|mnta|beliin|belikan|kirimin|kirimkan|isiin|isikan|tolong)\b(?:\s+\w+){0,4}"
     r"\s+pulsa\b"
@@ -108,39 +135,39 @@ FAMILY = re.compile(
 ASKS_CODE = re.compile(
     r"\b(?:send|reply with|share|tell us|give us|kirim|kirimkan|berikan|sebutkan|bagikan|"
     r"infokan|balas dengan)\b(?:\s+\w+){0,4}?\s+(?:otp|pin|password|passcode|cvv|kode|code|"
-    r"kata sandi)\b",
-    re.IGNORECASE,
+    r"kata sandi)\b"
 )
-#: Premium-rate small print: "150p/msg", "£1.50/wk", "std txt rate", "T&C", "18+", "opt out".
-PREMIUM = re.compile(
-    r"\b\d{1,4}p\b|\b\d{1,4}p/|[£$€]\s?\d+(?:[.,]\d+)?\s?(?:/|per\s)\s?(?:msg|txt|text|min|wk|"
-    r"week|day|mth|month|call)\b|\b(?:per|/)\s?(?:msg|min)\b|\bstd\.?\s+(?:txt|text|msg|sms|"
-    r"network)?\s*(?:rate|rates|chg|chgs|charges?)\b|\bts?\s?&\s?cs?\b|\b1[68]\s?\+|\bopt[\s-]?out\b"
-    r"|\b\d+\s?ppm\b|\bgbp\s?\d*(?:[.,]\d+)?\s?(?:/|per\s)\s?\w+|\d(?:[.,]\d+)?\s?gbp\s?(?:/|per\s)"
-    r"|\bbox\s?\d{3,}"
-    r"|\bunsubscribe\b|\bpo\s?box\s?\d|\bstop\s+(?:to|2)\s+\d{3,}|\bsend\s+stop\b|\btxt\s+stop\b"
-    r"|\btext\s+stop\b",
-    re.IGNORECASE,
+#: Premium-rate small print with a number: "150p", "£1.50/wk", "150ppm", "GBP4.50/week", "18+",
+#: "PO Box 1234", "stop to 87239".
+PREMIUM_NUMBERS = re.compile(
+    r"\d(?:p\b|p/|\s?ppm\b)|[£$€]\s?\d+(?:[.,]\d+)?\s?(?:/|per\s)\s?(?:msg|txt|text|min|wk|"
+    r"week|day|mth|month|call)\b|gbp\s?\d*(?:[.,]\d+)?\s?(?:/|per\s)|\d\s?gbp\s?(?:/|per\s)"
+    r"|1[68]\s?\+|box\s?\d{3}|stop\s+(?:to|2)\s+\d{3}"
 )
+#: Premium-rate small print in words: "std txt rate", "T&C", "opt out", "unsubscribe".
+PREMIUM_WORDS = _phrases("""
+    per msg | per min | std rate | std rates | std txt | std text | std msg | std sms |
+    std network | std chg | std chgs | std charge | std charges | t c | t cs | ts cs |
+    opt out | optout | unsubscribe | send stop | txt stop | text stop
+""")
+_MONEY_WORD_GATE = frozenset("ribu juta rb jt gbp usd idr pound pounds dollar dollars".split())
+_CURRENCY = ("£", "$", "€", "¥", "₹")
 #: Amounts: "£1000", "$500", "Rp5.000.000", "Rp 50rb", "100rb", "5jt", "2 juta", "500k".
 MONEY_RE = re.compile(
-    r"[£$€¥₹]\s?\d|\brp\.?\s?\d|\b\d+(?:[.,]\d+)*\s?(?:rb|ribu|jt|juta|k|m|gbp|usd|idr|pounds?|"
-    r"dollars?)\b",
-    re.IGNORECASE,
+    r"[£$€¥₹]\s?\d|rp\.?\s?\d|\d(?:[.,]\d+)*\s?(?:rb|ribu|jt|juta|k|m|gbp|usd|idr|pounds?|"
+    r"dollars?)\b"
 )
-#: A short code or long number to act on: "txt WIN to 80086", "call 09061701461", "ke 0812…".
-NUMBER_RE = re.compile(
-    r"(?:\b(?:to|txt|text|sms|call|ring|dial|on|at|ke|ketik|kirim|hubungi|telp|tlp|wa|cs)\b"
-    r"[\s:.\-]*(?:[a-z]+\s+(?:to|ke|2)\s+)?)(\d{4,6})\b(?![\s.\-]?\d)"
-    r"|(?<![\d\w])(\+?\(?0?\d[\d\s.\-()]{8,16}\d)(?![\d])"
-    r"|(?<=[a-z])(0\d{9,10})(?!\d)",
-    re.IGNORECASE,
+#: Runs of digits with the punctuation numbers are written with ("0812-3456-7890").
+_DIGIT_RUN = re.compile(r"\d[\d.\-() ]*\d|\d")
+#: What comes before a short code: "txt WIN to 80086", "call 83110", "ketik REG kirim ke 9889".
+_BEFORE_CODE = re.compile(
+    r"(?:^|[^a-z])(?:to|txt|text|sms|call|ring|dial|on|at|ke|ketik|kirim|hubungi|telp|tlp|wa|cs)"
+    r"[\s:.\-]*(?:[a-z]+\s+(?:to|ke|2)\s+)?$"
 )
 #: A keyword to text back: "txt WIN to 80086", "reply STOP", "ketik REG SPASI".
 KEYWORD_RE = re.compile(
     r"\b(?i:reply|txt|text|send|sms|ketik|balas)\s+(?i:with\s+)?[A-Z][A-Z0-9]{1,}\b"
 )
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*", re.IGNORECASE)
 #: Words that make the post a warning about scams, or a report of one, not a scam.
 WARNING = _phrases("""
     beware | scam | scams | scammer | scammers | fraud | fraudulent | phishing | never ask |
@@ -180,8 +207,26 @@ PARTS = (
 )
 
 
-def _any(padded: str, phrases: Sequence[str]) -> bool:
-    return any(p in padded for p in phrases)
+#: Words without which the "relative asking for credit" pattern cannot match.
+_FAMILY_GATE = frozenset(
+    "mama mamah mami papa papah ayah bunda om tante anakmu pulsa ganti baru mum mom dad new".split()
+)
+_HAS_DIGIT = re.compile(r"\d")
+_CODE_GATE = frozenset("otp pin password passcode cvv kode code sandi".split())
+_KEYWORD_GATE = frozenset("reply txt text send sms ketik balas".split())
+_EMPTY = frozenset[str]()
+
+
+def may_be_scam(words: frozenset[str], text: str) -> bool:
+    """A quick necessary condition for :func:`.scams.is_scam`: a lure, "customer service",
+    a relative or a code mentioned, or a call to action with urgency or a number."""
+    if any(g.maybe(words) for g in (PRIZE, FREE, LOAN, CREDENTIAL, SERVICE, NOTICE, SUPPORT)):
+        return True
+    if "free" in words or not words.isdisjoint(_FAMILY_GATE) or not words.isdisjoint(_CODE_GATE):
+        return True
+    if ACTION.maybe(words):
+        return URGENCY.maybe(words) or _HAS_DIGIT.search(text) is not None
+    return PREMIUM_WORDS.maybe(words) or _premium_hint(tuple(words), text)
 
 
 def scam_signals(
@@ -195,62 +240,111 @@ def scam_signals(
     """The parts of a scam in a post, from its text, its normalised words, and whether it has
     a link or a contact (phone number, chat link) the organisation does not own."""
     padded = " " + " ".join(words) + " "
+    wset = frozenset(words)
     lower = text.lower()
+    digits = _HAS_DIGIT.search(text) is not None
     parts: set[str] = set()
-    if _any(padded, PRIZE):
+    if PRIZE.found(wset, padded):
         parts.add("prize")
-    if _any(padded, FREE) or FREE_RE.search(padded):
+    if FREE.found(wset, padded) or ("free" in wset and _free_offer(padded)):
         parts.add("free")
-    if _any(padded, LOAN):
+    if LOAN.found(wset, padded):
         parts.add("loan")
-    if _any(padded, CREDENTIAL):
+    if CREDENTIAL.found(wset, padded):
         parts.add("credential")
-    if _any(padded, SERVICE):
+    if SERVICE.found(wset, padded):
         parts.add("service")
-    if ASKS_CODE.search(text):
+    if not wset.isdisjoint(_CODE_GATE) and ASKS_CODE.search(lower):
         parts.add("asks_code")
-    if _any(padded, NOTICE):
+    if NOTICE.found(wset, padded):
         parts.add("notice")
-    if _any(padded, SUPPORT):
+    if SUPPORT.found(wset, padded):
         parts.add("support")
-    if FAMILY.search(lower):
+    if not wset.isdisjoint(_FAMILY_GATE) and FAMILY.search(lower):
         parts.add("family")
-    if PREMIUM.search(text):
+    if PREMIUM_WORDS.found(wset, padded) or (
+        digits and _premium_hint(words, text) and PREMIUM_NUMBERS.search(lower)
+    ):
         parts.add("premium")
-    if _any(padded, ACTION):
+    if ACTION.found(wset, padded):
         parts.add("action")
-    if _any(padded, URGENCY) or URGENCY_RE.search(text):
+    if URGENCY.found(wset, padded) or (
+        digits and not wset.isdisjoint(_URGENCY_GATE) and URGENCY_RE.search(lower)
+    ):
         parts.add("urgency")
-    if MONEY_RE.search(text) or _any(padded, MONEY_WORDS):
+    if MONEY_WORDS.found(wset, padded) or (
+        digits and _money_hint(words, wset, text, lower) and MONEY_RE.search(lower)
+    ):
         parts.add("money")
-    # Digits inside links (dates in archive links, ids) are not numbers to call.
-    bare = _URL_RE.sub(" ", text) if ("/" in text or "www" in lower) else text
-    for m in NUMBER_RE.finditer(bare):
-        if _real_number(m, own_numbers):
-            parts.add("number")
-            if m.group(1):
-                parts.add("shortcode")
-    if KEYWORD_RE.search(text):
+    if digits:
+        found = _numbers(text, lower, own_numbers)
+        parts |= found
+    if not wset.isdisjoint(_KEYWORD_GATE) and KEYWORD_RE.search(text):
         parts.add("keyword")
     if link:
         parts.add("link")
     if contact:
         parts.add("contact")
-    return ScamSignals(frozenset(parts), _any(padded, WARNING))
+    return ScamSignals(frozenset(parts), WARNING.found(wset, padded))
 
 
-def _real_number(m: re.Match[str], own_numbers: Collection[str]) -> bool:
-    """A short code or long number that is not a year, not spaced single digits ("1 2 3 4"),
-    and not one of the organisation's own."""
-    if m.group(1):
-        digits = m.group(1)
-        if len(digits) == 4 and digits[:2] in ("19", "20"):
-            return False
-    else:
-        raw = m.group(2) or m.group(3)
-        if not re.search(r"\d{3}", raw):
-            return False
-        digits = re.sub(r"\D", "", raw)
-        if len(digits) < 9:
-            return False
-    return digits not in own_numbers and digits.lstrip("0") not in own_numbers
+def _premium_hint(words: Sequence[str], text: str) -> bool:
+    """Cheap test before the premium-rate pattern: "150p", "ppm", a currency, "gbp", "+", a box."""
+    if any(c in text for c in _CURRENCY) or "+" in text:
+        return True
+    return any(
+        w in ("ppm", "gbp", "box", "pobox", "stop") or (w[-1] == "p" and w[:-1].isdigit())
+        for w in words
+    )
+
+
+def _money_hint(words: Sequence[str], wset: frozenset[str], text: str, lower: str) -> bool:
+    """Cheap test before the amount pattern: a currency, "rp", "rb"/"jt"/"k" after digits."""
+    if any(c in text for c in _CURRENCY) or "rp" in lower or not wset.isdisjoint(_MONEY_WORD_GATE):
+        return True
+    return any(w[0].isdigit() and w.endswith(("rb", "jt", "k", "m")) for w in words)
+
+
+def _free_offer(padded: str) -> bool:
+    """ "free" as an offer: not after "are you", "I'm", "feel" and the like."""
+    at = padded.find(" free ")
+    while at >= 0:
+        if padded[:at].rpartition(" ")[2] not in _FREE_NOT_OFFER:
+            return True
+        at = padded.find(" free ", at + 1)
+    return False
+
+
+def _numbers(text: str, lower: str, own_numbers: Collection[str]) -> set[str]:
+    """``{"number"}`` for a long number to call, plus ``"shortcode"`` for a 4–6 digit code after
+    "txt … to", "call", "ketik … ke"; digits inside links do not count."""
+    links = [(u.start, u.end) for u in extract_urls(text)] if "/" in text or "." in text else []
+    found: set[str] = set()
+    for m in _DIGIT_RUN.finditer(text):
+        start, run = m.start(), m.group()
+        if any(a <= start < b for a, b in links):
+            continue
+        digits = "".join(c for c in run if c.isdigit())
+        if digits in own_numbers or digits.lstrip("0") in own_numbers:
+            continue
+        before = text[start - 1 : start]
+        if len(digits) >= 9 and _has_group(run):
+            if not before.isalpha() or (run.isdigit() and run[0] == "0" and len(run) in (10, 11)):
+                found.add("number")
+        elif (
+            run.isdigit()
+            and 4 <= len(run) <= 6
+            and not _year(run)
+            and _BEFORE_CODE.search(lower, max(0, start - 30), start)
+        ):
+            found |= {"number", "shortcode"}
+    return found
+
+
+def _has_group(run: str) -> bool:
+    """At least three digits together: "1 2 3 4 5 6 7 8 9" is a list, not a number."""
+    return any(len(g) >= 3 for g in re.split(r"\D", run))
+
+
+def _year(digits: str) -> bool:
+    return len(digits) == 4 and digits[:2] in ("19", "20")

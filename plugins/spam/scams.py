@@ -30,7 +30,7 @@ from smguard.guard.rule import CheckContext, Rule
 from smguard.guard.urls import extract_urls, host_in
 from smguard.types import Finding, Post, Severity
 
-from .scam_signals import LURES, ScamSignals, scam_signals
+from .scam_signals import LURES, ScamSignals, may_be_scam, scam_signals
 
 __all__ = ["PUSHES", "REACH", "ScamRule", "is_scam", "scam_severity"]
 
@@ -99,8 +99,12 @@ class ScamRule(Rule):
     own_numbers: frozenset[str] = frozenset()
     own_domains: frozenset[str] = frozenset()
 
-    def signals(self, post: Post, ctx: CheckContext) -> ScamSignals:
+    def signals(self, post: Post, ctx: CheckContext) -> ScamSignals | None:
+        """The scam parts of the post, or ``None`` when it cannot be a scam (most posts)."""
         text = post.text
+        words = ctx.norm.words
+        if not may_be_scam(frozenset(words), text):
+            return None
         own_domains = self.own_domains | frozenset(ctx.account.own_domains or ())
         link = any(not host_in(u.host, own_domains) for u in extract_urls(text))
         contact = any(
@@ -108,13 +112,11 @@ class ScamRule(Rule):
             and _national(c.value) not in self.own_numbers
             for c in find_contacts(text)
         )
-        return scam_signals(
-            text, ctx.norm.words, link=link, contact=contact, own_numbers=self.own_numbers
-        )
+        return scam_signals(text, words, link=link, contact=contact, own_numbers=self.own_numbers)
 
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         signals = self.signals(post, ctx)
-        if not is_scam(signals):
+        if signals is None or not is_scam(signals):
             return ()
         shown = [_SHOWN[p] for p in sorted(signals.parts) if p in _SHOWN]
         stripped = post.text.strip()
