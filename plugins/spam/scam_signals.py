@@ -12,7 +12,7 @@ on its own is ordinary; :func:`scam_signals` says which of them a post has, and
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from smguard.guard.urls import extract_urls
@@ -229,63 +229,77 @@ def may_be_scam(words: frozenset[str], text: str) -> bool:
     return PREMIUM_WORDS.maybe(words) or _premium_hint(tuple(words), text)
 
 
+#: The parts found by words and phrases alone (the patterns add to some of them).
+_WORD_PARTS: tuple[tuple[str, _Phrases], ...] = (
+    ("prize", PRIZE),
+    ("free", FREE),
+    ("loan", LOAN),
+    ("credential", CREDENTIAL),
+    ("service", SERVICE),
+    ("notice", NOTICE),
+    ("support", SUPPORT),
+    ("premium", PREMIUM_WORDS),
+    ("action", ACTION),
+    ("urgency", URGENCY),
+    ("money", MONEY_WORDS),
+)
+
+
 def scam_signals(
     text: str,
     words: Sequence[str],
     *,
-    link: bool,
-    contact: bool,
+    link: Callable[[], bool],
+    contact: Callable[[], bool],
     own_numbers: Collection[str] = (),
 ) -> ScamSignals:
     """The parts of a scam in a post, from its text, its normalised words, and whether it has
-    a link or a contact (phone number, chat link) the organisation does not own."""
+    a link or a contact (phone number, chat link) the organisation does not own (asked only
+    when the other parts could make a scam)."""
     padded = " " + " ".join(words) + " "
     wset = frozenset(words)
     lower = text.lower()
     digits = _HAS_DIGIT.search(text) is not None
-    parts: set[str] = set()
-    if PRIZE.found(wset, padded):
-        parts.add("prize")
-    if FREE.found(wset, padded) or ("free" in wset and _free_offer(padded)):
+    parts = {name for name, group in _WORD_PARTS if group.found(wset, padded)}
+    if "free" in wset and _free_offer(padded):
         parts.add("free")
-    if LOAN.found(wset, padded):
-        parts.add("loan")
-    if CREDENTIAL.found(wset, padded):
-        parts.add("credential")
-    if SERVICE.found(wset, padded):
-        parts.add("service")
     if not wset.isdisjoint(_CODE_GATE) and ASKS_CODE.search(lower):
         parts.add("asks_code")
-    if NOTICE.found(wset, padded):
-        parts.add("notice")
-    if SUPPORT.found(wset, padded):
-        parts.add("support")
     if not wset.isdisjoint(_FAMILY_GATE) and FAMILY.search(lower):
         parts.add("family")
-    if PREMIUM_WORDS.found(wset, padded) or (
-        digits and _premium_hint(words, text) and PREMIUM_NUMBERS.search(lower)
-    ):
+    if digits and _premium_hint(words, text) and PREMIUM_NUMBERS.search(lower):
         parts.add("premium")
-    if ACTION.found(wset, padded):
-        parts.add("action")
-    if URGENCY.found(wset, padded) or (
-        digits and not wset.isdisjoint(_URGENCY_GATE) and URGENCY_RE.search(lower)
-    ):
+    if digits and not wset.isdisjoint(_URGENCY_GATE) and URGENCY_RE.search(lower):
         parts.add("urgency")
-    if MONEY_WORDS.found(wset, padded) or (
-        digits and _money_hint(words, wset, text, lower) and MONEY_RE.search(lower)
-    ):
+    if digits and _money_hint(words, wset, text, lower) and MONEY_RE.search(lower):
         parts.add("money")
-    if digits:
-        found = _numbers(text, lower, own_numbers)
-        parts |= found
     if not wset.isdisjoint(_KEYWORD_GATE) and KEYWORD_RE.search(text):
         parts.add("keyword")
-    if link:
+    warning = WARNING.found(wset, padded)
+    if warning or not _could_be_scam(parts):
+        return ScamSignals(frozenset(parts), warning)
+    # The ways to reach the sender cost the most (links, phone numbers): only when needed.
+    if digits:
+        parts |= _numbers(text, lower, own_numbers)
+    if link():
         parts.add("link")
-    if contact:
+    if contact():
         parts.add("contact")
     return ScamSignals(frozenset(parts), WARNING.found(wset, padded))
+
+
+def _could_be_scam(parts: set[str]) -> bool:
+    """Whether some way to reach the sender could still make these parts a scam (see
+    :func:`.scams.is_scam`, whose every branch needs one of these)."""
+    lures = not parts.isdisjoint(LURES) or "support" in parts
+    pushes = not parts.isdisjoint(("action", "money", "urgency"))
+    return (
+        "asks_code" in parts
+        or ("family" in parts and "money" in parts)
+        or ("premium" in parts and "action" in parts)
+        or (lures and pushes)
+        or {"action", "urgency"} <= parts
+    )
 
 
 def _premium_hint(words: Sequence[str], text: str) -> bool:

@@ -106,12 +106,17 @@ class ScamRule(Rule):
         if not may_be_scam(frozenset(words), text):
             return None
         own_domains = self.own_domains | frozenset(ctx.account.own_domains or ())
-        link = any(not host_in(u.host, own_domains) for u in extract_urls(text))
-        contact = any(
-            c.value.lstrip("+") not in self.own_numbers
-            and _national(c.value) not in self.own_numbers
-            for c in find_contacts(text)
-        )
+
+        def link() -> bool:
+            return any(not host_in(u.host, own_domains) for u in extract_urls(text))
+
+        def contact() -> bool:
+            return any(
+                c.value.lstrip("+") not in self.own_numbers
+                and _national(c.value) not in self.own_numbers
+                for c in find_contacts(text)
+            )
+
         return scam_signals(text, words, link=link, contact=contact, own_numbers=self.own_numbers)
 
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
