@@ -84,7 +84,9 @@ COURTESY = """
     apology | apologising | apologizing | regret | ketidaknyamanan | inconvenience | pardon |
     terima kasih | terimakasih | makasih | trims | thx | thanks | thank | tq | tks | ty |
     appreciate |
-    hatur nuhun | matur nuwun | nuhun | suwun |
+    hatur nuhun | matur nuwun | nuhun | suwun | trmksh | mksh | makasi | tengkyu | thank u |
+    tysm | you re welcome | welcome | no worries | no problem | good luck | have a lovely |
+    mohon ditunggu |
     happy to help | glad to help | here to help | love to help | like to help | want to help |
     happy to assist | glad to assist | we can help | we could help | we will help | we ll help |
     we d help | we can assist | we will assist | we ll assist | we may assist | let us help |

@@ -391,6 +391,8 @@ ANGRY_EN = "Still waiting for my refund, this is ridiculous!!"
         "@budi99 Formulirnya ada di laman kami ya 😊",
         "The steps are on our help page; could you try them and tell us? ~Mika",
         "@rina_w May we know which version you use? -Shie 2/3",
+        "Mksh sdh menunggu, paketnya dikirim hari ini",  # abbreviated thanks
+        "No worries, it shipped today.",
     ],
 )
 def test_courtesy_as_desks_write_it(reply: Check, answer: str) -> None:
