@@ -478,11 +478,11 @@ def profile(work: Path, threads: int, reps: int) -> None:
     """Print each operator type's share of the time, per model and input, and tokenisation's."""
     from smguard.toxicity.onnx import OnnxModel
 
-    one, b97, b280 = posts(1, 97, seed=1), posts(64, 97, 2), posts(64, 280, 3)
+    one, b97 = posts(1, 97, seed=1), posts(64, 97, 2)
     for path in ("onnx", "onnx-int8", "onnx-old", "onnx-int8-old"):
         store, engine, _spin = path_store(work, path)
         model = OnnxModel(store / "original" / "onnx", engine, threads=threads)
-        for label, texts in (("1 post", one), ("batch 64x97", b97), ("batch 64x280", b280)):
+        for label, texts in (("1 post", one), ("batch 64x97", b97)):
             feeds = batch_feeds(model, texts)
             times = op_profile(model.path, feeds * reps, threads)
             total = sum(times.values()) or 1.0
@@ -523,7 +523,7 @@ def batch_feeds(model: Any, texts: list[str]) -> list[dict[str, Any]]:
 def tokenise_share(model: Any, texts: list[str], reps: int) -> float:
     """Tokenising's share of the wall time of ``model.predict(texts)`` (medians)."""
     tok, whole = [], []
-    for _ in range(max(reps, 3)):
+    for _ in range(reps):
         t0 = time.perf_counter()
         model.tokenizer.encode_batch(texts)
         tok.append(time.perf_counter() - t0)
@@ -549,6 +549,7 @@ def main() -> None:
         "--paths", default=",".join(PATHS), help=f"comma-separated (default {','.join(PATHS)})"
     )
     parser.add_argument("--busy", type=int, default=0, help="CPU-burning processes while timed")
+    parser.add_argument("--no-diff", action="store_true", help="skip the score differences")
     parser.add_argument("--profile", action="store_true", help="per-operator time shares only")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -607,9 +608,6 @@ def main() -> None:
         stop_busy(busy)
     import torch
 
-    print("score differences ...", flush=True)
-    diffs = score_diff(work, paths, one + b97 + b280)
-
     med = statistics.median
     nan = float("nan")
     rows: dict[str, dict[str, float]] = {}
@@ -640,26 +638,20 @@ def main() -> None:
     )
     head = (
         "path", "1 post p50", "p95", "cpu p50", "b64x97/s", "(cpu)", "b64x280/s", "(cpu)",
-        "cold start", "(cpu)", "peak MB 1", "peak MB 64", "max diff",
+        "cold start", "(cpu)", "peak MB 1", "peak MB 64",
     )  # fmt: skip
-    print(
-        "  {:<15}{:>11}{:>8}{:>9}{:>10}{:>7}{:>11}{:>7}{:>11}{:>7}{:>11}{:>11}{:>10}".format(*head)
-    )
+    print("  {:<15}{:>11}{:>8}{:>9}{:>10}{:>7}{:>11}{:>7}{:>11}{:>7}{:>11}{:>11}".format(*head))
     for name, r in rows.items():
-        diff = diffs.get(name.removesuffix("+spin"))
         print(
             f"  {name:<15}{r['p50']:>8.1f} ms{r['p95']:>6.0f}ms{r['p50_cpu']:>7.1f}ms"
             f"{r['b97']:>10.1f}{r['b97_cpu']:>7.1f}{r['b280']:>11.1f}{r['b280_cpu']:>7.1f}"
             f"{r['cold']:>9.2f} s{r['cold_cpu']:>6.2f}s{r['rss_one']:>11.0f}{r['rss_batch']:>11.0f}"
-            + (f"{diff:>10.2g}" if diff is not None else f"{'':>10}")
         )
-    print("max diff: largest score difference from torch (bench posts + verify texts)")
-    if "raw" not in rows:
-        return
-    raw = rows["raw"]
-    print("ratios to raw Detoxify (same run; wall, then CPU time):")
+    raw = rows.get("raw")
+    if raw is not None:
+        print("ratios to raw Detoxify (same run; wall, then CPU time):")
     for name, r in rows.items():
-        if name == "raw":
+        if raw is None or name == "raw":
             continue
         print(
             f"  {name:<15} single {raw['p50'] / r['p50']:.2f}x"
@@ -667,7 +659,15 @@ def main() -> None:
             f"; batch 97 {r['b97'] / raw['b97']:.2f}x ({r['b97_cpu'] / raw['b97_cpu']:.2f}x)"
             f"; batch 280 {r['b280'] / raw['b280']:.2f}x ({r['b280_cpu'] / raw['b280_cpu']:.2f}x)"
         )
-    if "onnx-int8" not in rows:
+    if args.no_diff:
+        return
+    print("score differences (torch scores every text again: slow) ...", flush=True)
+    diffs = score_diff(work, paths, one + b97 + b280)
+    print(
+        "largest score difference from torch (bench posts + verify texts): "
+        + ", ".join(f"{e} {d:.2g}" for e, d in diffs.items())
+    )
+    if raw is None or "onnx-int8" not in rows:
         return
     i8 = rows["onnx-int8"]
     worst = max(diffs.values(), default=nan)
