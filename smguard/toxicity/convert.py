@@ -17,6 +17,7 @@ from smguard.toxicity.errors import ModelStoreError
 __all__ = [
     "FUSED_MODEL_TYPES",
     "export_tokenizer",
+    "first_line",
     "fuse_transformer",
     "quantize",
     "tokenizer_mismatches",
@@ -143,12 +144,13 @@ def torch_to_onnx(
                 return "dynamo"
             except Exception as second:
                 raise ModelStoreError(
-                    f"torch cannot export this model to ONNX: {_first_line(first)}; "
-                    f"the dynamo exporter: {_first_line(second)}"
+                    f"torch cannot export this model to ONNX: {first_line(first)}; "
+                    f"the dynamo exporter: {first_line(second)}"
                 ) from None
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """An exception's type and the first line of its message, for one-line errors."""
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0][:200] if text else ''}"
 

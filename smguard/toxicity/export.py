@@ -32,6 +32,7 @@ from smguard.toxicity.checkpoint import checkpoint_in_folder
 from smguard.toxicity.convert import (
     FUSED_MODEL_TYPES,
     export_tokenizer,
+    first_line,
     fuse_transformer,
     quantize,
     tokenizer_mismatches,
@@ -298,13 +299,8 @@ def _fuse(model: Any, src: Path, dest: Path, say: Callable[[str], None]) -> dict
         ops = fuse_transformer(src, dest, num_heads=heads, hidden=hidden)
     except Exception as exc:  # the optimizer's own errors are many and undocumented
         dest.unlink(missing_ok=True)
-        return {"applied": False, "reason": _one_line(exc)}
+        return {"applied": False, "reason": first_line(exc)}
     return {"applied": True, "optimizer": "onnxruntime.transformers (bert)", "ops": ops}
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0][:200] if text else ''}"
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:

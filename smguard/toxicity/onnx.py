@@ -3,7 +3,7 @@
 ``smguard models export NAME`` (which needs torch, once, on any machine) writes an export folder
 next to the model's checkpoint::
 
-    <root>/<name>/onnx/model.onnx          the model, dynamic batch and sequence axes (fp32)
+    <root>/<name>/onnx/model.onnx          the model, fused transformer ops, dynamic axes (fp32)
     <root>/<name>/onnx/model.int8.onnx     the same, weights quantised to int8 (dynamic)
     <root>/<name>/onnx/tokenizer.json      the tokenizer, for the ``tokenizers`` library
     <root>/<name>/onnx/labels.json         the label of each output column
@@ -14,7 +14,8 @@ next to the model's checkpoint::
 (truncation at the model's maximum length), the same sigmoid over every logit, the same labels
 and return shapes. It does less wasted work on batches: texts are sorted by token count and cut
 into buckets that are each padded to their own longest text, one reused session per model file,
-intra-op threads from the configuration, and a warm-up run at load time.
+intra-op threads from the configuration, worker threads that sleep rather than spin when idle
+(a guard shares its machine), and a warm-up run at load time.
 
 This module never imports torch or transformers; it imports numpy, onnxruntime and tokenizers
 only when a model is loaded, so importing it costs nothing.
