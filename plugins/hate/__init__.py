@@ -1,11 +1,12 @@
 """Hate and SARA by structure: a group word next to an attack word, unless the post condemns it.
 
-Four code rules, one per sub-target, registered through ``register_rules``:
+Five code rules, one per sub-target, registered through ``register_rules``:
 
 * ``SMG-XX-SARA-101`` a religion or its followers;
 * ``SMG-XX-SARA-102`` an ethnic group, race or nationality;
 * ``SMG-XX-SARA-103`` women, men, gay or transgender people;
-* ``SMG-XX-SARA-104`` disabled people or people's bodies.
+* ``SMG-XX-SARA-104`` disabled people or people's bodies;
+* ``SMG-XX-SARA-105`` a political or ideological group (SARA's "antargolongan").
 
 The words are data, in ``rules/hate/structure.yaml``; an organisation adds its own or removes
 built-in ones with files of the same shape::

@@ -2,8 +2,8 @@
 
 A post is hate by structure when a word for a group stands within ``window`` words of an attack
 cue — dehumanising, excluding, violent, or a sweeping bad trait — and the post is not a
-condemnation, a report or a quotation. The four rules share one analysis per post (cached in the
-check context), so adding the four costs one pass over the words.
+condemnation, a report or a quotation. The five rules share one analysis per post (cached in the
+check context), so the five cost one pass over the words.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ class _Analysis:
 
 
 def analyse(vocab: Vocabulary, ctx: CheckContext) -> _Analysis:
-    """Find every (group, cue) pair of the post once; shared by the four rules."""
+    """Find every (group, cue) pair of the post once; shared by the five rules."""
     cached: _Analysis | None = ctx.cache.get(_CACHE)
     if cached is not None:
         return cached
@@ -218,6 +218,7 @@ _NAMES = {
     "race": "hate-structure-race",
     "gender": "hate-structure-gender",
     "physical": "hate-structure-physical",
+    "group": "hate-structure-group",
 }
 
 

@@ -23,7 +23,7 @@ from smguard.types import Severity
 __all__ = ["CUE_KINDS", "TARGETS", "Cue", "Target", "Vocabulary", "builtin_path", "load_vocabulary"]
 
 #: The sub-targets, in rule order; each becomes one rule.
-TARGETS = ("religion", "race", "gender", "physical")
+TARGETS = ("religion", "race", "gender", "physical", "group")
 #: The kinds of attack, in the order a finding names them when several stand close.
 CUE_KINDS = ("violence", "exclude", "dehumanise", "stereotype")
 _TOP_KEYS = {"vocabulary", "window", "persons", "targets", "cues", "counter", "examples", "remove"}
