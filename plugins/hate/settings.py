@@ -19,10 +19,13 @@ class HateTable(Table, frozen=True):
         listing('a list of YAML files, e.g. ["hate-local.yaml"]'),
         Meta(description="Files of the shape of rules/hate/structure.yaml, merged in order."),
     ] = ()
-    window: Annotated[
-        int | None,
-        Meta(ge=1, le=20, description="Words allowed between a group word and an attack word."),
-    ] = None
+    window: (
+        Annotated[
+            int,
+            Meta(ge=1, le=20, description="Words allowed between a group word and an attack word."),
+        ]
+        | None
+    ) = None
 
     def __post_init__(self) -> None:
         if any(not path.strip() for path in str_list(self.vocabulary)):
