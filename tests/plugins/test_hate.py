@@ -181,3 +181,14 @@ def test_settings_are_checked_at_load() -> None:
         make({"window": 0})
     with pytest.raises(ConfigError, match="wndow"):
         make({"wndow": 3})
+
+
+def test_the_documented_local_file_loads_and_works(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "hate-rule.md").read_text("utf-8")
+    local = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "hate-local.yaml"
+    path.write_text(local, encoding="utf-8")
+    guard = make({"vocabulary": [str(path)], "window": 4})
+    assert [f.rule for f in structure(guard, "Orang Sampit itu lintah darat")] == [RULES["race"]]
+    assert structure(guard, "Bule itu teroris semua") == []
+    assert structure(make(), "Bule itu teroris semua")
