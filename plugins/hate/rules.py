@@ -133,10 +133,11 @@ def analyse(vocab: Vocabulary, ctx: CheckContext) -> _Analysis:
     window = vocab.window
     for g_first, g_last, name in groups:
         best: tuple[int, int, str, str] | None = None
+        own = vocab.targets[name].terms
         for c in cues:
-            c_first, c_last, kind, _ = c
-            if g_first <= c_last and c_first <= g_last:
-                continue  # the group word itself ("kafir" is a group and an epithet)
+            c_first, c_last, kind, word = c
+            if (g_first <= c_last and c_first <= g_last) or word in own:
+                continue  # "kafir" is a group and an epithet: "kafir harbi dan kafir dzimmi"
             gap = c_first - g_last if c_first > g_last else g_first - c_last
             if gap > window + 1:
                 continue
