@@ -24,6 +24,7 @@ __all__ = ["ENGINE", "StructureRule", "analyse", "make_rules"]
 ENGINE = "hate"
 _SOURCE = __name__.rpartition(".")[0]
 _CACHE = "hate:structure"
+_LOOKUPS: dict[int, _Lookup] = {}
 _QUOTES_RE = re.compile(r"[\"“”«»„]|(?:^|\s)'|'(?:\s|$)")
 
 
@@ -38,23 +39,47 @@ class Hit:
     cue_word: str
 
 
-def _words(ctx: CheckContext) -> list[frozenset[str]]:
-    """Each word's forms (as written, leetspeak, slang, squeezed) — lexicon-ready."""
-    out = []
+_NONE: frozenset[str] = frozenset()
+
+
+class _Lookup:
+    """A word form → the vocabulary words it is, as written and with affixes removed.
+
+    Memoised per vocabulary: posts repeat words, and most words are in no list at all.
+    """
+
+    def __init__(self, known: frozenset[str]) -> None:
+        self.known = known
+        self.memo: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+    def __call__(self, form: str) -> tuple[frozenset[str], frozenset[str]]:
+        found = self.memo.get(form)
+        if found is None:
+            squeezed = squeeze(form)
+            exact = self.known.intersection((form, squeezed))
+            rooted = self.known.intersection(roots(form) | roots(squeezed))
+            found = (frozenset(exact) or _NONE, frozenset(rooted) or _NONE)
+            if len(self.memo) > 200_000:
+                self.memo.clear()
+            self.memo[form] = found
+        return found
+
+
+def _words(lookup: _Lookup, ctx: CheckContext) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Each word's vocabulary words: as written (leetspeak, slang, squeezed) and rooted."""
+    plain: list[frozenset[str]] = []
+    rooted: list[frozenset[str]] = []
+    memo = lookup.memo
     for forms in ctx.norm.forms:
-        extra = {squeeze(f) for f in forms}
-        out.append(frozenset((*forms, *extra)))
-    return out
-
-
-def _rooted(words: Sequence[frozenset[str]]) -> list[frozenset[str]]:
-    out = []
-    for forms in words:
-        rooted: set[str] = set()
-        for form in forms:
-            rooted |= roots(form)
-        out.append(frozenset(rooted))
-    return out
+        if len(forms) == 1:
+            exact, root = memo.get(forms[0]) or lookup(forms[0])
+        else:
+            pairs = [lookup(f) for f in forms]
+            exact = frozenset().union(*(p[0] for p in pairs))
+            root = frozenset().union(*(p[1] for p in pairs))
+        plain.append(exact)
+        rooted.append(root)
+    return plain, rooted
 
 
 def _phrase_at(words: Sequence[frozenset[str]], i: int, phrase: tuple[str, ...]) -> bool:
@@ -95,19 +120,12 @@ def analyse(vocab: Vocabulary, ctx: CheckContext) -> _Analysis:
         return cached
     result = _Analysis()
     ctx.cache[_CACHE] = result
-    plain = _words(ctx)
-    if len(plain) < 2:
-        return result
-    rooted = _rooted(plain)
-    # Counter-speech and reporting: the whole post condemns, reports or quotes.
-    if any(forms & vocab.counter_words for forms in rooted) or any(
-        _phrase_at(plain, i, p) for p in vocab.counter_phrases for i in range(len(plain))
-    ):
-        result.countered = True
-        return result
-    if _QUOTES_RE.search(ctx.post.text) and any(forms & vocab.reporting for forms in plain):
-        result.countered = True
-        return result
+    lookup = _LOOKUPS.get(id(vocab))
+    if lookup is None or lookup.known is not vocab.known:
+        lookup = _LOOKUPS[id(vocab)] = _Lookup(vocab.known)
+    plain, rooted = _words(lookup, ctx)
+    if len(plain) < 2 or sum(1 for w in rooted if w) < 2:
+        return result  # a group and an attack need two words of the vocabulary
     groups: list[tuple[int, int, str]] = []
     for name in TARGETS:
         target = vocab.targets[name]
@@ -118,6 +136,15 @@ def analyse(vocab: Vocabulary, ctx: CheckContext) -> _Analysis:
             if forms & target.places and i > 0 and plain[i - 1] & vocab.persons:
                 groups.append((i - 1, i, name))
     if not groups:
+        return result
+    # Counter-speech and reporting: the whole post condemns, reports or quotes.
+    if any(forms & vocab.counter_words for forms in rooted) or _spans(
+        plain, set(), vocab.counter_phrases, {p[0] for p in vocab.counter_phrases}
+    ):
+        result.countered = True
+        return result
+    if _QUOTES_RE.search(ctx.post.text) and any(forms & vocab.reporting for forms in plain):
+        result.countered = True
         return result
     cues: list[tuple[int, int, str, str]] = []
     for kind in CUE_KINDS:

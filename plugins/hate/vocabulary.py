@@ -101,6 +101,22 @@ class Vocabulary:
     negations: set[str] = field(default_factory=set)
     examples: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    #: Every word of every list and phrase: what a post's words are looked up against.
+    known: frozenset[str] = frozenset()
+
+    def seal(self) -> None:
+        """Gather :attr:`known` once every file is merged."""
+        words = set(self.persons) | self.counter_words | self.reporting | self.negations
+        phrases = set(self.counter_phrases)
+        for target in self.targets.values():
+            words |= target.terms | target.places
+            phrases |= target.phrases
+        for cue in self.cues.values():
+            words |= cue.words
+            phrases |= cue.phrases
+        for phrase in phrases:
+            words.update(phrase)
+        self.known = frozenset(words)
 
     def merge(self, raw: Any, file: str) -> None:
         """Add one file's words (and take away its ``remove`` list)."""
@@ -209,4 +225,5 @@ def load_vocabulary(extra: Iterable[str | Path] = (), window: int | None = None)
             raise RulePackError(f"target {name!r} has no rule id", file=vocab.files[0])
     if window is not None:
         vocab.window = window
+    vocab.seal()
     return vocab
