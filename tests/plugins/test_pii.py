@@ -344,3 +344,9 @@ def test_uatp_airline_card_numbers_need_the_luhn_check() -> None:
     [card] = check(CARD, text)
     assert card.severity == Severity.CRITICAL and "UATP" in card.message["en"]
     assert check(CARD, "Kartu maskapai 1220 0000 0000 004 untuk tiket dinas") == []
+
+
+def test_digits_in_a_link_are_not_a_card_number() -> None:
+    card = "4539148803436467"
+    assert check(CARD, f"See https://help.example.com/answer/1?visit_id={card}-16809&rd=1") == []
+    assert check(CARD, f"Refund sent to card {card}")
