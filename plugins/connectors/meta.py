@@ -1,12 +1,14 @@
 """Meta "Download your information" (JSON format): Instagram and Facebook login history.
 
 **Instagram** — ``login_activity.json`` (``account_history_login_history``), and where present
-``logout_activity.json`` and ``password_change_activity.json``. Each entry's ``string_map_data``
-maps a *label* to ``{"href", "value", "timestamp"}``, and the labels are in the account's language
-("IP Address" / "IP-Adresse" / "IP 주소"). So the fields are recognised by what their values
-look like — an IP address, a user agent, a language code, an epoch timestamp, an opaque cookie —
-and a label is only a tie-breaker when two values could be the same thing. An English and a
-German export of the same history give the same events.
+``logout_activity.json``, ``password_change_activity.json`` and the newer
+``profile_activity.json`` (a ``label_values`` list per entry with a ``Type``: logins with a
+location, profile and password changes, security e-mails, checkpoints). Each entry's
+``string_map_data`` maps a *label* to ``{"href", "value", "timestamp"}``, and the labels are in
+the account's language ("IP Address" / "IP-Adresse" / "IP 주소"). So the fields are recognised
+by what their values look like — an IP address, a user agent, a language code, an epoch
+timestamp, an opaque cookie — and a label is only a tie-breaker when two values could be the
+same thing. An English and a German export of the same history give the same events.
 
 **Facebook** — ``account_activity.json`` (``account_activity_v2``, older ``account_activity``)
 and ``logins_and_logouts.json`` (``account_accesses_v2``, older ``account_accesses``). Their keys
@@ -250,7 +252,10 @@ def _details(entry: Mapping[str, Any]) -> dict[str, str]:
 class InstagramConnector:
     name = "instagram"
     platform = "instagram"
-    description = "Instagram 'Download your information' (JSON): logins, logouts, password changes"
+    description = (
+        "Instagram 'Download your information' (JSON): logins, logouts, password changes, "
+        "profile activity"
+    )
 
     def recognises(self, source: ExportSource) -> bool:
         return bool(_members(source, _IG_FILES)) or _html_only(source, _IG_FILES)

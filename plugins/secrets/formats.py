@@ -79,6 +79,9 @@ _FILLER_WORDS = re.compile(
 )
 
 
+_ENV_VAR = re.compile(r"\$[A-Z_][A-Z0-9_]*")
+
+
 def placeholder(value: str, prefix: re.Pattern[str] | None = None) -> bool:
     """Whether ``value`` stands in for a key rather than being one: a documentation key, a
     filler (``xxxx…``, ``0000…``, ``<token>``, ``${VAR}``, ``your_key_here``), or a rest so
@@ -93,8 +96,8 @@ def placeholder(value: str, prefix: re.Pattern[str] | None = None) -> bool:
     core = re.sub(r"[\W_]", "", rest)
     if not core:
         return True
-    if value[:1] in "<$%{[" or "${" in value or "{{" in value:
-        return True
+    if value[:1] in "<%{[" or "${" in value or "{{" in value or _ENV_VAR.fullmatch(value):
+        return True  # <token>, ${API_KEY}, {{ secret }}, $API_KEY
     if _FILLER_WORDS.search(rest):
         return True
     if re.search(r"(.)\1{5,}", core):

@@ -7,6 +7,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -812,6 +813,18 @@ def test_cli_bad_config_is_one_line(cli_run: Callable[..., Result], tmp_path: Pa
 def test_settings_are_cached_per_store(db: Database) -> None:
     store = make_store(db, alerts_config())
     assert settings_for(store) is settings_for(store)
+
+
+@pytest.mark.usefixtures("secrets_env")
+def test_discord_summary_lines_that_discord_reads_as_markdown_are_escaped() -> None:
+    sink = _sink("d", {"type": "discord", "url_env": "HOOK_URL"})
+    title = "# PROMO JUDI\n-# kecil\n- daftar sekarang\n1. klik tautan\nbiasa # bukan judul"
+    body = json.loads(DiscordSink().request(sink, _alert(title=title)).body)
+    text = body["embeds"][0]["description"] + "\n" + body["content"]
+    lines = text.splitlines()
+    assert not any(re.match(r"\s*(#|-|\+|\d+\.\s)", line) for line in lines), lines
+    assert "\\# PROMO JUDI" in text and "\\-# kecil" in text and "1\\. klik" in text
+    assert "biasa # bukan judul" in text  # a # inside a line is not markdown
 
 
 @pytest.mark.parametrize(

@@ -233,6 +233,16 @@ def test_the_jsonl_feed_in_the_docs_ingests(run: Run, tmp_path: Path) -> None:
         assert session.scalar(select(func.count()).select_from(ActivityEventRow)) > 0
 
 
+def test_an_account_js_without_created_at_is_a_warning(run: Run) -> None:
+    result = run(str(EXPORTS / "x_archive_2024"), "--account", "kem_x")
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.stderr and "account.js has no createdAt" in result.stderr
+    assert "Read 5 events from x_archive_2024 (x): 5 new" in result.stdout
+    as_json = run(str(EXPORTS / "x_archive_2024"), "--account", "kem_x", "--format", "json")
+    (warning,) = json.loads(as_json.stdout)["warnings"]
+    assert "createdAt" in warning
+
+
 # -- hostile inputs (issue 12) -----------------------------------------------------------------
 
 
