@@ -17,7 +17,8 @@ The engines, and the export from one to the other:
 
 - :mod:`.loading`     a checkpoint loaded into ``detoxify.Detoxify``: the torch engine
 - :mod:`.onnx`        the ONNX Runtime engine, without torch or transformers
-- :mod:`.convert`     a torch model to an ONNX graph, its tokenizer and int8 weights
+- :mod:`.convert`     a torch model to a fused ONNX graph, its tokenizer and int8 weights
+- :mod:`.cpu`         the CPU's instruction-set features (what int8 runs on)
 - :mod:`.agreement`   how far ONNX scores are from torch's (``models verify``)
 - :mod:`.export`      ``models export``: convert, check the agreement, install
 

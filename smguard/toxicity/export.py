@@ -30,11 +30,15 @@ from smguard.toxicity.agreement import (
 )
 from smguard.toxicity.checkpoint import checkpoint_in_folder
 from smguard.toxicity.convert import (
+    FUSED_MODEL_TYPES,
     export_tokenizer,
+    first_line,
+    fuse_transformer,
     quantize,
     tokenizer_mismatches,
     torch_to_onnx,
 )
+from smguard.toxicity.cpu import cpu_info
 from smguard.toxicity.errors import ExportRefused, ModelStoreError
 from smguard.toxicity.extras import require_export_extra
 from smguard.toxicity.files import make_staging, replace_dir, sha256_file
@@ -141,6 +145,9 @@ def export_onnx(
     config_path: str | os.PathLike[str] | None = None,
     trust: bool = False,
     int8: bool = True,
+    fuse: bool = True,
+    per_channel: bool = True,
+    reduce_range: bool = True,
     opset: int = DEFAULT_OPSET,
     tolerance: float = DEFAULT_TOLERANCE,
     texts: Sequence[str] | None = None,
@@ -155,6 +162,10 @@ def export_onnx(
     ``texts`` (default :data:`VERIFY_TEXTS`), and moved to ``<root>/<name>/onnx/`` only when no
     score differs by more than ``tolerance``; otherwise :class:`ExportRefused` is raised and the
     store is left as it was.
+
+    ``fuse`` (default) rewrites the graph into ONNX Runtime's fused transformer ops before int8
+    quantisation (:func:`.convert.fuse_transformer`); ``per_channel`` and ``reduce_range`` are
+    :func:`.convert.quantize`'s. ``export.json``'s ``optimizations`` records what was applied.
     """
     started = time.perf_counter()
     say = log or (lambda _msg: None)
@@ -206,14 +217,27 @@ def export_onnx(
             padding=True,
         )
         say(f"Exporting to ONNX (opset {opset})")
-        exporter = torch_to_onnx(
-            model.model, example, facts["input_names"], staging / onnxengine.MODEL_FP32, opset
-        )
+        fp32 = staging / onnxengine.MODEL_FP32
+        unfused = staging / "model.unfused.onnx"
+        exporter = torch_to_onnx(model.model, example, facts["input_names"], unfused, opset)
+        optimizations: dict[str, Any] = {
+            "fusion": _fuse(model.model, unfused, fp32, say) if fuse else {"applied": False},
+            "exported_on": cpu_info().summary(),
+        }
+        if not fp32.is_file():
+            unfused.rename(fp32)
+        unfused.unlink(missing_ok=True)
         engines = ["onnx"]
         if int8:
             say("Quantising to int8")
-            quantize(staging / onnxengine.MODEL_FP32, staging / onnxengine.MODEL_INT8)
+            optimizations["int8"] = quantize(
+                fp32,
+                staging / onnxengine.MODEL_INT8,
+                per_channel=per_channel,
+                reduce_range=reduce_range,
+            )
             engines.insert(0, "onnx-int8")
+        info["optimizations"] = optimizations
         say(f"Comparing with torch on {len(texts)} texts")
         onnx_models = {e: onnxengine.OnnxModel(staging, e, threads=threads) for e in engines}
         agreement = compare(reference, labels, onnx_models, texts, tolerance)
@@ -238,6 +262,8 @@ def export_onnx(
             worst = max(agreement.failed, key=lambda e: agreement.largest(e)[1])
             label, diff = agreement.largest(worst)
             hint = " (try --no-int8)" if worst == "onnx-int8" else ""
+            if optimizations["fusion"]["applied"]:
+                hint += " (or export_onnx(..., fuse=False))"
             raise ExportRefused(
                 f"export of '{src.name}' refused: {worst} scores differ from torch by up to "
                 f"{diff:.4f} ({label}), over the tolerance {tolerance:g}{hint}; nothing was "
@@ -257,6 +283,24 @@ def export_onnx(
         sizes,
         time.perf_counter() - started,
     )
+
+
+def _fuse(model: Any, src: Path, dest: Path, say: Callable[[str], None]) -> dict[str, Any]:
+    """Fuse the transformer graph of ``src`` into ``dest`` when the optimizer knows the model;
+    what happened, for ``export.json`` (``dest`` is not written when it was not applied)."""
+    config = getattr(model, "config", None)
+    kind = str(getattr(config, "model_type", ""))
+    heads = int(getattr(config, "num_attention_heads", 0) or 0)
+    hidden = int(getattr(config, "hidden_size", 0) or 0)
+    if kind not in FUSED_MODEL_TYPES or not heads or not hidden:
+        return {"applied": False, "reason": f"no fusion for model type {kind or 'unknown'!r}"}
+    say("Fusing attention, layer norms and GELU")
+    try:
+        ops = fuse_transformer(src, dest, num_heads=heads, hidden=hidden)
+    except Exception as exc:  # the optimizer's own errors are many and undocumented
+        dest.unlink(missing_ok=True)
+        return {"applied": False, "reason": first_line(exc)}
+    return {"applied": True, "optimizer": "onnxruntime.transformers (bert)", "ops": ops}
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:

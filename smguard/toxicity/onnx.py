@@ -3,7 +3,7 @@
 ``smguard models export NAME`` (which needs torch, once, on any machine) writes an export folder
 next to the model's checkpoint::
 
-    <root>/<name>/onnx/model.onnx          the model, dynamic batch and sequence axes (fp32)
+    <root>/<name>/onnx/model.onnx          the model, fused transformer ops, dynamic axes (fp32)
     <root>/<name>/onnx/model.int8.onnx     the same, weights quantised to int8 (dynamic)
     <root>/<name>/onnx/tokenizer.json      the tokenizer, for the ``tokenizers`` library
     <root>/<name>/onnx/labels.json         the label of each output column
@@ -14,7 +14,8 @@ next to the model's checkpoint::
 (truncation at the model's maximum length), the same sigmoid over every logit, the same labels
 and return shapes. It does less wasted work on batches: texts are sorted by token count and cut
 into buckets that are each padded to their own longest text, one reused session per model file,
-intra-op threads from the configuration, and a warm-up run at load time.
+intra-op threads from the configuration, worker threads that sleep rather than spin when idle
+(a guard shares its machine), and a warm-up run at load time.
 
 This module never imports torch or transformers; it imports numpy, onnxruntime and tokenizers
 only when a model is loaded, so importing it costs nothing.
@@ -35,6 +36,7 @@ from typing import Any
 from smguard.errors import ModelUnavailable
 
 __all__ = [
+    "ENV_SPINNING",
     "EXPORT_INFO",
     "INSTALL_FIX",
     "LABELS_FILE",
@@ -61,6 +63,9 @@ EXPORT_INFO = "export.json"
 INSTALL_FIX = "pip install 'smguard[onnx]'"
 #: Engine name -> model file in an export folder.
 VARIANTS: Mapping[str, str] = {"onnx": MODEL_FP32, "onnx-int8": MODEL_INT8}
+
+#: ``1`` lets ONNX Runtime's idle threads spin (see :class:`OnnxModel`); anything else: off.
+ENV_SPINNING = "SMGUARD_ONNX_SPINNING"
 
 #: Padded tokens per forward pass at most: a batch of 64 long windows (512 tokens each) would
 #: hold 64 x 12 heads x 512 x 512 attention scores (800 MB) at once; 8192 keeps it under 100 MB.
@@ -109,6 +114,18 @@ class ExportInfo:
     #: Engine -> label -> largest score difference from torch found at export.
     max_diff: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def optimizations(self) -> Mapping[str, Any]:
+        """What the export applied (fusion, int8 options); ``{}`` for exports made before
+        smguard recorded it, which are unfused and load as they are (re-export to speed up)."""
+        found = self.raw.get("optimizations", {})
+        return found if isinstance(found, Mapping) else {}
+
+    @property
+    def fused(self) -> bool:
+        fusion = self.optimizations.get("fusion", {})
+        return bool(isinstance(fusion, Mapping) and fusion.get("applied"))
 
     def file(self, engine: str) -> Path:
         return self.folder / VARIANTS[engine]
@@ -202,6 +219,7 @@ class OnnxModel:
         *,
         threads: int | None = None,
         max_tokens: int = MAX_TOKENS,
+        spinning: bool = False,
     ) -> None:
         if engine not in VARIANTS:
             raise ValueError(f"engine must be one of {', '.join(VARIANTS)}, not {engine!r}")
@@ -226,6 +244,7 @@ class OnnxModel:
         self.engine = engine
         self.path = path
         self.threads = threads or default_threads()
+        self.spinning = spinning
         self.max_tokens = max_tokens
         self.class_names: list[str] = list(self.info.labels)
         tokenizer: Any = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
@@ -238,6 +257,10 @@ class OnnxModel:
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
+        # Idle worker threads spin for a while before sleeping. That wins a little on an idle
+        # machine and loses much when the cores are shared (bench_onnx.py --busy): off by default.
+        options.add_session_config_entry("session.intra_op.allow_spinning", str(int(spinning)))
+        options.add_session_config_entry("session.inter_op.allow_spinning", str(int(spinning)))
         try:
             self.session: Any = onnxruntime.InferenceSession(
                 str(path), options, providers=["CPUExecutionProvider"]
@@ -259,7 +282,7 @@ class OnnxModel:
         self.passes = 0
 
     def __repr__(self) -> str:
-        return f"OnnxModel({str(self.path)!r}, threads={self.threads})"
+        return f"OnnxModel({str(self.path)!r}, threads={self.threads}, spinning={self.spinning})"
 
     def logits(self, texts: Sequence[str]) -> Any:
         """The raw model outputs, one row per text in the given order (``numpy`` float32)."""
@@ -304,23 +327,32 @@ class OnnxModel:
         return {name: scores[:, i].squeeze().tolist() for i, name in enumerate(self.class_names)}
 
 
-_cache: dict[tuple[Path, int, int], OnnxModel] = {}
+_cache: dict[tuple[Path, int, int, bool], OnnxModel] = {}
 _cache_lock = threading.Lock()
 
 
-def load(folder: Path, engine: str = "onnx-int8", *, threads: int | None = None) -> OnnxModel:
-    """One :class:`OnnxModel` (one session, warmed up) per export folder, engine and threads."""
+def load(
+    folder: Path,
+    engine: str = "onnx-int8",
+    *,
+    threads: int | None = None,
+    spinning: bool | None = None,
+) -> OnnxModel:
+    """One :class:`OnnxModel` (one session, warmed up) per export folder, engine, threads and
+    spinning (default: :data:`ENV_SPINNING` when set to ``1``, else off)."""
     path = folder.resolve() / VARIANTS.get(engine, MODEL_INT8)
     try:
         stamp = path.stat().st_mtime_ns  # a new export in the same place is a new model
     except OSError:
         stamp = 0
-    key = (path, stamp, threads or default_threads())
+    if spinning is None:
+        spinning = os.environ.get(ENV_SPINNING, "").strip() == "1"
+    key = (path, stamp, threads or default_threads(), spinning)
     model = _cache.get(key)
     if model is None:
         with _cache_lock:
             model = _cache.get(key)
             if model is None:
-                model = OnnxModel(folder, engine, threads=key[2])
+                model = OnnxModel(folder, engine, threads=key[2], spinning=spinning)
                 _cache[key] = model
     return model

@@ -583,3 +583,97 @@ def test_cli_export_as_json(exported: Exported, tmp_path: Path) -> None:
     assert json.loads(refused.stdout)["strict"]["installed"] is False
     error = refused.stderr.splitlines()[-1]  # after the progress notes
     assert error.startswith("Error: ") and "nothing was installed" in error
+
+
+# --------------------------------------------------------------------------- fused int8 (issue 15)
+
+
+def _op_types(path: Path) -> set[str]:
+    import onnx
+
+    return {node.op_type for node in onnx.load(str(path), load_external_data=False).graph.node}
+
+
+@onnx_test
+def test_fused_int8_export_agrees_with_detoxify_and_records_its_options(
+    exported: Exported,
+) -> None:
+    folder = exported.store / "raw" / "onnx"
+    info = onnxengine.read_export(folder)
+    assert info.fused
+    fusion, int8 = info.optimizations["fusion"], info.optimizations["int8"]
+    assert fusion["ops"]["Attention"] == 2 and fusion["ops"]["SkipLayerNormalization"] == 4
+    assert int8 == {
+        "method": "dynamic",
+        "activations": "uint8",
+        "weights": "int8",
+        "per_channel": True,
+        "reduce_range": True,
+    }
+    assert "int8 on" in info.optimizations["exported_on"]
+    # The files hold the fused ops: one Attention per layer, quantised to QAttention in int8.
+    assert {"Attention", "SkipLayerNormalization", "EmbedLayerNormalization"} <= _op_types(
+        folder / "model.onnx"
+    )
+    int8_ops = _op_types(folder / "model.int8.onnx")
+    assert "QAttention" in int8_ops and "MatMulInteger" in int8_ops and "Attention" not in int8_ops
+    # Through the real engine, against the real Detoxify class, on texts whose scores differ.
+    raw = get_model(exported.store, "raw")
+    assert raw is not None
+    detoxify = load_detoxify(raw.checkpoint, raw.config_dir)
+    texts = ["hello", "you idiot " * 30, "terima kasih kak", "x " * 900, "thank you team"]
+    theirs = detoxify.predict(texts)
+    assert len({round(v, 4) for v in theirs["insult"]}) > 1
+    for engine, tolerance in (("onnx-int8", 0.02), ("onnx", 1e-4)):
+        ours = onnxengine.load(folder, engine, threads=1).predict(texts)
+        for label in detoxify.class_names:
+            pairs = zip(ours[label], theirs[label], strict=True)
+            assert all(abs(a - b) <= tolerance for a, b in pairs), (engine, label)
+
+
+@onnx_test
+def test_an_export_made_before_fusion_still_loads(exported: Exported, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    export_onnx(
+        store,
+        exported.raw_checkpoint,
+        name="old",
+        config_path=exported.folder / "raw-hf",
+        fuse=False,
+        per_channel=False,
+        reduce_range=False,
+    )
+    folder = store / "old" / "onnx"
+    assert "Attention" not in _op_types(folder / "model.onnx")
+    # export.json as smguard wrote it before it recorded optimisations.
+    data = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    assert data.pop("optimizations")["fusion"] == {"applied": False}
+    (folder / "export.json").write_text(json.dumps(data), encoding="utf-8")
+    info = onnxengine.read_export(folder)
+    assert info.optimizations == {} and not info.fused
+    old = onnxengine.OnnxModel(folder, "onnx-int8", threads=1)
+    detoxify = load_detoxify(exported.raw_checkpoint, exported.folder / "raw-hf")
+    texts = ["hello", "you idiot " * 30, "terima kasih kak"]
+    ours, theirs = old.predict(texts), detoxify.predict(texts)
+    for label in detoxify.class_names:
+        assert all(abs(a - b) <= 0.02 for a, b in zip(ours[label], theirs[label], strict=True))
+
+
+@onnx_test
+def test_thread_spinning_is_off_unless_asked(
+    exported: Exported, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = exported.store / "raw" / "onnx"
+    key = "session.intra_op.allow_spinning"
+
+    def spins(model: onnxengine.OnnxModel) -> str:
+        return str(model.session.get_session_options().get_session_config_entry(key))
+
+    monkeypatch.delenv(onnxengine.ENV_SPINNING, raising=False)
+    quiet = onnxengine.load(folder, "onnx", threads=2)
+    assert not quiet.spinning and spins(quiet) == "0"
+    assert spins(onnxengine.OnnxModel(folder, "onnx", threads=2, spinning=True)) == "1"
+    monkeypatch.setenv(onnxengine.ENV_SPINNING, "1")
+    spinning = onnxengine.load(folder, "onnx", threads=2)
+    assert spinning is not quiet and spinning.spinning and spins(spinning) == "1"
+    assert onnxengine.load(folder, "onnx", threads=2, spinning=False) is quiet
