@@ -457,7 +457,7 @@ class ApiToken(Base):
 
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    secret_hash: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64))
     scopes: Mapped[list[Any]] = mapped_column(JSON)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(200))

@@ -118,10 +118,12 @@ def _load_session(service: Service, cookie: str | None) -> DeskSession | None:
         return row
 
 
-def _back(path: str, *, ok: str | None = None, error: str | None = None) -> RedirectResponse:
+def _back(
+    path: str, *, ok: str | None = None, error: str | None = None, lang: str | None = None
+) -> RedirectResponse:
     from urllib.parse import urlencode
 
-    query = urlencode({k: v for k, v in {"ok": ok, "error": error}.items() if v})
+    query = urlencode({k: v for k, v in {"ok": ok, "error": error, "lang": lang}.items() if v})
     return RedirectResponse(f"{path}?{query}" if query else path, status_code=303)
 
 
@@ -199,7 +201,7 @@ def login(desk: Desk, fields: dict[str, str]) -> Response:
     try:
         verify(service.store, name, fields.get("code", ""), purpose="desk.sign_in")
     except SmguardError as exc:
-        return _back(f"/desk/login?lang={lang}".split("?")[0], error=exc.text(lang))
+        return _back("/desk/login", error=exc.text(lang), lang=lang)
     cookie = secrets.token_urlsafe(32)
     now = utcnow()
     with service.store.session() as s:

@@ -123,7 +123,7 @@ def create_token(
             ApiToken(
                 id=token_id,
                 name=name,
-                secret_hash=_digest(secret),
+                token_hash=_digest(secret),
                 scopes=list(clean),
                 created_at=now,
                 created_by=actor,
@@ -202,6 +202,6 @@ def find_token(store: Store, token: str) -> TokenInfo:
         row = s.get(ApiToken, token_id)
         if row is None or row.revoked_at is not None:
             raise _bad_token()
-        if not hmac.compare_digest(row.secret_hash, _digest(secret)):
+        if not hmac.compare_digest(row.token_hash, _digest(secret)):
             raise _bad_token()
         return _info(row)

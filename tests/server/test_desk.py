@@ -98,3 +98,40 @@ def test_highlight_marks_every_span_and_escapes_the_text() -> None:
     out = highlight(text, findings, "en")
     assert out.count("<mark") == 1 and "&lt;b&gt;" in out
     assert '<mark title="A: link; B: inside">bit.ly/x</mark>' in out
+
+
+def test_a_clarification_is_drafted_edited_approved_and_published_from_the_desk(
+    desk: Any, store: Store
+) -> None:
+    from smguard.records.checks import record_check
+    from smguard.records.clarify import get_clarification
+    from tests.support.security import verdict
+
+    seed = enrol(store, "ayu")[0]
+    check_id = record_check(
+        store, {"text": "x", "account": "kemenkeu_ri"}, verdict("block", "harassment", "high")
+    )
+    assert check_id
+    _sign_in(desk, "ayu", pyotp.TOTP(seed).now())
+    incidents = desk.get("/desk/incidents")
+    number = int(re.search(r'href="/desk/incidents/(\d+)"', incidents.text).group(1))  # type: ignore[union-attr]
+    page = desk.get(f"/desk/incidents/{number}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    made = desk.post(
+        "/desk/clarifications", data={"csrf": csrf, "incident": str(number), "lang": "id"}
+    )
+    assert made.status_code == 303
+    path = made.headers["location"]
+    cid = int(path.rsplit("/", 1)[1])
+    shown = desk.get(path)
+    assert "Penilaian guard" not in shown.text and "The guard" in shown.text  # ayu reads English
+    text = "Mohon maaf atas unggahan tadi. Kami sudah menghapusnya dan memperbaiki prosedur kami."
+    assert desk.post(f"{path}/edit", data={"csrf": csrf, "text": text}).status_code == 303
+    assert get_clarification(store, cid).latest.text == text
+    assert desk.post(f"{path}/approve", data={"csrf": csrf}).status_code == 303
+    published = desk.post(
+        f"{path}/publish", data={"csrf": csrf, "platform": "x", "ref": "https://x.com/k/status/9"}
+    )
+    assert published.status_code == 303
+    done = get_clarification(store, cid)
+    assert (done.status, done.approved_by, len(done.versions)) == ("published", "ayu", 2)

@@ -26,7 +26,7 @@ def upgrade() -> None:
         "api_tokens",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("secret_hash", sa.String(length=64), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("scopes", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.String(length=200), nullable=False),
