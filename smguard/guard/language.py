@@ -52,6 +52,10 @@ _ID_WORDS = frozenset(
 #: How many function words of one language, and none of the other, decide without lingua.
 _DECISIVE = 3
 
+#: Only the start of a long post goes to lingua: its cost grows with the text, and a thousand
+#: characters tell the language as well as twenty thousand do.
+MAX_DETECT_CHARS = 1_000
+
 #: Posts shorter than this many words are too short to tell apart reliably (``ok``, ``mantap
 #: bro``, ``meeting jam 3 ya``): both packs run.
 MIN_WORDS = 6
@@ -68,7 +72,7 @@ def detect(text: str, min_confidence: float) -> tuple[str, ...]:
         return ("id",)
     if id_ == 0 and en >= _DECISIVE:
         return ("en",)
-    values = _get_detector().compute_language_confidence_values(text)
+    values = _get_detector().compute_language_confidence_values(text[:MAX_DETECT_CHARS])
     if not values:
         return ("en", "id")
     best = values[0]
