@@ -95,6 +95,8 @@ class _Step:
     by_hit: dict[str, Rule]
     conditional: list[Rule]
     one_language: list[Rule]
+    #: Pack rules of some languages with regexes: run first, language asked on a find.
+    late_language: list[PackRule]
 
 
 @dataclass
@@ -104,7 +106,10 @@ class _Item:
     post: Post
     ctx: CheckContext
     findings: list[Finding]
+    #: Engines that were skipped or failed on this post (``ok`` ones are in ``times``).
     engines: dict[str, EngineStatus]
+    #: Milliseconds each engine spent on this post.
+    times: dict[str, float]
     #: This post's own time so far (ms), not counting the other posts of its batch.
     own_ms: float
 
@@ -220,7 +225,7 @@ class Guard:
         )
         ctx.slang = self.packs.slang
         ctx.forms_cache = self._forms_cache
-        return _Item(post, ctx, findings, {}, (time.perf_counter() - started) * 1000)
+        return _Item(post, ctx, findings, {}, {}, (time.perf_counter() - started) * 1000)
 
     def _coerce(self, raw: PostInput) -> Post:
         if isinstance(raw, Post):
@@ -281,25 +286,26 @@ class Guard:
             if not custom and rule.kinds is not None and kind not in rule.kinds:
                 continue
             if not plan or plan[-1].engine != rule.engine:
-                plan.append(_Step(rule.engine, [], {}, [], []))
+                plan.append(_Step(rule.engine, [], {}, [], [], []))
             if custom:
                 plan[-1].conditional.append(rule)
             elif isinstance(rule, PackRule) and rule.terms and not rule.regexes:
                 plan[-1].by_hit[rule.id] = rule
             elif ANY_LANGUAGE in rule.languages:
                 plan[-1].rules.append(rule)
+            elif isinstance(rule, PackRule):
+                plan[-1].late_language.append(rule)
             else:
                 plan[-1].one_language.append(rule)
         self._plans[kind] = plan
         return plan
 
     def _run_single(self, item: _Item) -> None:
-        post, ctx, engines = item.post, item.ctx, item.engines
+        post, ctx, times = item.post, item.ctx, item.times
         findings = item.findings
         clock = time.perf_counter
-        started = clock()
+        started = t0 = clock()
         for step in self._plan(post.kind):
-            t0 = clock()
             rules = step.rules
             if step.by_hit:
                 hit = self._index.hits(ctx)
@@ -311,21 +317,25 @@ class Guard:
             if step.conditional:
                 rules = rules + [r for r in step.conditional if r.applies_to(post, ctx.languages)]
             if step.one_language:
-                rules = rules + [
-                    r for r in step.one_language if isinstance(r, PackRule) or _language_ok(r, ctx)
-                ]
+                rules = rules + [r for r in step.one_language if _language_ok(r, ctx)]
             for rule in rules:
                 try:
-                    found = rule.check(post, ctx)
-                    if found and isinstance(rule, PackRule) and not _language_ok(rule, ctx):
-                        continue  # a pack rule's regex found something: now the language counts
-                    findings.extend(found)
+                    findings.extend(rule.check(post, ctx))
                 except ModelUnavailable as exc:
                     self._unavailable(item, rule, exc)
                 except Exception as exc:
                     self._crashed(item, rule, exc)
-            _add_time(engines, step.engine, (clock() - t0) * 1000)
-        item.own_ms += (clock() - started) * 1000
+            for pack_rule in step.late_language:
+                try:
+                    found = list(pack_rule.check(post, ctx))
+                    if found and _language_ok(pack_rule, ctx):
+                        findings.extend(found)
+                except Exception as exc:
+                    self._crashed(item, pack_rule, exc)
+            t1 = clock()
+            times[step.engine] = times.get(step.engine, 0.0) + (t1 - t0) * 1000
+            t0 = t1
+        item.own_ms += (t0 - started) * 1000
 
     def _run_batched(self, rule: Rule, items: Sequence[_Item]) -> None:
         todo = [it for it in items if rule.applies_to(it.post, it.ctx.languages)]
@@ -353,7 +363,16 @@ class Guard:
                 self._unavailable(it, rule, found)
                 continue
             it.findings.extend(found)
-            _add_time(it.engines, rule.engine, share)
+            it.times[rule.engine] = it.times.get(rule.engine, 0.0) + share
+
+    def _engines(self, item: _Item) -> dict[str, EngineStatus]:
+        """Each engine's status: skipped or failed as recorded, else ``ok`` with its time."""
+        failed, times = item.engines, item.times
+        out: dict[str, EngineStatus] = {}
+        for name in sorted(times.keys() | failed.keys()):
+            status = failed.get(name) or EngineStatus("ok", elapsed_ms=times[name])
+            out[name] = self._detailed(name, status, item) if item.ctx.cache else status
+        return out
 
     @staticmethod
     def _detailed(name: str, status: EngineStatus, item: _Item) -> EngineStatus:
@@ -387,9 +406,7 @@ class Guard:
         return Verdict(
             decision=decision,
             findings=tuple(findings),
-            engines={
-                name: self._detailed(name, st, item) for name, st in sorted(item.engines.items())
-            },
+            engines=self._engines(item),
             elapsed_ms=item.own_ms + (time.perf_counter() - started) * 1000,
             id=item.post.id,
             languages=tuple(sorted(item.ctx.languages)) if item.ctx.languages_known else LANGUAGES,
@@ -411,14 +428,6 @@ def _language_ok(rule: Rule, ctx: CheckContext) -> bool:
 
 
 _ALL_LANGUAGES = frozenset(LANGUAGES)
-
-
-def _add_time(engines: dict[str, EngineStatus], name: str, ms: float) -> None:
-    status = engines.get(name)
-    if status is None:
-        engines[name] = EngineStatus("ok", elapsed_ms=ms)
-    elif status.status == "ok":
-        engines[name] = EngineStatus("ok", elapsed_ms=status.elapsed_ms + ms)
 
 
 def error_verdict(message: str, post_id: str | None = None) -> Verdict:
