@@ -371,7 +371,8 @@ class Guard:
         out: dict[str, EngineStatus] = {}
         for name in sorted(times.keys() | failed.keys()):
             status = failed.get(name) or EngineStatus("ok", elapsed_ms=times[name])
-            out[name] = self._detailed(name, status, item) if item.ctx.cache else status
+            detailed = f"engine_detail:{name}" in item.ctx.cache
+            out[name] = self._detailed(name, status, item) if detailed else status
         return out
 
     @staticmethod

@@ -167,7 +167,7 @@ class PhraseMatcher(Generic[T]):
                 words[k][1:] for k in joined if words[k][0] in "ai" and len(words[k]) >= 5
             )
         starts = self._starts
-        for word in [w for w in distinct if w not in starts]:
+        for word in distinct.difference(starts):
             self._phrases_starting(word)
         hot = self._hot
         if distinct.isdisjoint(hot):

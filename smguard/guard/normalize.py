@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import cached_property
+from itertools import accumulate
 from typing import NamedTuple
 
 from smguard.guard.confusables import LOOKALIKES
@@ -214,12 +215,19 @@ class NormalizedText:
         if "spans" in self.__dict__:
             spans: list[tuple[int, int]] = self.__dict__["spans"]
             return spans
+        # Without a Python step per word: the text is words and the gaps between them, so
+        # running sums of their lengths are every word's start and end.
+        words = self.words
+        lengths = [0] * (2 * len(words) + 1)
+        lengths[0::2] = map(len, _TOKEN_RE.split(self.text))
+        lengths[1::2] = map(len, words)
+        bounds = list(accumulate(lengths))
+        starts, ends = bounds[0:-1:2], bounds[1::2]
         offsets = self.offsets
-        if offsets is None:
-            return [m.span() for m in _TOKEN_RE.finditer(self.text)]
-        return [
-            (offsets[m.start()], offsets[m.end() - 1] + 1) for m in _TOKEN_RE.finditer(self.text)
-        ]
+        if offsets is not None:
+            starts = list(map(offsets.__getitem__, starts))
+            ends = list(map((1).__add__, map(offsets.__getitem__, map((-1).__add__, ends))))
+        return list(zip(starts, ends, strict=True))
 
     @cached_property
     def joined(self) -> frozenset[int]:
