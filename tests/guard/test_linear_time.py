@@ -105,3 +105,25 @@ def test_long_post_is_checked_through_the_whole_guard() -> None:
         """
     )
     assert out.strip() == "ok"
+
+
+def test_link_flood_counts_links_in_linear_time() -> None:
+    """It once rebuilt the set of written links for every given link (60,000 links: hours)."""
+    out = _run(
+        """
+        from smguard.config import Config
+        from smguard.guard.rule import CheckContext
+        from smguard.plugins import spam
+        from smguard.types import Post
+
+        found = []
+        config = Config.from_dict({})
+        spam.register_rules(found.append, config)
+        rule = next(r for r in found if r.id == "SMG-SPAM-055")
+        links = tuple(f"https://e{i}.example/p" for i in range(60_000))
+        post = Post(text=" ".join(links), links=links)
+        ctx = CheckContext(post, frozenset({"en"}), config, config.account(None))
+        print(len(list(rule.check(post, ctx))))
+        """
+    )
+    assert out.strip() == "1"
