@@ -1,7 +1,14 @@
-"""Rules-only throughput and latency of the guard, in process, on generated en/id posts.
+"""Rules-only throughput and latency of the guard: generated en/id posts and real tweets, in
+process and end to end (``smguard check --file``), and the cold start of a one-post check.
 
     python benchmarks/bench_rules.py                  # 10,000 posts, 5 runs, pinned to CPU 0
     python benchmarks/bench_rules.py --runs 3 --posts 2000 --profile
+    python benchmarks/bench_rules.py --compare ../before   # the same figures for another
+                                                           # checkout (its own .venv), same run
+
+Real tweets come from the labelled development sets (``--real``, default ``../shared/eval/data``
+or ``$SMGUARD_EVAL_DATA``): 10,000 drawn with a fixed seed, half Indonesian, half English. Only
+their texts are read and nothing of them is printed; without the folder that part is skipped.
 
 Posts are ~280 characters, built (seeded) from fragments a social-media desk writes: announcements,
 promos with links, prices and dates, replies with slang, hashtags and emoji, plus a small share of
@@ -27,13 +34,18 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import os
 import platform
 import pstats
 import random
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from smguard import __version__
@@ -189,52 +201,125 @@ def one_run(guard: Guard, posts: list[dict[str, Any]], sample: int, batch: int) 
     }
 
 
-def normalisation_cost(guard: Guard, posts: list[dict[str, Any]]) -> tuple[float, float]:
-    """CPU µs per post to normalise and split into words with their lexicon forms, as the
-    engine does (charged to the first engine that needs it).
-
-    Uses a word-forms cache shared across posts, warmed first, as the guard does.
-    """
-    from smguard.guard.normalize import normalize
-
-    slang = guard.packs.slang
-    cache: dict[str, tuple[str, ...]] = {}
-    for p in posts[:500]:
-        normalize(p["text"], slang, cache).forms  # noqa: B018
-    rest = posts[500:]
-    ascii_share = sum(p["text"].isascii() for p in rest) / len(rest)
-    c0 = time.thread_time_ns()
-    for p in rest:
-        normalize(p["text"], slang, cache).forms  # noqa: B018 - computing it is the point
-    return (time.thread_time_ns() - c0) / 1e3 / len(rest), ascii_share
+def real_posts(folder: Path, n: int, seed: int) -> list[dict[str, Any]]:
+    """``n`` real tweets, half Indonesian and half English, with their language."""
+    out: list[dict[str, Any]] = []
+    for name in ("id_multilabel.jsonl", "davidson.jsonl"):
+        with open(folder / name, encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh]
+        rng = random.Random(seed)
+        rng.shuffle(rows)
+        out.extend(
+            {"id": str(r["id"]), "text": r["text"], "lang": r["language"]} for r in rows[: n // 2]
+        )
+    random.Random(seed).shuffle(out)
+    return out
 
 
-def summarise(label: str, runs: list[dict[str, Any]], n: int) -> None:
+def summarise(label: str, runs: list[dict[str, Any]], n: int) -> dict[str, Any]:
     med = statistics.median
     rates = [r["posts_per_s"] for r in runs]
     cpu_rates = [r["posts_per_cpu_s"] for r in runs]
-    print(f"\n== {label}")
-    print(
-        f"throughput  {med(rates):,.0f} posts/s wall, {med(cpu_rates):,.0f} posts/s of CPU time "
-        f"(median of {len(runs)} runs; wall min {min(rates):,.0f}, max {max(rates):,.0f})"
-    )
-    print(
-        f"latency     p50 {med(r['p50_ms'] for r in runs):.3f} ms   "
-        f"p99 {med(r['p99_ms'] for r in runs):.3f} ms wall;   "
-        f"p50 {med(r['cpu_p50_ms'] for r in runs):.3f} ms   "
-        f"p99 {med(r['cpu_p99_ms'] for r in runs):.3f} ms CPU   (guard.check, one post at a time)"
-    )
-    d = runs[-1]["decisions"]
-    print(f"decisions   allow {d['allow']}  review {d['review']}  block {d['block']} (last run)")
     wall = med(r["wall_ms"] for r in runs)
     names = sorted({name for r in runs for name in r["engines_ms"]})
     per_engine = {name: med(r["engines_ms"].get(name, 0.0) for r in runs) for name in names}
-    outside = wall - sum(per_engine.values())
-    print(f"{'where the time goes':<22}{'µs/post':>10}{'share':>8}")
-    rows = sorted(per_engine.items(), key=lambda kv: -kv[1])
-    rows.append(("(outside engines)", outside))
-    for name, ms in rows:
-        print(f"  {name:<20}{ms * 1000 / n:>10.1f}{ms / wall:>8.1%}")
+    per_engine["(outside engines)"] = wall - sum(per_engine.values())
+    return {
+        "label": label,
+        "posts_per_s": med(rates),
+        "posts_per_cpu_s": med(cpu_rates),
+        "min": min(rates),
+        "max": max(rates),
+        "runs": len(runs),
+        "p50_ms": med(r["p50_ms"] for r in runs),
+        "p99_ms": med(r["p99_ms"] for r in runs),
+        "cpu_p50_ms": med(r["cpu_p50_ms"] for r in runs),
+        "cpu_p99_ms": med(r["cpu_p99_ms"] for r in runs),
+        "decisions": runs[-1]["decisions"],
+        "engines_us": {k: v * 1000 / n for k, v in per_engine.items()},
+        "wall_ms": wall,
+    }
+
+
+def show(s: dict[str, Any]) -> None:
+    print(f"\n== {s['label']}")
+    print(
+        f"throughput  {s['posts_per_s']:,.0f} posts/s wall, {s['posts_per_cpu_s']:,.0f} posts/s of "
+        f"CPU time (median of {s['runs']} runs; wall min {s['min']:,.0f}, max {s['max']:,.0f})"
+    )
+    print(
+        f"latency     p50 {s['p50_ms']:.3f} ms   p99 {s['p99_ms']:.3f} ms wall;   "
+        f"p50 {s['cpu_p50_ms']:.3f} ms   p99 {s['cpu_p99_ms']:.3f} ms CPU   "
+        "(guard.check, one post at a time)"
+    )
+    d = s["decisions"]
+    print(f"decisions   allow {d['allow']}  review {d['review']}  block {d['block']} (last run)")
+    print(f"{'where the time goes':<22}{'µs/post':>10}")
+    for name, us in sorted(s["engines_us"].items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<20}{us:>10.1f}")
+
+
+def smguard_script() -> str:
+    """The ``smguard`` console script of this interpreter's environment."""
+    return str(Path(sys.executable).with_name("smguard"))
+
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMGUARD_")}
+    env["SMGUARD_DISABLE_PLUGINS"] = "toxicity"
+    return env
+
+
+def _child(cmd: list[str], ok: tuple[int, ...], stdin: Any = None) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one child process, pinned like this one."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as empty:  # no ./smguard.toml to pick up
+        proc = subprocess.run(
+            cmd, env=child_env(), cwd=empty, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            check=False, stdin=stdin,
+        )  # fmt: skip
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd[:3])} failed ({proc.returncode}): {proc.stderr[-500:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def end_to_end(posts: list[dict[str, Any]], runs: int) -> dict[str, Any]:
+    """``smguard check --file posts.jsonl --format json`` as a fresh process, posts per second."""
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
+        for p in posts:
+            fh.write(json.dumps({"id": p["id"], "text": p["text"]}, ensure_ascii=False) + "\n")
+        path = fh.name
+    try:
+        cmd = [smguard_script(), "check", "--file", path, "--format", "json"]
+        timings = [_child(cmd, (0, 1, 2)) for _ in range(runs)]
+    finally:
+        os.unlink(path)
+    med = statistics.median
+    return {
+        "posts": len(posts),
+        "posts_per_s": len(posts) / med(w for w, _ in timings),
+        "posts_per_cpu_s": len(posts) / med(c for _, c in timings),
+        "runs": runs,
+    }
+
+
+def cold_start(runs: int) -> dict[str, Any]:
+    """``smguard check "terima kasih kak"`` as a fresh process (after one warm-up run)."""
+    cmd = [smguard_script(), "check", "terima kasih kak"]
+    _child(cmd, (0,))
+    timings = [_child(cmd, (0,)) for _ in range(runs)]
+    floor = [_child([sys.executable, "-c", "pass"], (0,)) for _ in range(runs)]
+    med = statistics.median
+    return {
+        "wall_ms": med(w for w, _ in timings) * 1000,
+        "cpu_ms": med(c for _, c in timings) * 1000,
+        "python_ms": med(w for w, _ in floor) * 1000,
+        "runs": runs,
+    }
 
 
 def machine() -> str:
@@ -252,19 +337,8 @@ def machine() -> str:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--sample", type=int, default=2_000, help="posts timed one by one")
-    parser.add_argument("--batch", type=int, default=64, help="check_many batch size")
-    parser.add_argument("--seed", type=int, default=20260601)
-    parser.add_argument("--no-pin", action="store_true", help="do not pin to CPU 0")
-    parser.add_argument(
-        "--profile", action="store_true", help="profile one run (language given) with cProfile"
-    )
-    args = parser.parse_args()
-
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    """Every figure of this script, as a mapping (printed, or sent as JSON with ``--json``)."""
     pinned = "no"
     if not args.no_pin and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})
@@ -274,16 +348,115 @@ def main() -> None:
     t0 = time.perf_counter()
     guard = Guard(config)
     start_ms = (time.perf_counter() - t0) * 1000
-    plugins = ", ".join(name for name, _ in guard.pm.list_name_plugin())
-    print(f"machine     {machine()}; pinned: {pinned}")
-    print(f"guard       {len(guard.rules)} rules, plugins: {plugins}; built in {start_ms:.0f} ms")
-    print(f"posts       {args.posts:,} per run, ~{POST_CHARS} chars, {BAD_SHARE:.0%} bad content")
-
+    out: dict[str, Any] = {
+        "machine": f"{machine()}; pinned: {pinned}",
+        "guard": f"{len(guard.rules)} rules, built in {start_ms:.0f} ms",
+        "rules": len(guard.rules),
+        "sections": [],
+    }
     warm = generate(500, args.seed - 1)
     guard.check_many(as_input(warm, False))
     guard.check_many(as_input(warm, True))
 
+    for label, with_language in (("language detected", False), ("language given", True)):
+        runs = []
+        for r in range(args.runs):
+            posts = as_input(generate(args.posts, args.seed + r), with_language)
+            runs.append(one_run(guard, posts, args.sample, args.batch))
+        out["sections"].append(summarise(f"generated posts, {label}", runs, args.posts))
+
+    real = Path(args.real)
+    if (real / "davidson.jsonl").exists():
+        tweets = real_posts(real, args.posts, args.seed)
+        guard.check_many(as_input(real_posts(real, 1000, args.seed - 1), False))
+        for label, with_language in (("language detected", False), ("language given", True)):
+            posts = as_input(tweets, with_language)
+            # The same tweets every run (there are only so many): warm word caches after the
+            # first, as in production where the same words keep coming back.
+            runs = [one_run(guard, posts, args.sample, args.batch) for _ in range(args.runs)]
+            out["sections"].append(summarise(f"real tweets, {label}", runs, len(posts)))
+        if not args.no_subprocess:
+            out["end_to_end"] = end_to_end(tweets, args.runs)
+    else:
+        out["real_skipped"] = f"no real tweets: {real} has no davidson.jsonl (see --real)"
+    if not args.no_subprocess:
+        out["cold_start"] = cold_start(args.cold_runs)
+    return out
+
+
+def report(now: dict[str, Any], before: dict[str, Any] | None) -> None:
+    print(f"machine     {now['machine']}")
+    print(f"guard       {now['guard']}")
+    for section in now["sections"]:
+        show(section)
+    if "real_skipped" in now:
+        print(f"\n{now['real_skipped']}")
+    if "end_to_end" in now:
+        e = now["end_to_end"]
+        print(
+            f"\n== smguard check --file, {e['posts']:,} real tweets, --format json, fresh process\n"
+            f"throughput  {e['posts_per_s']:,.0f} posts/s wall, {e['posts_per_cpu_s']:,.0f} "
+            f"posts/s of CPU time (median of {e['runs']} runs, start-up included)"
+        )
+    if "cold_start" in now:
+        c = now["cold_start"]
+        print(
+            f'\n== cold start: smguard check "terima kasih kak" (median of {c["runs"]})\n'
+            f"{c['wall_ms']:.0f} ms wall, {c['cpu_ms']:.0f} ms CPU (python -c pass: "
+            f"{c['python_ms']:.0f} ms)"
+        )
+    if before is None:
+        return
+    print(f"\n== before (--compare) vs now, same run; before: {before['guard']}")
+    print(f"{'figure':<52}{'before':>10}{'now':>10}{'ratio':>8}")
+
+    def row(name: str, old: float, new: float, unit: str = "") -> None:
+        ratio = new / old if old else float("nan")
+        print(f"{name:<52}{old:>10,.0f}{new:>10,.0f}{ratio:>7.2f}x {unit}")
+
+    old_sections = {s["label"]: s for s in before["sections"]}
+    for s in now["sections"]:
+        if s["label"] in old_sections:
+            o = old_sections[s["label"]]
+            row(f"{s['label']}, posts/s CPU", o["posts_per_cpu_s"], s["posts_per_cpu_s"])
+            row(f"{s['label']}, posts/s wall", o["posts_per_s"], s["posts_per_s"])
+    if "end_to_end" in now and "end_to_end" in before:
+        o, n = before["end_to_end"], now["end_to_end"]
+        row("check --file, posts/s CPU", o["posts_per_cpu_s"], n["posts_per_cpu_s"])
+        row("check --file, posts/s wall", o["posts_per_s"], n["posts_per_s"])
+    if "cold_start" in now and "cold_start" in before:
+        o, n = before["cold_start"], now["cold_start"]
+        row("cold start, ms wall (lower is better)", o["wall_ms"], n["wall_ms"])
+        row("cold start, ms CPU (lower is better)", o["cpu_ms"], n["cpu_ms"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cold-runs", type=int, default=15)
+    parser.add_argument("--sample", type=int, default=2_000, help="posts timed one by one")
+    parser.add_argument("--batch", type=int, default=64, help="check_many batch size")
+    parser.add_argument("--seed", type=int, default=20260601)
+    parser.add_argument("--no-pin", action="store_true", help="do not pin to CPU 0")
+    parser.add_argument(
+        "--real",
+        default=os.environ.get("SMGUARD_EVAL_DATA", "../shared/eval/data"),
+        help="folder of the labelled development sets (real tweets)",
+    )
+    parser.add_argument("--no-subprocess", action="store_true", help="skip end to end, cold start")
+    parser.add_argument("--compare", help="another checkout with its own .venv: measured too")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one run (language given) with cProfile"
+    )
+    args = parser.parse_args()
+
     if args.profile:
+        if not args.no_pin and hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {0})
+        guard = Guard(Config.from_dict({"plugins": {"disable": ["toxicity"]}}))
+        guard.check_many(as_input(generate(500, args.seed - 1), True))
         posts = as_input(generate(args.posts, args.seed), True)
         profiler = cProfile.Profile()
         profiler.enable()
@@ -296,21 +469,20 @@ def main() -> None:
         stats.sort_stats("cumulative").print_stats(25)
         return
 
-    norm_us, ascii_share = normalisation_cost(
-        guard, generate(max(args.posts, 1000), args.seed + 99)
-    )
-    print(
-        f"normalise   {norm_us:.1f} µs/post of CPU for normalize() + words and forms "
-        f"({ascii_share:.0%} of posts pure ASCII); this cost is inside the first engine "
-        "that reads ctx.norm (lexicon)"
-    )
-
-    for label, with_language in (("language detected", False), ("language given", True)):
-        runs = []
-        for r in range(args.runs):
-            posts = as_input(generate(args.posts, args.seed + r), with_language)
-            runs.append(one_run(guard, posts, args.sample, args.batch))
-        summarise(label, runs, args.posts)
+    before = None
+    if args.compare:
+        other = Path(args.compare).resolve()
+        python = other / ".venv" / "bin" / "python"
+        cmd = [str(python), str(Path(__file__).resolve()), "--json"]
+        cmd += [a for a in sys.argv[1:] if not a.startswith("--compare") and a != args.compare]
+        cmd += ["--real", str(Path(args.real).resolve())]
+        done = subprocess.run(cmd, cwd=other, capture_output=True, text=True, check=True)
+        before = json.loads(done.stdout)
+    now = measure(args)
+    if args.json:
+        print(json.dumps(now))
+        return
+    report(now, before)
 
 
 if __name__ == "__main__":

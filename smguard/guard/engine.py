@@ -30,9 +30,9 @@ from smguard.errors import (
 )
 from smguard.guard.packs import PackRule, PackSet, load_packs
 from smguard.guard.policy import default_decision
-from smguard.guard.rule import CheckContext, Rule
+from smguard.guard.rule import ANY_LANGUAGE, CheckContext, Rule
 from smguard.manager import get_plugin_manager
-from smguard.types import EngineStatus, Finding, Post, Severity, Verdict
+from smguard.types import LANGUAGES, EngineStatus, Finding, Post, Severity, Verdict
 
 __all__ = ["Guard", "PostInput"]
 
@@ -83,12 +83,21 @@ def _integrity(kind: str, engine: str, **fields: Any) -> Finding:
 
 @dataclass
 class _Step:
-    """One engine's share of a plan: rules always called, and pack rules called on a hit."""
+    """One engine's share of a plan for a kind of post.
+
+    ``rules`` are always called; ``by_hit`` (term-only pack rules) when the lexicon index finds
+    one of their terms; ``conditional`` rules decide for themselves (``applies_to``);
+    ``one_language`` rules hold for some languages only, so they need the post's language —
+    asked for only when it matters (a pack rule is asked after it found something).
+    """
 
     engine: str
     rules: list[Rule]
     by_hit: dict[str, Rule]
     conditional: list[Rule]
+    one_language: list[Rule]
+    #: Pack rules of some languages with regexes: run first, language asked on a find.
+    late_language: list[PackRule]
 
 
 @dataclass
@@ -98,7 +107,10 @@ class _Item:
     post: Post
     ctx: CheckContext
     findings: list[Finding]
+    #: Engines that were skipped or failed on this post (``ok`` ones are in ``times``).
     engines: dict[str, EngineStatus]
+    #: Milliseconds each engine spent on this post.
+    times: dict[str, float]
     #: This post's own time so far (ms), not counting the other posts of its batch.
     own_ms: float
 
@@ -155,7 +167,8 @@ class Guard:
         self._forms_cache: dict[str, tuple[str, ...]] = {}
         self._single = sorted((r for r in self.rules if not r.batch), key=lambda r: r.engine)
         self._batched = [r for r in self.rules if r.batch]
-        self._plans: dict[tuple[frozenset[str], str], list[_Step]] = {}
+        self._plans: dict[str, list[_Step]] = {}
+        self._detect = self._detect_languages
 
     @classmethod
     def from_config(
@@ -209,10 +222,12 @@ class Guard:
             if updates:
                 post = post.with_changes(**updates)
         account = self.config.account(post.account)
-        ctx = CheckContext(post, self._languages(post, account.language), self.config, account)
+        ctx = CheckContext(
+            post, self._languages(post, account.language), self.config, account, self._detect
+        )
         ctx.slang = self.packs.slang
         ctx.forms_cache = self._forms_cache
-        return _Item(post, ctx, findings, {}, (time.perf_counter() - started) * 1000)
+        return _Item(post, ctx, findings, {}, {}, (time.perf_counter() - started) * 1000)
 
     def _coerce(self, raw: PostInput) -> Post:
         if isinstance(raw, Post):
@@ -231,16 +246,21 @@ class Guard:
             raise InputError("the text is not valid UTF-8") from None
         return post
 
-    def _languages(self, post: Post, account_language: str | None) -> frozenset[str]:
+    def _languages(self, post: Post, account_language: str | None) -> frozenset[str] | None:
+        """The post's languages when the post or the configuration says; ``None``: detect
+        them if a rule needs them (:meth:`_detect_languages`)."""
         if post.language:
             return frozenset({post.language})
         if self.config.guard.language != "auto":
             return frozenset({self.config.guard.language})
         if account_language:
             return frozenset({account_language})
+        return None
+
+    def _detect_languages(self, ctx: CheckContext) -> frozenset[str]:
         from smguard.guard.language import detect
 
-        return frozenset(detect(post.text, self.config.guard.language_confidence))
+        return frozenset(detect(ctx.post.text, self.config.guard.language_confidence))
 
     def _finish(self, batch: Sequence[_Item | Verdict]) -> Iterator[Verdict]:
         items = [b for b in batch if isinstance(b, _Item)]
@@ -251,49 +271,55 @@ class Guard:
         for entry in batch:
             yield entry if isinstance(entry, Verdict) else self._verdict(entry)
 
-    def _plan(self, languages: frozenset[str], kind: str) -> list[_Step]:
-        """The rules that apply to posts of this language set and kind, grouped by engine.
+    def _plan(self, kind: str) -> list[_Step]:
+        """The rules that apply to posts of this kind, grouped by engine.
 
         Pack rules that only match terms are looked up through the shared lexicon index, so
         they are called only for the posts whose words hit them.
         """
-        key = (languages, kind)
-        plan = self._plans.get(key)
+        plan = self._plans.get(kind)
         if plan is not None:
             return plan
-        probe = Post(text=".", kind=kind)
         plan = []
         for rule in self._single:
             # A rule that overrides applies_to() may look at more than language and kind:
             # ask it for every post.
             custom = type(rule).applies_to is not Rule.applies_to
-            if not custom and not rule.applies_to(probe, languages):
+            if not custom and rule.kinds is not None and kind not in rule.kinds:
                 continue
             if not plan or plan[-1].engine != rule.engine:
-                plan.append(_Step(rule.engine, [], {}, []))
+                plan.append(_Step(rule.engine, [], {}, [], [], []))
             if custom:
                 plan[-1].conditional.append(rule)
             elif isinstance(rule, PackRule) and rule.terms and not rule.regexes:
                 plan[-1].by_hit[rule.id] = rule
-            else:
+            elif ANY_LANGUAGE in rule.languages:
                 plan[-1].rules.append(rule)
-        self._plans[key] = plan
+            elif isinstance(rule, PackRule):
+                plan[-1].late_language.append(rule)
+            else:
+                plan[-1].one_language.append(rule)
+        self._plans[kind] = plan
         return plan
 
     def _run_single(self, item: _Item) -> None:
-        post, ctx, engines = item.post, item.ctx, item.engines
+        post, ctx, times = item.post, item.ctx, item.times
         findings = item.findings
         clock = time.perf_counter
-        started = clock()
-        for step in self._plan(ctx.languages, post.kind):
-            t0 = clock()
+        started = t0 = clock()
+        for step in self._plan(post.kind):
             rules = step.rules
             if step.by_hit:
                 hit = self._index.hits(ctx)
                 if hit:
-                    rules = rules + [step.by_hit[r] for r in hit if r in step.by_hit]
+                    by_hit = step.by_hit
+                    rules = rules + [
+                        by_hit[r] for r in hit if r in by_hit and _language_ok(by_hit[r], ctx)
+                    ]
             if step.conditional:
                 rules = rules + [r for r in step.conditional if r.applies_to(post, ctx.languages)]
+            if step.one_language:
+                rules = rules + [r for r in step.one_language if _language_ok(r, ctx)]
             for rule in rules:
                 try:
                     findings.extend(rule.check(post, ctx))
@@ -301,8 +327,17 @@ class Guard:
                     self._unavailable(item, rule, exc)
                 except Exception as exc:
                     self._crashed(item, rule, exc)
-            _add_time(engines, step.engine, (clock() - t0) * 1000)
-        item.own_ms += (clock() - started) * 1000
+            for pack_rule in step.late_language:
+                try:
+                    found = list(pack_rule.check(post, ctx))
+                    if found and _language_ok(pack_rule, ctx):
+                        findings.extend(found)
+                except Exception as exc:
+                    self._crashed(item, pack_rule, exc)
+            t1 = clock()
+            times[step.engine] = times.get(step.engine, 0.0) + (t1 - t0) * 1000
+            t0 = t1
+        item.own_ms += (t0 - started) * 1000
 
     def _run_batched(self, rule: Rule, items: Sequence[_Item]) -> None:
         todo = [it for it in items if rule.applies_to(it.post, it.ctx.languages)]
@@ -330,7 +365,17 @@ class Guard:
                 self._unavailable(it, rule, found)
                 continue
             it.findings.extend(found)
-            _add_time(it.engines, rule.engine, share)
+            it.times[rule.engine] = it.times.get(rule.engine, 0.0) + share
+
+    def _engines(self, item: _Item) -> dict[str, EngineStatus]:
+        """Each engine's status: skipped or failed as recorded, else ``ok`` with its time."""
+        failed, times = item.engines, item.times
+        out: dict[str, EngineStatus] = {}
+        for name in sorted(times.keys() | failed.keys()):
+            status = failed.get(name) or EngineStatus("ok", elapsed_ms=times[name])
+            detailed = f"engine_detail:{name}" in item.ctx.cache
+            out[name] = self._detailed(name, status, item) if detailed else status
+        return out
 
     @staticmethod
     def _detailed(name: str, status: EngineStatus, item: _Item) -> EngineStatus:
@@ -364,21 +409,28 @@ class Guard:
         return Verdict(
             decision=decision,
             findings=tuple(findings),
-            engines={
-                name: self._detailed(name, st, item) for name, st in sorted(item.engines.items())
-            },
+            engines=self._engines(item),
             elapsed_ms=item.own_ms + (time.perf_counter() - started) * 1000,
             id=item.post.id,
-            languages=tuple(sorted(item.ctx.languages)),
+            languages=tuple(sorted(item.ctx.languages)) if item.ctx.languages_known else LANGUAGES,
         )
 
 
-def _add_time(engines: dict[str, EngineStatus], name: str, ms: float) -> None:
-    status = engines.get(name)
-    if status is None:
-        engines[name] = EngineStatus("ok", elapsed_ms=ms)
-    elif status.status == "ok":
-        engines[name] = EngineStatus("ok", elapsed_ms=status.elapsed_ms + ms)
+def _language_ok(rule: Rule, ctx: CheckContext) -> bool:
+    """Whether a rule holds for the post's languages, detecting them only when that decides.
+
+    A post whose language nobody gave is detected as one of :data:`LANGUAGES` (or all of them),
+    so a rule for all of those languages holds without asking.
+    """
+    languages = rule.languages
+    if ANY_LANGUAGE in languages:
+        return True
+    if not ctx.languages_known and languages >= _ALL_LANGUAGES:
+        return True
+    return not languages.isdisjoint(ctx.languages)
+
+
+_ALL_LANGUAGES = frozenset(LANGUAGES)
 
 
 def error_verdict(message: str, post_id: str | None = None) -> Verdict:

@@ -39,6 +39,8 @@ class _Candidates:
     squeezed: frozenset[str]
     #: Forms with an Indonesian suffix removed.
     stems: frozenset[str]
+    #: All of the above: what a phrase's next word is first tested against.
+    every: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,20 @@ class _Phrase(Generic[T]):
     rest: tuple[frozenset[str], ...]
     payload: T
     stem: bool
+
+
+@dataclass(frozen=True)
+class _Starting(Generic[T]):
+    """The phrases a word can start: one-word ones (done) and longer ones (to follow up)."""
+
+    singles: tuple[T, ...]
+    longer: tuple[_Phrase[T], ...]
+    #: Every form the second word of a longer phrase may take (squeezed too): a next word
+    #: none of whose forms is here continues none of them, which one set operation tells.
+    seconds: frozenset[str]
+
+
+_NOTHING: _Starting[object] = _Starting((), (), frozenset())
 
 
 class PhraseMatcher(Generic[T]):
@@ -57,7 +73,7 @@ class PhraseMatcher(Generic[T]):
         self._squeezed: dict[str, list[_Phrase[T]]] = {}
         self._forms: dict[str, tuple[str, ...]] = {}
         self._cands: dict[str, _Candidates] = {}
-        self._starts: dict[str, tuple[_Phrase[T], ...]] = {}
+        self._starts: dict[str, _Starting[T]] = {}
         #: The words seen so far that start at least one phrase.
         self._hot: set[str] = set()
 
@@ -88,13 +104,18 @@ class PhraseMatcher(Generic[T]):
                     squeezed.add(sq)
             if len(form) > 6 and form.endswith(ID_SUFFIXES):
                 stems.update(form[: -len(s)] for s in ID_SUFFIXES if form.endswith(s))
-        found = _Candidates(frozenset(plain), frozenset(squeezed), frozenset(stems))
+        found = _Candidates(
+            frozenset(plain),
+            frozenset(squeezed),
+            frozenset(stems),
+            frozenset(plain) | squeezed | stems,
+        )
         if len(self._cands) >= _MAX_WORDS:
             self._cands.clear()
         self._cands[word] = found
         return found
 
-    def _phrases_starting(self, word: str) -> tuple[_Phrase[T], ...]:
+    def _phrases_starting(self, word: str) -> _Starting[T]:
         started = self._starts.get(word)
         if started is not None:
             return started
@@ -110,12 +131,20 @@ class PhraseMatcher(Generic[T]):
             for p in self._exact.get(form, ()):
                 if p.stem:
                     out.setdefault(id(p), p)
-        result = tuple(out.values())
+        phrases = tuple(out.values())
+        longer = tuple(p for p in phrases if p.rest)
+        seconds = {a for p in longer for a in p.rest[0]}
+        seconds.update([squeeze(a) for a in seconds])
+        result: _Starting[T] = (
+            _Starting(tuple(p.payload for p in phrases if not p.rest), longer, frozenset(seconds))
+            if phrases
+            else _NOTHING  # type: ignore[assignment]
+        )
         if len(self._starts) >= _MAX_WORDS:
             self._starts.clear()
             self._hot.clear()
         self._starts[word] = result
-        if result:
+        if phrases:
             self._hot.add(word)
         return result
 
@@ -138,7 +167,7 @@ class PhraseMatcher(Generic[T]):
                 words[k][1:] for k in joined if words[k][0] in "ai" and len(words[k]) >= 5
             )
         starts = self._starts
-        for word in [w for w in distinct if w not in starts]:
+        for word in distinct.difference(starts):
             self._phrases_starting(word)
         hot = self._hot
         if distinct.isdisjoint(hot):
@@ -150,7 +179,16 @@ class PhraseMatcher(Generic[T]):
                 if i not in joined or word[1:] not in hot or word[0] not in "ai":
                     continue
                 word = word[1:]
-            for phrase in starts.get(word) or self._phrases_starting(word):
+            starting = starts.get(word) or self._phrases_starting(word)
+            for payload in starting.singles:
+                found.append((i, i, payload))
+                if first_only:
+                    return found
+            if not starting.longer or i + 1 >= n:
+                continue
+            if starting.seconds.isdisjoint(self.candidates(words[i + 1]).every):
+                continue
+            for phrase in starting.longer:
                 j = i
                 for alternatives in phrase.rest:
                     j += 1

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import cached_property
+from itertools import accumulate
 from typing import NamedTuple
 
 from smguard.guard.confusables import LOOKALIKES
@@ -47,11 +48,18 @@ _LEET_CHARS = frozenset(_LEET)
 
 # Words: letters or digits, with leet symbols allowed inside a word. `@` and `$` may lead a word
 # (`@njing`, `$hit`) or end it (`a$$`); `!`, `|` and `+` only between letters (`b!tch`).
-_TOKEN_RE = re.compile(r"[@$]*[^\W_]+(?:[@$!|+]+[^\W_]+)*[@$]*")
+# Linear time: every quantifier is possessive (giving characters back never helps a match here),
+# and a word never starts right after an `@` or `$`, so a long run of them is read once, not
+# once from every position (a 20,000-character `@@@…` took seconds before).
+_TOKEN_RE = re.compile(r"(?<![@$])[@$]*+[^\W_]++(?:[@$!|+]++[^\W_]++)*+[@$]*+")
 _INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cc"})
 _SEPARATORS = frozenset(" .-_*/\\,·•~")
-# A cheap test for three or more single letters in a row split by separators (``a n j``).
-_SPELLED_RE = re.compile(r"\b[^\W_][ .\-_*/\\,·•~]{1,2}[^\W_][ .\-_*/\\,·•~]{1,2}[^\W_]\b")
+#: The longest gap between two letters of a spelled-out word (``b 🔥 a``, ``b . a``).
+_MAX_GAP = 3
+# A cheap test for three or more single letters in a row split by separators (``a n j``,
+# ``b🔥a🔥b``): ASCII separators or any other non-word symbol (emoji), up to three in a gap.
+_GAP = r"(?:[ .\-_*/\\,·•~]|[^\w\s\x00-\x7f]){1,3}"
+_SPELLED_RE = re.compile(rf"\b[^\W_]{_GAP}[^\W_]{_GAP}[^\W_]\b")
 
 _char_cache: dict[str, str] = {}
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
@@ -207,12 +215,19 @@ class NormalizedText:
         if "spans" in self.__dict__:
             spans: list[tuple[int, int]] = self.__dict__["spans"]
             return spans
+        # Without a Python step per word: the text is words and the gaps between them, so
+        # running sums of their lengths are every word's start and end.
+        words = self.words
+        lengths = [0] * (2 * len(words) + 1)
+        lengths[0::2] = map(len, _TOKEN_RE.split(self.text))
+        lengths[1::2] = map(len, words)
+        bounds = list(accumulate(lengths))
+        starts, ends = bounds[0:-1:2], bounds[1::2]
         offsets = self.offsets
-        if offsets is None:
-            return [m.span() for m in _TOKEN_RE.finditer(self.text)]
-        return [
-            (offsets[m.start()], offsets[m.end() - 1] + 1) for m in _TOKEN_RE.finditer(self.text)
-        ]
+        if offsets is not None:
+            starts = list(map(offsets.__getitem__, starts))
+            ends = list(map((1).__add__, map(offsets.__getitem__, map((-1).__add__, ends))))
+        return list(zip(starts, ends, strict=True))
 
     @cached_property
     def joined(self) -> frozenset[int]:
@@ -239,10 +254,34 @@ class NormalizedText:
         ]
 
 
+def _gap_kind(gap: str) -> str | None:
+    """What separates two letters of a spelled-out word, or ``None`` if this gap does not.
+
+    Separators are spaces, dots, dashes and the like, or symbols such as emoji; every emoji
+    counts as the same kind, so ``b🔥a💥b`` is one word, while a change of kind ends a word:
+    ``b.a.b.i g o b l o k`` is two words, not ``babigoblok``.
+    """
+    if not 0 < len(gap) <= _MAX_GAP:
+        return None
+    kind = []
+    for c in gap:
+        if c in _SEPARATORS:
+            kind.append(c)
+        elif c > "\x7f" and not c.isalnum() and not c.isspace():
+            kind.append("*")
+        else:
+            return None
+    return "".join(kind)
+
+
 def _join_spelled_out(
     text: str, offsets: list[int] | None
 ) -> tuple[list[str], list[tuple[int, int]], frozenset[int]]:
-    """Words and spans with runs of 3+ single letters split by separators joined into one word."""
+    """Words and spans with runs of 3+ single letters split by separators joined into one word.
+
+    The letters of one word are split by the same kind of separator throughout; where the kind
+    changes (dots, then spaces, then emoji), a new word begins.
+    """
     raw = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
     words: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -251,23 +290,25 @@ def _join_spelled_out(
     n = len(raw)
     while i < n:
         j = i
-        if len(raw[i][0]) == 1:
+        if len(raw[i][0]) == 1 and i + 1 < n and len(raw[i + 1][0]) == 1:
+            kind = _gap_kind(text[raw[i][2] : raw[i + 1][1]])
             while (
-                j + 1 < n
+                kind is not None
+                and j + 1 < n
                 and len(raw[j + 1][0]) == 1
-                and 0 < raw[j + 1][1] - raw[j][2] <= 2
-                and all(c in _SEPARATORS for c in text[raw[j][2] : raw[j + 1][1]])
+                and _gap_kind(text[raw[j][2] : raw[j + 1][1]]) == kind
             ):
                 j += 1
         if j - i >= 2:
             joined.add(len(words))
             words.append("".join(w for w, _, _ in raw[i : j + 1]))
             spans.append((raw[i][1], raw[j][2]))
+            i = j + 1
         else:
-            for w, s, e in raw[i : j + 1]:
-                words.append(w)
-                spans.append((s, e))
-        i = j + 1
+            # Not a spelled-out word from here; the next letter may still start one.
+            words.append(raw[i][0])
+            spans.append((raw[i][1], raw[i][2]))
+            i += 1
     if offsets is not None:
         spans = [(offsets[s], offsets[e - 1] + 1) for s, e in spans]
     return words, spans, frozenset(joined)

@@ -7,14 +7,14 @@ engine, ``smguard rules list/show`` and the example tests treat them the same wa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from smguard.errors import ModelUnavailable, RulePackError
 from smguard.safejson import short
-from smguard.types import CATEGORIES, Finding, Post, Severity
+from smguard.types import CATEGORIES, LANGUAGES, Finding, Post, Severity
 
 if TYPE_CHECKING:
     from smguard.config import AccountSettings, Config
@@ -62,12 +62,14 @@ class CheckContext:
     def __init__(
         self,
         post: Post,
-        languages: frozenset[str],
+        languages: frozenset[str] | None,
         config: Config,
         account: AccountSettings,
+        detect: Callable[[CheckContext], frozenset[str]] | None = None,
     ) -> None:
         self.post = post
-        self.languages = languages
+        self._languages = languages
+        self._detect = detect
         self.config = config
         self.account = account
         self.cache: dict[str, Any] = {}
@@ -75,6 +77,26 @@ class CheckContext:
         self.slang: Mapping[str, str] = {}
         #: Word → lexicon forms, shared by the posts of one guard (set by the engine).
         self.forms_cache: dict[str, tuple[str, ...]] | None = None
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """The post's languages. When the post did not say and nothing decided it, they are
+        detected on first use: the engine asks only when a rule of one language found
+        something, so most posts are never detected at all."""
+        languages = self._languages
+        if languages is None:
+            languages = self._detect(self) if self._detect is not None else frozenset(LANGUAGES)
+            self._languages = languages
+        return languages
+
+    @languages.setter
+    def languages(self, value: frozenset[str]) -> None:
+        self._languages = value
+
+    @property
+    def languages_known(self) -> bool:
+        """Whether :attr:`languages` is settled (given, configured or already detected)."""
+        return self._languages is not None
 
     @cached_property
     def lower(self) -> str:

@@ -81,6 +81,23 @@ EVASIONS = [
     ("dotted", "b.a.n.g.s.a.t", "id", "SMG-ID-PROF-003", "b.a.n.g.s.a.t"),
     ("dotted", "j-a-n-c-o-k", "id", "SMG-ID-PROF-005", "j-a-n-c-o-k"),
     ("spaced", "s l o t g a c o r hari ini", None, "SMG-XX-SPAM-001", "s l o t g a c o r"),
+    # separators that change from word to word: each word is found on its own
+    ("dots then spaces", "b.a.n.g.s.a.t g o b l o k lu", "id", "SMG-ID-PROF-003", "b.a.n.g.s.a.t"),
+    ("dots then spaces", "b.a.n.g.s.a.t g o b l o k lu", "id", "SMG-ID-HAR-001", "g o b l o k"),
+    (
+        "spaces after dots",
+        "dasar g.o.b.l.o.k b a n g s a t",
+        "id",
+        "SMG-ID-PROF-003",
+        "b a n g s a t",
+    ),
+    ("dashes then spaces", "f-u-c-k y o u", "en", "SMG-EN-PROF-003", "f-u-c-k"),
+    ("dots then spaces", "s.h.i.t f u c k this", "en", "SMG-EN-PROF-003", "f u c k"),
+    ("emoji between letters", "k🔥o🔥n🔥t🔥o🔥l", "id", "SMG-ID-PROF-007", "k🔥o🔥n🔥t🔥o🔥l"),
+    ("mixed emoji", "dasar b💥a🔥b💥i", "id", "SMG-ID-HAR-002", "b💥a🔥b💥i"),
+    ("spaced + stretched", "g o o o b l o k lu", "id", "SMG-ID-HAR-001", "g o o o b l o k"),
+    ("dashed + stretched", "b-a-a-a-n-g-s-a-t", "id", "SMG-ID-PROF-003", "b-a-a-a-n-g-s-a-t"),
+    ("dotted after words", "you are a b.i.t.c.h", "en", "SMG-EN-PROF-002", "b.i.t.c.h"),
     ("self-censored", "We don't give a f*ck", "en", "SMG-EN-PROF-003", "f*ck"),
     ("self-censored", "what a sh*t show", "en", "SMG-EN-PROF-004", "sh*t"),
     ("slang", "anjing lo", "id", "SMG-ID-HAR-003", "anjing"),
@@ -164,6 +181,15 @@ CLEAN = [
     "Happy Lunar New Year to our Chinese community!",
     "Eid Mubarak to all Muslims celebrating today.",
     "Our pet adoption day is this Saturday: 12 dogs and 8 cats need a home.",
+    # initials, abbreviations and spaced emphasis: letters with separators that spell nothing bad
+    "J. R. R. Tolkien and C. S. Lewis wrote for children too.",
+    "Sambutan Dr. H. A. S. Rahman, S.H., M.H. di pembukaan acara.",
+    "P T P N  X I I membuka lowongan hari ini.",
+    "S A L E  T O D A Y at all our branches.",
+    "I ❤ U, Jakarta!",
+    "The a.s.s.e.s.s.m.e.n.t results are out.",
+    "Lowongan c l a s s  a s s i s t a n t untuk sekolah internasional.",
+    "Visa U.S.A. dan U.K. bisa diurus di kantor kami.",
 ]
 
 

@@ -84,3 +84,20 @@ def test_slang_forms() -> None:
 
     tokens = NormalizedText("gw bilang lo", {"gw": "gue", "lo": "lu"}).tokens
     assert [t.forms for t in tokens] == [("gw", "gue"), ("bilang",), ("lo", "lu")]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("b.a.b.i g o b l o k", ["babi", "goblok"]),  # dots in one word, spaces in the next
+        ("f-u-c-k y o u", ["fuck", "you"]),
+        ("b🔥a💥b🔥i lu", ["babi", "lu"]),  # any emoji separates letters alike
+        ("t o l o l  b a n g e t", ["tolol", "banget"]),  # one space inside, two between
+        ("b . a . b . i", ["babi"]),
+        ("a b.c.d x", ["a", "bcd", "x"]),  # a letter before a changed separator starts nothing
+        ("S.H., M.H.", ["s", "h", "m", "h"]),  # two-letter abbreviations stay apart
+        ("I ❤ U", ["i", "u"]),
+    ],
+)
+def test_spelled_out_words_end_where_the_separator_changes(text: str, words: list[str]) -> None:
+    assert normalize(text).words == words

@@ -182,3 +182,61 @@ def test_spam_ids_leave_room_for_the_spam_plugin() -> None:
     for rule in _COLLECTED.all_rules:
         if _builtin(rule) and "-SPAM-" in rule.id:
             assert int(rule.id.rsplit("-", 1)[1]) < 50, rule.id
+
+
+def test_parsed_packs_are_cached_as_json_and_checked_like_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smguard.guard.packs import load
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SMGUARD_PACK_CACHE", str(cache))
+    pack = tmp_path / "packs" / "p.yaml"
+    pack.parent.mkdir()
+    pack.write_text(
+        "rules:\n  - id: SMG-XX-C-001\n    name: c\n    category: profanity\n"
+        "    severity: high\n    message: {en: found}\n    why: {en: because}\n"
+        "    match: {terms: [kasar]}\n",
+        encoding="utf-8",
+    )
+    first = load.load_packs([pack.parent])
+    assert [r.id for r in first.rules] == ["SMG-XX-C-001"]
+    assert len(list(cache.glob("*.json"))) == 1
+
+    # A second load reads the cache, not the YAML.
+    def no_yaml(*_: object, **__: object) -> None:
+        raise AssertionError("YAML parsed although the cache holds this file")
+
+    monkeypatch.setattr(load, "load_pack_yaml", no_yaml)
+    assert [r.terms for r in load.load_packs([pack.parent]).rules] == [(("kasar",),)]
+
+    # A damaged entry is validated like YAML would be: it cannot slip a bad rule in.
+    entry = next(cache.glob("*.json"))
+    entry.write_text('{"rules": [{"id": "bad id"}]}', encoding="utf-8")
+    from smguard.errors import RulePackError
+
+    with pytest.raises(RulePackError, match="must look like"):
+        load.load_packs([pack.parent])
+    # One that does not read back is ignored: the YAML is parsed again.
+    entry.write_text("{not json", encoding="utf-8")
+    monkeypatch.undo()
+    monkeypatch.setenv("SMGUARD_PACK_CACHE", str(cache))
+    assert [r.id for r in load.load_packs([pack.parent]).rules] == ["SMG-XX-C-001"]
+
+
+def test_yaml_that_is_not_plain_json_is_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smguard.guard.packs import load
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SMGUARD_PACK_CACHE", str(cache))
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    for name, text in (("dates.yaml", "version: 2026-01-01\n"), ("bomb.yaml", bomb)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        load._cache_put(path.read_bytes(), load.yaml.safe_load(text))
+    assert not cache.exists() or not list(cache.glob("*.json"))

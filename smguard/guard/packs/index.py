@@ -9,9 +9,11 @@ from pathlib import Path
 from smguard.guard.lexicon import PhraseMatcher
 from smguard.guard.packs.rule import PackRule
 from smguard.guard.rule import CheckContext
-from smguard.types import Post
+from smguard.types import LANGUAGES, Post
 
 __all__ = ["LexiconIndex", "PackSet"]
+
+_ALL_LANGUAGES = frozenset(LANGUAGES)
 
 
 class LexiconIndex:
@@ -48,7 +50,10 @@ class LexiconIndex:
         if cached is not None:
             return cached
         found: dict[str, list[tuple[int, int, str]]] = {}
-        matcher = self.matcher(ctx.languages, ctx.post.kind)
+        # Until something needs the post's language, every language's terms are looked up:
+        # the engine then asks for the language only about the rules that found something.
+        languages = ctx.languages if ctx.languages_known else _ALL_LANGUAGES
+        matcher = self.matcher(languages, ctx.post.kind)
         for i, j, (rule_id, key) in matcher.find(ctx.norm):
             found.setdefault(rule_id, []).append((i, j, key))
         ctx.cache[self._cache_key] = found

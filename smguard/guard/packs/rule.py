@@ -87,17 +87,30 @@ class PackRule(Rule):
         ]
 
     def _regex_context_ok(self, ctx: CheckContext, start: int, end: int) -> bool:
-        """Apply near / not_near to a regex match through the words it covers."""
-        spans = ctx.norm.spans
-        covered = [k for k, (s, e) in enumerate(spans) if s < end and e > start]
-        if covered:
-            i, j = covered[0], covered[-1]
-        else:  # between words: its context is the words on either side
-            i = j = bisect.bisect_left([s for s, _ in spans], start)
+        """Apply near / not_near to a regex match through the words it covers.
+
+        The covered words are found by binary search over the words' sorted starts and ends
+        (shared by every match of the post), so many matches in a long post stay linear.
+        """
+        starts, ends = _word_bounds(ctx)
+        i = bisect.bisect_right(ends, start)  # the first word ending after the match starts
+        j = bisect.bisect_left(starts, end) - 1  # the last word starting before it ends
+        if i > j:  # between words: its context is the words on either side
+            i = j = bisect.bisect_left(starts, start)
         forms = ctx.norm.forms
         if self.near and not _context(forms, i, j, self.near):
             return False
         return not (self.not_near and _context(forms, i, j, self.not_near))
+
+
+def _word_bounds(ctx: CheckContext) -> tuple[list[int], list[int]]:
+    """Original start and end offsets of the post's words (both sorted: words do not overlap)."""
+    bounds: tuple[list[int], list[int]] | None = ctx.cache.get("word_bounds")
+    if bounds is None:
+        spans = ctx.norm.spans
+        bounds = ([s for s, _ in spans], [e for _, e in spans])
+        ctx.cache["word_bounds"] = bounds
+    return bounds
 
 
 def _context(forms: Sequence[tuple[str, ...]], i: int, j: int, ctx: Context) -> bool:
