@@ -14,12 +14,19 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(scope="session")
+def _pack_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for the parsed-pack cache of the whole run, not the user's own cache."""
+    return tmp_path_factory.mktemp("pack-cache")
+
+
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never see the developer's own smguard settings."""
+def _clean_env(monkeypatch: pytest.MonkeyPatch, _pack_cache: Path) -> None:
+    """Tests never see the developer's own smguard settings, nor write to their cache."""
     for name in list(os.environ):
         if name.startswith("SMGUARD_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("SMGUARD_PACK_CACHE", str(_pack_cache))
 
 
 # -- databases ---------------------------------------------------------------------------------

@@ -299,14 +299,17 @@ def test_rules_are_listed(client: Any, tokens: dict[str, str]) -> None:
 
 def test_the_rate_limit_answers_429_with_retry_after(client: Any, tokens: dict[str, str]) -> None:
     limiter = client.app.state.service.limiter
-    limiter.rate, limiter.burst = 1.0, 2.0
+    # One request a minute after a burst of two: a slow machine cannot refill a token between
+    # these requests, so the answers do not depend on how long each one takes.
+    limiter.rate, limiter.burst = 1 / 60, 2.0
     codes = [
         client.post("/v1/check", json={"text": "hai"}, headers=bearer(tokens["check"])).status_code
         for _ in range(4)
     ]
     assert codes[:2] == [200, 200] and codes[2:] == [429, 429]
     last = client.post("/v1/check", json={"text": "hai"}, headers=bearer(tokens["check"]))
-    assert last.headers["retry-after"] == "1" and last.json()["error"]["type"] == "rate_limited"
+    assert last.json()["error"]["type"] == "rate_limited"
+    assert 50 <= int(last.headers["retry-after"]) <= 60
 
 
 def test_every_use_of_a_token_is_in_the_audit_log(
