@@ -22,7 +22,8 @@ Three campaigns, each spread over ``--workers`` processes (all CPUs by default):
 * **packs**: hostile rule packs (alias bombs, deep nesting, huge lists and strings, random
   damage to the built-in packs) loaded as ``[rules] paths`` would load them.
 
-Every input runs under a time limit (``--limit-s``); one that exceeds it counts as a stall.
+Every input runs under a limit of CPU time (``--limit-s``); one that exceeds it is a stall.
+Times are wall-clock: run on a quiet machine, or read them as upper bounds.
 Crashing and stalling inputs are written under ``--out`` so they can be replayed; the summary is
 printed and written to ``--out/summary.json``. Exit status 0 when there was no crash or stall.
 """
@@ -345,12 +346,14 @@ def _alarm(_signum: int, _frame: Any) -> None:
 
 
 def _limited(limit_s: float, work: Callable[[], Any]) -> Any:
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, limit_s)
+    """Run ``work`` with a limit on the CPU time it uses (not wall time: on a shared machine a
+    niced worker may wait for the CPU much longer than it computes)."""
+    signal.signal(signal.SIGPROF, _alarm)
+    signal.setitimer(signal.ITIMER_PROF, limit_s)
     try:
         return work()
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 def _rss_mb() -> float:
@@ -393,7 +396,7 @@ def _posts_chunk(args: tuple[int, int, float, str]) -> dict[str, Any]:
             (verdict,) = _limited(limit_s, partial(guard.check_many, [post]))
         except _Stall:
             result["stalls"] += 1
-            _save(Path(out), "post-stalls", seed, index, post, f"over {limit_s} s")
+            _save(Path(out), "post-stalls", seed, index, post, f"over {limit_s} s of CPU")
             continue
         except Exception as exc:  # counting crashes is the point
             result["crashes"] += 1
@@ -496,7 +499,8 @@ def _files_chunk(args: tuple[int, int, float, str, str]) -> dict[str, Any]:
             outcome = _limited(limit_s, work)
         except _Stall:
             result["stalls"] += 1
-            _save(Path(out), f"{what}-stalls", seed, index, kind, f"over {limit_s} s")
+            saved = payload if what == "packs" else f"{kind} {payload}"
+            _save(Path(out), f"{what}-stalls", seed, index, saved, f"over {limit_s} s of CPU")
             outcome = "stall"
         except Exception:  # counting crashes is the point
             result["crashes"] += 1
