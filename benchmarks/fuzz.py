@@ -236,7 +236,7 @@ def _new_hostile_file(rng: random.Random, folder: Path, n: int) -> tuple[str, Pa
             kind, size, lambda p: _zip(p, {"data/tweets.js": _repeat(b"\0", size)})
         )
     if kind == "bomb-json":
-        size = rng.choice([8, 32, 60, 100]) << 20
+        size = rng.choice([8, 30, 60, 100]) << 20
         body = _repeat(b"0,", size, head=_YTD + b"[", tail=b"0]")
         return kind, _cached(kind, size, lambda p: _zip(p, {"data/tweets.js": body}))
     if kind == "bomb-spaces":

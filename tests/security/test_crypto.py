@@ -128,14 +128,22 @@ def _vault_code(st: Store, seed_ayu: str, at_steps: int) -> str:
     return vault.issue_code(st, "kemenkeu_ri", admin="ayu", code=code(seed_ayu, now), now=now).code
 
 
-def test_rotation_with_a_key_file(
+def _store_with_key_file(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[Path, Store]:
+    """A store whose key lives in a key file made the explicit way (``keys init``)."""
     key_file = tmp_path / "secret.key"
     monkeypatch.setenv("SMGUARD_KEY_FILE", str(key_file))
     crypto.create_key_file(None, {})
     st = make_store(db, MIXED_CONFIG)
     sync_inventory(st, now=T0)
+    return key_file, st
+
+
+def test_rotation_with_a_key_file(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_file, st = _store_with_key_file(db, tmp_path, monkeypatch)
     ayu, _ = enrol(st, "ayu")
     enrolment.enroll(st, "budi", now=T0)  # a pending seed is sealed too
     vault.add_seed(st, "kemenkeu_ri", PLATFORM_SEED, by="ayu", code=code(ayu, T0, 1), now=T0 + STEP)
@@ -202,11 +210,7 @@ def test_a_missing_key_file_is_never_replaced_while_secrets_are_sealed(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Regression (issue 12): a deleted key file was silently replaced, orphaning the seeds."""
-    key_file = tmp_path / "secret.key"
-    monkeypatch.setenv("SMGUARD_KEY_FILE", str(key_file))
-    crypto.create_key_file(None, {})
-    st = make_store(db, MIXED_CONFIG)
-    sync_inventory(st, now=T0)
+    key_file, st = _store_with_key_file(db, tmp_path, monkeypatch)
     enrol(st, "ayu")
     key_file.unlink()
     with pytest.raises(KeyConfigError, match="restore that file from a backup"):
