@@ -176,6 +176,19 @@ def status_event(
     text = content if isinstance(content, str) else ""
     raw = _raw(status)
     raw["engagement"] = _engagement(status, sid, created)
+    # What the post carries besides its text (a boost carries the boosted post's): the guard
+    # reads poll options and image descriptions too, a scam can hide there.
+    media = _media(shown.get("media_attachments"))
+    if media:
+        raw["media_attachments"] = media
+    poll = shown.get("poll")
+    if isinstance(poll, Mapping):
+        options = [o.get("title") for o in poll.get("options") or [] if isinstance(o, Mapping)]
+        raw["poll"] = {
+            "id": poll.get("id"),
+            "options": [o for o in options if isinstance(o, str) and o],
+            "expires_at": poll.get("expires_at"),
+        }
     if shown is not status:
         raw["reblog"] = {
             "id": shown.get("id"),

@@ -112,6 +112,8 @@ class ExportSource:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        #: What a connector noticed but could still read past: ``(english, indonesian)``.
+        self.warnings: list[tuple[str, str]] = []
         self._zip: zipfile.ZipFile | None = None
         self._read_so_far = 0
         if path.is_dir():
@@ -147,6 +149,11 @@ class ExportSource:
         if self.kind == "file":
             return str(self.path)
         return str(self.path / name)
+
+    def warn(self, en: str, id_: str) -> None:
+        """Note something read past (a missing field): ``smguard ingest`` prints it."""
+        if (en, id_) not in self.warnings:
+            self.warnings.append((en, id_))
 
     def basename(self, name: str) -> str:
         return PurePosixPath(name).name
