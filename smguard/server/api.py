@@ -122,8 +122,8 @@ def parse_json(raw: bytes) -> Any:
     try:
         return safejson.loads(text)
     except safejson.SafeJsonError as err:
-        exc = err.decode
-        if exc is None:
+        bad = err.decode
+        if bad is None:
             raise ApiError(
                 400,
                 "bad_input",
@@ -133,9 +133,9 @@ def parse_json(raw: bytes) -> Any:
         raise ApiError(
             400,
             "bad_input",
-            f"the body is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
-            f"badan permintaan bukan JSON yang sah ({exc.msg}, baris {exc.lineno} kolom "
-            f"{exc.colno})",
+            f"the body is not valid JSON ({bad.msg} at line {bad.lineno} column {bad.colno})",
+            f"badan permintaan bukan JSON yang sah ({bad.msg}, baris {bad.lineno} kolom "
+            f"{bad.colno})",
         ) from None
 
 
