@@ -553,6 +553,7 @@ def _campaign(
     work: Callable[[Any], dict[str, Any]],
     jobs: list[Any],
     workers: int,
+    out: Path,
 ) -> dict[str, Any]:
     total: dict[str, Any] = {}
     started = time.perf_counter()
@@ -560,6 +561,9 @@ def _campaign(
     with ctx.Pool(workers, initializer=init, maxtasksperchild=50) as pool:
         for done, part in enumerate(pool.imap_unordered(work, jobs), 1):
             _merge(total, part)
+            # What is done so far survives an interrupted campaign.
+            partial = {**total, "wall_s": time.perf_counter() - started, "chunks_done": done}
+            (out / f"partial-{name}.json").write_text(json.dumps(partial), encoding="utf-8")
             if done % max(1, len(jobs) // 20) == 0 or done == len(jobs):
                 count = total.get("posts", total.get("files", 0))
                 print(
@@ -590,17 +594,23 @@ def main(argv: list[str] | None = None) -> int:
     summary: dict[str, Any] = {"seed": opts.seed, "workers": opts.workers}
     if packs:
         jobs = [(s, c, opts.limit_s, out, "packs") for s, c in _chunks(packs, 50, opts.seed + 1)]
-        summary["packs"] = _campaign("packs", _init_files, _files_chunk, jobs, opts.workers)
+        summary["packs"] = _campaign(
+            "packs", _init_files, _files_chunk, jobs, opts.workers, opts.out
+        )
         _report({"packs": summary["packs"]})
     if opts.files:
         jobs = [
             (s, c, opts.limit_s, out, "files") for s, c in _chunks(opts.files, 20, opts.seed + 2)
         ]
-        summary["files"] = _campaign("files", _init_files, _files_chunk, jobs, opts.workers)
+        summary["files"] = _campaign(
+            "files", _init_files, _files_chunk, jobs, opts.workers, opts.out
+        )
         _report({"files": summary["files"]})
     if opts.posts:
-        jobs = [(s, c, opts.limit_s, out) for s, c in _chunks(opts.posts, 2_000, opts.seed)]
-        summary["posts"] = _campaign("posts", _init_posts, _posts_chunk, jobs, opts.workers)
+        jobs = [(s, c, opts.limit_s, out) for s, c in _chunks(opts.posts, 500, opts.seed)]
+        summary["posts"] = _campaign(
+            "posts", _init_posts, _posts_chunk, jobs, opts.workers, opts.out
+        )
     (opts.out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     _report({"posts": summary["posts"]} if "posts" in summary else {})
     bad = sum(part.get("crashes", 0) + part.get("stalls", 0) for part in summary.values()
