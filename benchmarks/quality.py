@@ -11,10 +11,12 @@ columns, which become the *sub-labels* reported separately (``HS_Religion``, ``c
 English set as ``hate``/``offensive``/``neither``, ``spam``/``ham``, the brand of a customer-care
 reply). ``../shared/eval/README.md`` describes the development sets and how they may be used.
 
-A post counts as *flagged* when the guard reports a finding of at least ``--min-severity`` (default
-``low``) in one of the categories that the dataset is about: the content categories for the abuse
-sets, ``spam`` and ``link`` for the SMS set, every category for the customer-care replies (all of
-which should pass). ``--categories`` overrides that. Printed per dataset:
+A post counts as *flagged* when the guard holds it (its policy says review or block; ``low`` and
+``info`` findings are shown but allowed) because of a finding in one of the categories that the
+dataset is about (``--min-severity`` counts findings of at least that severity instead): the
+content categories for the abuse sets, ``spam`` and ``link`` for the SMS set, every category for
+the customer-care replies (all of which should pass). ``--categories`` overrides that.
+Printed per dataset:
 
 * precision, recall, F1 and the false-positive rate (FPR: share of the label-0 posts flagged);
 * the same per guard category (which categories find the positives, which raise false alarms);
@@ -163,17 +165,26 @@ def categories_for(path: str | Path, override: Sequence[str] | None = None) -> t
 
 @dataclass(frozen=True)
 class Hit:
-    """The part of a finding the measurement needs."""
+    """The part of a finding the measurement needs; ``held``: the policy reviews or blocks it."""
 
     rule: str
     category: str
     severity: int
+    held: bool = True
 
 
-def relevant(hits: Iterable[Hit], categories: Sequence[str], min_severity: int) -> list[Hit]:
-    """The hits that count as flagging for a dataset of these categories."""
+def relevant(
+    hits: Iterable[Hit], categories: Sequence[str], min_severity: int | None = None
+) -> list[Hit]:
+    """The hits that count as flagging for a dataset of these categories: those the policy
+    holds, or with ``min_severity``, those at least that severe."""
     every = "*" in categories
-    return [h for h in hits if h.severity >= min_severity and (every or h.category in categories)]
+    return [
+        h
+        for h in hits
+        if (h.held if min_severity is None else h.severity >= min_severity)
+        and (every or h.category in categories)
+    ]
 
 
 @dataclass
@@ -299,7 +310,7 @@ def measure(
     guard: Any,
     path: Path,
     categories: tuple[str, ...],
-    min_severity: int,
+    min_severity: int | None,
     detect_language: bool,
     limit: int | None,
 ) -> tuple[Result, float]:
@@ -308,8 +319,12 @@ def measure(
     started = time.perf_counter()
     verdicts = guard.check_many([as_post(r, detect_language) for r in records], batch_size=64)
     elapsed = time.perf_counter() - started
+    policy = guard.config.policy
     for record, verdict in zip(records, verdicts, strict=True):
-        hits = [Hit(f.rule, f.category, int(f.severity)) for f in verdict.findings]
+        hits = [
+            Hit(f.rule, f.category, int(f.severity), policy.for_finding(f) != "allow")
+            for f in verdict.findings
+        ]
         result.add(record, relevant(hits, categories, min_severity))
         for name, status in verdict.engines.items():
             if status.status != "ok":
@@ -329,7 +344,7 @@ def render(result: Result, top: int, elapsed: float) -> str:
     cats = "all" if "*" in result.categories else ", ".join(result.categories)
     lines = [
         f"== {result.name}: {o.positives + o.negatives} posts ({o.positives} label 1), "
-        f"flagged = a finding in {cats}; {elapsed:.1f} s",
+        f"flagged = held for a finding in {cats}; {elapsed:.1f} s",
         f"   precision {_f(o.precision)}  recall {_f(o.recall)}  F1 {_f(o.f1)}  "
         f"FPR {_f(o.fpr)}  flagged {_f(o.flagged_rate)}  "
         f"(tp {o.tp}, fp {o.fp}, fn {o.fn}, tn {o.tn})",
@@ -394,7 +409,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", action="store_true", help="keep the toxicity engine")
     parser.add_argument("--config", help="smguard.toml for --model (default: none)")
     parser.add_argument("--categories", help="comma-separated categories that count as flagged")
-    parser.add_argument("--min-severity", choices=SEVERITIES, default="low")
+    parser.add_argument(
+        "--min-severity", choices=SEVERITIES, help="count findings this severe (default: held)"
+    )
     parser.add_argument("--detect-language", action="store_true", help="ignore the language field")
     parser.add_argument("--limit", type=int, help="only the first N records of each file")
     parser.add_argument("--top", type=int, default=10, help="rows in the top-N lists")
@@ -416,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             guard,
             path,
             categories_for(path, override),
-            SEVERITIES.index(args.min_severity),
+            None if args.min_severity is None else SEVERITIES.index(args.min_severity),
             args.detect_language,
             args.limit,
         )
@@ -427,7 +444,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         json.dump(
             {
                 "model": args.model,
-                "min_severity": args.min_severity,
+                "flagged": "held" if args.min_severity is None else f">= {args.min_severity}",
                 "language": "detected" if args.detect_language else "given",
                 "datasets": [r.to_dict(args.top) for r in results],
             },

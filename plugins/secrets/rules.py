@@ -120,6 +120,8 @@ class PasswordRule(SecretRule):
             explicit = m.group("sep") is not None or m.group("short") is not None
             if len(value) < 4 or not looks_like_password(value):
                 continue
+            if value.lower().startswith(("http://", "https://", "www.")):
+                continue  # "reset your password here: https://…" points to a page
             if not explicit and (m.group("kw") == "sandi" and "nya" not in m.group()):
                 continue  # "Bang Sandi 2024" is a name, "sandinya X" or "sandi: X" a password
             if not explicit and value.isdigit():

@@ -62,9 +62,11 @@ def test_categories_by_dataset_and_override(quality: ModuleType) -> None:
 
 def test_only_findings_of_the_dataset_categories_and_severity_count(quality: ModuleType) -> None:
     Hit = quality.Hit
-    hits = [Hit("R-SPAM", "spam", 2), Hit("R-TONE", "tone", 2), Hit("R-INFO", "link", 0)]
+    hits = [Hit("R-SPAM", "spam", 2), Hit("R-TONE", "tone", 2), Hit("R-INFO", "link", 0, False)]
     assert [h.rule for h in quality.relevant(hits, ("spam", "link"), 1)] == ["R-SPAM"]
     assert [h.rule for h in quality.relevant(hits, ("*",), 0)] == ["R-SPAM", "R-TONE", "R-INFO"]
+    # by default only what the policy holds (review or block) counts
+    assert [h.rule for h in quality.relevant(hits, ("*",))] == ["R-SPAM", "R-TONE"]
 
 
 def test_result_counts_categories_rules_and_misses(quality: ModuleType) -> None:
@@ -113,3 +115,4 @@ def test_main_measures_a_small_file_with_the_real_guard(
     out = json.loads(capsys.readouterr().out)
     overall = out["datasets"][0]["overall"]
     assert (overall["tp"], overall["fp"]) == (1, 0)
+    assert out["flagged"] == "held"

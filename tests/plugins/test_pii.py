@@ -306,3 +306,9 @@ def test_config_errors_name_the_key(options: dict[str, Any], message: str) -> No
         rules({"plugins": {"pii": options}})
     assert str(err.value).startswith(message)
     assert "\n" not in str(err.value)
+
+
+def test_digits_in_a_link_are_not_a_card_number() -> None:
+    card = "4539148803436467"
+    assert check(CARD, f"See https://help.example.com/answer/1?visit_id={card}-16809&rd=1") == []
+    assert check(CARD, f"Refund sent to card {card}")
