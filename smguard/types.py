@@ -81,7 +81,9 @@ class Severity(enum.IntEnum):
             return cls(value)
         if isinstance(value, str) and value.lower() in _SEVERITY_NAMES:
             return cls[value.upper()]
-        raise ValueError(f"{value!r} is not a severity (one of {', '.join(_SEVERITY_NAMES)})")
+        raise ValueError(
+            f"{safejson.short(value)} is not a severity (one of {', '.join(_SEVERITY_NAMES)})"
+        )
 
 
 _SEVERITY_NAMES = tuple(s.name.lower() for s in Severity)

@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from smguard.httputil import retry_after
+from smguard.safejson import short
 from smguard.types import ActivityEvent
 from smguard.watch.connectors import ConnectorError, PollJob, PollPage, WatchStopped
 
@@ -160,12 +161,16 @@ def status_event(
     The event's id names the status *and its version*: an edited status (``edited_at``) is a new
     event, the same version read twice is the same event.
     """
-    sid = str(status["id"])
+    raw_id = status.get("id")
+    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int) or not str(raw_id)[:64]:
+        raise ConnectorError(f"a status without a usable id: {short(raw_id)}")
+    sid = str(raw_id)[:64]
     edited = status.get("edited_at")
+    edited = edited if isinstance(edited, str) else None
     created = iso_time(status.get("created_at"))
     if created is None:
         raise ConnectorError(
-            f"status {sid} has no readable created_at: {status.get('created_at')!r}"
+            f"status {short(sid)} has no readable created_at: {short(status.get('created_at'))}"
         )
     reblog = status.get("reblog")
     shown = reblog if isinstance(reblog, Mapping) else status

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import logging
 import socket
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import httpcore
 import httpx
@@ -87,21 +88,54 @@ def redact_url(url: str) -> str:
     return f"{scheme}://{host}" + (f":{port}" if port else "")
 
 
+#: Parts of a secret shorter than this are not redacted on their own (they would hit words).
+_MIN_PIECE = 6
+
+
+def _looks_secret(part: str) -> bool:
+    """A path segment worth redacting alone: token-like, not a word such as ``services``."""
+    return len(part) >= 16 or (
+        len(part) >= _MIN_PIECE and any(c.isdigit() or c.isupper() for c in part)
+    )
+
+
+def _secret_pieces(secret: str) -> set[str]:
+    """``secret`` and every part of it an echo could carry on its own, in the forms it travels."""
+    pieces = {secret}
+    if "://" in secret:
+        try:
+            parts = urlsplit(secret)
+        except ValueError:  # a malformed URL: the whole of it is already a piece
+            parts = None
+        if parts is not None:
+            pieces.update(p for p in (parts.path, parts.query) if p)
+            pieces.update(p for p in (parts.username, parts.password) if p)
+            if parts.username or parts.password:
+                basic = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+                pieces.add(base64.b64encode(basic.encode()).decode())
+            for segment in parts.path.split("/"):
+                for part in (segment, *segment.split(":")):  # Telegram's bot<id>:<token>
+                    if _looks_secret(part):
+                        pieces.add(part)
+            for _name, value in parse_qsl(parts.query, keep_blank_values=False):
+                pieces.add(value)
+    else:
+        pieces.add(base64.b64encode(secret.encode()).decode())
+    pieces |= {unquote(p) for p in pieces} | {quote(p, safe="") for p in pieces}
+    return {p for p in pieces if len(p) >= _MIN_PIECE or p == secret}
+
+
 def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret (and the path part of secret URLs) replaced by ``***``."""
+    """``text`` with every secret, and every part of it, replaced by ``***``.
+
+    The one redaction used wherever alerting text is printed or stored (CLI output, the outbox,
+    the audit log): a receiver that echoes only the token from a webhook path, a Basic-auth
+    header, or a percent-encoded copy is scrubbed as well as the whole URL.
+    """
     pieces: set[str] = set()
     for secret in secrets:
-        if not secret:
-            continue
-        pieces.add(secret)
-        if "://" in secret:
-            try:
-                parts = urlsplit(secret)
-            except ValueError:  # a malformed URL: the whole of it is already a piece
-                continue
-            for piece in (parts.path, parts.query, parts.username, parts.password):
-                if piece and len(piece) >= 4:
-                    pieces.add(piece)
+        if secret:
+            pieces |= _secret_pieces(secret)
     for piece in sorted(pieces, key=len, reverse=True):
         text = text.replace(piece, "***")
     return text

@@ -283,6 +283,12 @@ _KEYS = {
         "id": "{n} rahasia dienkripsi ulang dengan {kid} dari SMGUARD_SECRET_KEY; "
         "SMGUARD_OLD_SECRET_KEYS sekarang boleh dihapus.",
     },
+    "created": {
+        "en": "Created the key file {path} (key {kid}). Back it up now, apart from the database: "
+        "without it the stored TOTP seeds cannot be read.",
+        "id": "Berkas kunci {path} dibuat (kunci {kid}). Cadangkan sekarang, terpisah dari basis "
+        "data: tanpa berkas itu seed TOTP yang tersimpan tidak dapat dibaca.",
+    },
     "generate": {
         "en": "# A new key. Keep it in a secret store; never in smguard.toml or a repository.",
         "id": "# Kunci baru. Simpan di tempat rahasia; jangan di smguard.toml atau repositori.",
@@ -297,7 +303,7 @@ def keys() -> None:
     \b
     The key comes from SMGUARD_SECRET_KEY (base64 of 32 bytes), else from the key file
     ([security] key_file, SMGUARD_KEY_FILE, or secret.key in your data folder, mode 0600,
-    created on first use).
+    created by `smguard keys init`, never silently).
     """
 
 
@@ -372,6 +378,35 @@ def keys_rotate(state: State, actor: str | None, fmt: str) -> None:
         return
     done = "rotated" if ring.key_file is not None else "env_done"
     click.echo(say(state, _KEYS[done], n=n, kid=ring.primary_id))
+
+
+@keys.command(name="init")
+@click.option("--as", "actor", metavar="NAME", help="Who creates the key (for the audit log).")
+@format_option()
+@click.pass_obj
+def keys_init(state: State, actor: str | None, fmt: str) -> None:
+    """Create the key file, once; refused while stored secrets need another key.
+
+    \b
+    Run it when setting up smguard without SMGUARD_SECRET_KEY. A key file that went missing
+    later must be restored from its backup: a new key cannot read the seeds stored with the old.
+    """
+    from smguard.cli.common import resolve_actor
+    from smguard.security.crypto import create_key_file, sealed_key_ids
+
+    store = security_store(state)
+    with store.session() as s:
+        ring = create_key_file(store.config.security, sealed_key_ids(s))
+        store.audit(
+            s,
+            "keys.created",
+            actor=resolve_actor(actor),
+            details={"key": ring.primary_id, "file": ring.source},
+        )
+    if fmt == "json":
+        echo_json({"created": ring.source, "key": ring.primary_id})
+        return
+    click.echo(say(state, _KEYS["created"], path=ring.source, kid=ring.primary_id))
 
 
 @keys.command(name="generate")

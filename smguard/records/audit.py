@@ -12,9 +12,10 @@ Plugins observe events through the ``on_event`` hook, called after the transacti
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +25,18 @@ from sqlalchemy.orm import Session
 from smguard.records.db import Database
 from smguard.records.tables import AuditEvent, AuditHead, utcnow
 
-__all__ = ["GENESIS", "AuditRecord", "VerifyResult", "append_event", "event_hash", "verify_chain"]
+__all__ = [
+    "GENESIS",
+    "AuditRecord",
+    "Checkpoint",
+    "VerifyResult",
+    "append_event",
+    "event_hash",
+    "parse_checkpoints",
+    "take_checkpoint",
+    "verify_chain",
+    "verify_checkpoints",
+]
 
 GENESIS = "0" * 64
 AFTER_COMMIT = "smguard_after_commit"
@@ -177,3 +189,98 @@ def verify_chain(db: Database, batch: int = 2000) -> VerifyResult:
             problem = f"the audit head (#{head.seq}) does not match the last event (#{last})"
         return VerifyResult(False, checked, problem, last + 1)
     return VerifyResult(True, checked)
+
+
+# -- checkpoints of the chain's head, kept outside the database ---------------------------------
+#
+# The chain alone shows edits made behind smguard's back, but not a rewrite: whoever can write to
+# the database can recompute every hash. A checkpoint is the head (sequence number and hash) at a
+# moment, written somewhere the database's writers cannot reach (a file on another machine, an
+# append-only bucket, a ticket). A rewrite that changes any event up to a checkpoint changes the
+# hash of the checkpointed event, and `smguard audit verify --checkpoints FILE` says so. With
+# SMGUARD_AUDIT_KEY set, each checkpoint carries an HMAC, so a forged checkpoint file is caught
+# too, as long as the key stays outside the attacker's reach.
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    seq: int
+    hash: str
+    at: str
+    mac: str | None = None
+
+    def signed_text(self) -> str:
+        return f"smguard-audit-checkpoint|{self.seq}|{self.hash}|{self.at}"
+
+    def line(self) -> str:
+        body: dict[str, Any] = {"seq": self.seq, "hash": self.hash, "at": self.at}
+        if self.mac is not None:
+            body["mac"] = self.mac
+        return json.dumps(body, sort_keys=True)
+
+
+def _mac(key: bytes, checkpoint: Checkpoint) -> str:
+    return hmac.new(key, checkpoint.signed_text().encode(), hashlib.sha256).hexdigest()
+
+
+def take_checkpoint(db: Database, key: bytes | None) -> Checkpoint:
+    """The chain's head now, signed with ``key`` when one is given."""
+    with db.session() as session:
+        head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
+        point = Checkpoint(head.seq, head.hash, _canonical_time(utcnow()))
+    return point if key is None else replace(point, mac=_mac(key, point))
+
+
+def parse_checkpoints(text: str, where: str) -> list[Checkpoint]:
+    """Checkpoint lines as written by :meth:`Checkpoint.line`; a bad line is a ValueError."""
+    points: list[Checkpoint] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            mac = data.get("mac")
+            point = Checkpoint(int(data["seq"]), str(data["hash"]), str(data["at"]), mac)
+            if mac is not None and not isinstance(mac, str):
+                raise TypeError
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise ValueError(f"{where} line {number}: not a checkpoint") from None
+        points.append(point)
+    return points
+
+
+def verify_checkpoints(
+    db: Database, points: list[Checkpoint], key: bytes | None
+) -> VerifyResult | None:
+    """The first checkpoint the database no longer matches, as a failed result; else None.
+
+    With ``key``, an unsigned checkpoint or one whose HMAC does not match is refused too.
+    """
+    with db.session() as session:
+        for point in points:
+            if key is not None and (
+                point.mac is None or not hmac.compare_digest(point.mac, _mac(key, point))
+            ):
+                return VerifyResult(
+                    False,
+                    0,
+                    f"the checkpoint of event #{point.seq} ({point.at}) is not signed with "
+                    "SMGUARD_AUDIT_KEY: the checkpoint file was altered",
+                    point.seq,
+                )
+            row = session.execute(
+                select(AuditEvent.hash).where(AuditEvent.seq == point.seq)
+            ).scalar_one_or_none()
+            if row is None:
+                return VerifyResult(
+                    False, 0, f"event #{point.seq}, checkpointed at {point.at}, is gone", point.seq
+                )
+            if row != point.hash:
+                return VerifyResult(
+                    False,
+                    0,
+                    f"event #{point.seq} differs from its checkpoint of {point.at}: the chain "
+                    "was rewritten",
+                    point.seq,
+                )
+    return None

@@ -15,7 +15,9 @@ Where the key comes from, first match wins:
 1. ``SMGUARD_SECRET_KEY``: 32 random bytes in base64 (``smguard keys generate`` makes one);
    older keys still needed while rotating go in ``SMGUARD_OLD_SECRET_KEYS`` (comma-separated);
 2. the key file: ``[security] key_file`` or ``SMGUARD_KEY_FILE``, else ``secret.key`` in the
-   user's data folder. It is created on first use with mode 0600 (its folder 0700), and refused
+   user's data folder. It is created only by ``smguard keys init`` (:func:`create_key_file`),
+   with mode 0600 (its folder 0700), never silently: a key file that went missing while secrets
+   are sealed must be restored from a backup, since a new key cannot open them. It is refused
    when other users can read it. One base64 key per line; the first line is the current key,
    later lines are older keys kept only during a rotation.
 
@@ -46,6 +48,7 @@ __all__ = [
     "SEALED_FIELDS",
     "KeyRing",
     "SealedField",
+    "create_key_file",
     "default_key_file",
     "field_aad",
     "generate_key",
@@ -243,10 +246,8 @@ def _read_key_file(path: Path) -> list[bytes]:
 def load_keyring(
     settings: SecuritySettings | None = None,
     env: Mapping[str, str] | None = None,
-    *,
-    create: bool = True,
 ) -> KeyRing:
-    """The keys to use now; creates the key file on first use when no key is configured."""
+    """The keys to use now; a missing key file is an error (``smguard keys init`` creates one)."""
     env = os.environ if env is None else env
     if env.get(ENV_KEY):
         primary = _decode_key(env[ENV_KEY], ENV_KEY)
@@ -256,22 +257,58 @@ def load_keyring(
         return KeyRing(primary, older, source=ENV_KEY)
     path = _key_file_path(settings, env)
     if not path.exists():
-        if not create:
-            raise KeyConfigError(
-                f"no encryption key: set {ENV_KEY} or create the key file {path}",
-                f"tidak ada kunci enkripsi: isi {ENV_KEY} atau buat berkas kunci {path}",
-            )
-        try:
-            _write_private(path, [secrets.token_bytes(KEY_BYTES)], exclusive=True)
-        except FileExistsError:  # another process created it first
-            pass
-        except OSError as exc:
-            raise KeyConfigError(
-                f"cannot create key file {path}: {exc.strerror}",
-                f"berkas kunci {path} tidak dapat dibuat: {exc.strerror}",
-            ) from None
+        raise KeyConfigError(
+            f"no encryption key: set {ENV_KEY}, or create the key file {path} with "
+            "`smguard keys init` (if secrets were stored before, restore that file from a backup "
+            "instead: a new key cannot open them)",
+            f"tidak ada kunci enkripsi: isi {ENV_KEY}, atau buat berkas kunci {path} dengan "
+            "`smguard keys init` (jika rahasia pernah disimpan, pulihkan berkas itu dari cadangan: "
+            "kunci baru tidak dapat membukanya)",
+        )
     keys = _read_key_file(path)
     return KeyRing(keys[0], tuple(keys[1:]), source=str(path), key_file=path)
+
+
+def create_key_file(
+    settings: SecuritySettings | None,
+    sealed: Mapping[str, int],
+    env: Mapping[str, str] | None = None,
+) -> KeyRing:
+    """Create the key file (the explicit act of ``smguard keys init``) and return its ring.
+
+    ``sealed`` is :func:`sealed_key_ids` of the database: when any secret is already sealed, a
+    new key would silently orphan it, so creation is refused and the message names the keys the
+    stored secrets need. An existing key file is never overwritten.
+    """
+    env = os.environ if env is None else env
+    if env.get(ENV_KEY):
+        raise KeyConfigError(
+            f"{ENV_KEY} is set: smguard uses that key and no key file is needed",
+            f"{ENV_KEY} sudah diisi: smguard memakai kunci itu dan tidak perlu berkas kunci",
+        )
+    path = _key_file_path(settings, env)
+    if sealed:
+        needed = ", ".join(sorted(sealed))
+        raise KeyConfigError(
+            f"refusing to create a new key: {sum(sealed.values())} stored secret(s) are sealed "
+            f"with key {needed}; restore the key file {path} from a backup",
+            f"kunci baru tidak dibuat: {sum(sealed.values())} rahasia tersimpan dikunci dengan "
+            f"kunci {needed}; pulihkan berkas kunci {path} dari cadangan",
+        )
+    try:
+        _write_private(path, [secrets.token_bytes(KEY_BYTES)], exclusive=True)
+    except FileExistsError:
+        raise KeyConfigError(
+            f"the key file {path} already exists; it was left as it is",
+            f"berkas kunci {path} sudah ada; berkas itu tidak diubah",
+        ) from None
+    except OSError as exc:
+        raise KeyConfigError(
+            f"cannot create key file {path}: {exc.strerror}",
+            f"berkas kunci {path} tidak dapat dibuat: {exc.strerror}",
+        ) from None
+    keys = _read_key_file(path)
+    return KeyRing(keys[0], (), source=str(path), key_file=path)
 
 
 # -- what is sealed, and rotation --------------------------------------------------------------

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from smguard import safejson
 from smguard.errors import InputError, SmguardError
 from smguard.server.errors import ApiError, from_smguard
 from smguard.server.service import Service
@@ -106,10 +107,11 @@ def _too_large(limit: int) -> ApiError:
 
 
 def parse_json(raw: bytes) -> Any:
+    """The body read strictly (:mod:`smguard.safejson`): hostile JSON is a 400, never a 500."""
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ApiError(
             400,
@@ -117,13 +119,23 @@ def parse_json(raw: bytes) -> Any:
             f"the body is not valid UTF-8 (byte {exc.start + 1})",
             f"badan permintaan bukan UTF-8 yang sah (bita {exc.start + 1})",
         ) from None
-    except json.JSONDecodeError as exc:
+    try:
+        return safejson.loads(text)
+    except safejson.SafeJsonError as err:
+        bad = err.decode
+        if bad is None:
+            raise ApiError(
+                400,
+                "bad_input",
+                f"the body is refused: {err}",
+                f"badan permintaan ditolak: {err}",
+            ) from None
         raise ApiError(
             400,
             "bad_input",
-            f"the body is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
-            f"badan permintaan bukan JSON yang sah ({exc.msg}, baris {exc.lineno} kolom "
-            f"{exc.colno})",
+            f"the body is not valid JSON ({bad.msg} at line {bad.lineno} column {bad.colno})",
+            f"badan permintaan bukan JSON yang sah ({bad.msg}, baris {bad.lineno} kolom "
+            f"{bad.colno})",
         ) from None
 
 

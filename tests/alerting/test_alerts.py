@@ -845,3 +845,43 @@ def test_cli_test_sink_with_a_malformed_url_is_one_clear_error(
     assert result.exit_code == 3, result.output
     assert "not a valid URL" in result.output and "Traceback" not in result.output
     assert "XOXSECRET" not in result.output
+
+
+def test_scrub_redacts_every_part_of_a_secret_by_value() -> None:
+    """Regression (issue 12): an echo of part of the webhook path, or a Basic-auth header,
+    went into CLI output, the outbox and the audit log."""
+    import base64
+
+    from smguard.alerting._transport import scrub
+
+    url = (
+        "https://user:pa55word@hooks.example/services/T0AB12CD/B0EF34GH/XoXsEcReT1234567?key=Q9zz88"
+    )
+    telegram = "https://api.telegram.org/bot123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage"
+    basic = base64.b64encode(b"user:pa55word").decode()
+    echoed = (
+        "no such token XoXsEcReT1234567 for team T0AB12CD; key Q9zz88 bad; "
+        f"Authorization: Basic {basic}; bot AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw; "
+        "encoded XoXsEcReT1234567%3F; our services are fine"
+    )
+    clean = scrub(echoed, [url, telegram])
+    for secret in ("XoXsEcReT1234567", "T0AB12CD", "Q9zz88", basic, "AAHdqTcvCH1vGWJxfSeofSAs0K5P"):
+        assert secret not in clean, (secret, clean)
+    assert "our services are fine" in clean  # words of the path are not secrets
+
+
+def test_a_receiver_echoing_the_token_leaks_it_nowhere(
+    cli_run: Callable[..., Result],
+    db_url: str,
+    tmp_path: Path,
+    receiver: Callable[..., Receiver],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    r = receiver(answer=lambda n: (403, {}, b"invalid token XOXSECRET for this channel"))
+    _cli_config(tmp_path, r, monkeypatch)
+    failed = cli_run("alerts", "test", "soc")
+    assert failed.exit_code == 3 and "HTTP 403" in failed.output
+    assert "XOXSECRET" not in failed.output
+    with Database(db_url).session() as s:
+        stored = [json.dumps(e.details) for e in s.scalars(select(AuditEvent))]
+    assert stored and not any("XOXSECRET" in text for text in stored)

@@ -362,3 +362,34 @@ def test_a_dead_database_is_one_clear_line(
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: cannot ")
     assert "127.0.0.1:1/nowhere" in lines[0] and "Traceback" not in result.output
+
+
+def test_audit_checkpoints_catch_a_rewritten_chain(  # type: ignore[no-untyped-def]
+    run, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smguard.records.db import Database
+    from tests.records.test_audit import _rewrite_whole_chain
+
+    monkeypatch.setenv("SMGUARD_AUDIT_KEY", "a2V5LWtleS1rZXkta2V5LWtleS1rZXktMzItYnl0ZXM=")
+    blocked_incident(run)
+    kept = tmp_path / "outside" / "checkpoints.jsonl"
+    kept.parent.mkdir()
+    written = run("audit", "checkpoint", "--file", str(kept))
+    assert written.exit_code == 0 and "Checkpoint of event #2 appended" in written.output
+    assert json.loads(kept.read_text())["mac"]
+    assert run("audit", "verify", "--checkpoints", str(kept)).exit_code == 0
+    database = Database(db_url)
+    _rewrite_whole_chain(database, 1, "forged")
+    database.dispose()
+    assert run("audit", "verify").exit_code == 0  # the chain alone cannot tell
+    caught = run("audit", "verify", "--checkpoints", str(kept))
+    assert caught.exit_code == 2 and "the chain was rewritten" in caught.output
+    in_id = run("--lang", "id", "audit", "verify", "--checkpoints", str(kept))
+    assert in_id.exit_code == 2 and "rantai ditulis ulang" in in_id.output
+    # The attacker replaces the checkpoint file too: without the key its lines are not signed.
+    monkeypatch.delenv("SMGUARD_AUDIT_KEY")
+    kept.write_text(run("audit", "checkpoint").output)
+    monkeypatch.setenv("SMGUARD_AUDIT_KEY", "a2V5LWtleS1rZXkta2V5LWtleS1rZXktMzItYnl0ZXM=")
+    forged = run("audit", "verify", "--checkpoints", str(kept))
+    assert forged.exit_code == 2 and "checkpoint file was altered" in forged.output
+    assert run("audit", "verify", "--checkpoints", str(tmp_path / "none")).exit_code == 3

@@ -89,3 +89,48 @@ def test_rolled_back_events_leave_no_trace_and_are_not_observed(db: Any) -> None
         append_event(s, "check.recorded", actor="api", notify=seen.append)
     assert [e.seq for e in seen] == [1]
     assert verify_chain(db).ok
+
+
+def _rewrite_whole_chain(db: Any, seq: int, subject: str) -> None:
+    """What an attacker with write access does: change an event and recompute every hash."""
+    from sqlalchemy import select
+
+    from smguard.records.audit import GENESIS, event_hash
+    from smguard.records.tables import AuditEvent, AuditHead
+
+    with db.session() as s:
+        prev = GENESIS
+        for ev in s.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
+            if ev.seq == seq:
+                ev.subject = subject
+            ev.prev_hash = prev
+            ev.hash = event_hash(ev.seq, ev.at, ev.actor, ev.action, ev.subject, ev.details, prev)
+            prev = ev.hash
+        head = s.get(AuditHead, 1)
+        head.hash = prev
+
+
+def test_a_rewritten_chain_is_caught_by_a_checkpoint_kept_outside(db: Any) -> None:
+    """Issue 12: anyone who can write to the database could forge the whole chain."""
+    import dataclasses
+
+    from smguard.records.audit import parse_checkpoints, take_checkpoint, verify_checkpoints
+
+    key = b"k" * 32
+    fill(db)
+    point = take_checkpoint(db, key)
+    assert point.seq == 5 and point.mac is not None
+    points = parse_checkpoints(point.line() + "\n", "cp")
+    assert verify_checkpoints(db, points, key) is None
+    fill(db, 2)  # later events do not disturb an earlier checkpoint
+    assert verify_checkpoints(db, points, key) is None
+    _rewrite_whole_chain(db, 2, "forged")
+    assert verify_chain(db).ok  # the chain alone cannot tell
+    failed = verify_checkpoints(db, points, key)
+    assert failed is not None and failed.seq == 5
+    assert "event #5 differs from its checkpoint" in str(failed.problem)
+    # A checkpoint file the attacker rewrote to match is caught by its signature.
+    forged = take_checkpoint(db, None)
+    assert verify_checkpoints(db, [forged], None) is None  # without a key: only the file's safety
+    bad = verify_checkpoints(db, [dataclasses.replace(forged, mac="0" * 64)], key)
+    assert bad is not None and "not signed with SMGUARD_AUDIT_KEY" in str(bad.problem)

@@ -306,6 +306,10 @@ def test_keys_rotate_with_a_key_file(env: dict[str, Any], monkeypatch: pytest.Mo
     key_file = env["tmp"] / "keys" / "secret.key"
     monkeypatch.delenv("SMGUARD_SECRET_KEY")
     monkeypatch.setenv("SMGUARD_KEY_FILE", str(key_file))
+    assert "smguard keys init" in smg(env, "2fa", "enroll", "ayu", code=3).output
+    created = smg(env, "keys", "init", "--as", "ayu").output
+    assert f"Created the key file {key_file}" in created and "Back it up" in created
+    assert "already exists" in smg(env, "keys", "init", code=3).output
     ayu = enrol(env, "ayu")
     before = key_file.read_text()
     assert "Re-encrypted 1 secret(s)" in smg(env, "keys", "rotate", "--as", "ayu").output
@@ -313,6 +317,11 @@ def test_keys_rotate_with_a_key_file(env: dict[str, Any], monkeypatch: pytest.Mo
     assert after != before and len([ln for ln in after.splitlines() if ln[:1] != "#"]) == 1
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     smg(env, "2fa", "verify", "ayu", totp_now(env, ayu))
+    key_file.unlink()
+    again = smg(env, "2fa", "verify", "ayu", totp_now(env, ayu, 1), code=3).output
+    assert "restore that file from a backup" in again
+    refused = smg(env, "keys", "init", code=3).output
+    assert "refusing to create a new key" in refused and not key_file.exists()
 
 
 def as_json(env: dict[str, Any], *args: str, input: str | None = None) -> Any:

@@ -77,9 +77,15 @@ def test_a_bad_environment_key_is_one_line_that_does_not_echo_it() -> None:
     )
 
 
-def test_the_key_file_is_created_private_on_first_use(tmp_path: Path) -> None:
+def test_the_key_file_is_created_private_only_when_asked(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "smguard" / "secret.key"
-    ring = crypto.load_keyring(env={"SMGUARD_KEY_FILE": str(path)})
+    env = {"SMGUARD_KEY_FILE": str(path)}
+    with pytest.raises(KeyConfigError, match="smguard keys init"):
+        crypto.load_keyring(env=env)
+    assert not path.exists()
+    ring = crypto.create_key_file(None, {}, env=env)
+    with pytest.raises(KeyConfigError, match="already exists"):
+        crypto.create_key_file(None, {}, env=env)
     assert ring.key_file == path and ring.source == str(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
@@ -93,10 +99,11 @@ def test_the_key_file_is_created_private_on_first_use(tmp_path: Path) -> None:
 def test_the_key_file_comes_from_the_config(tmp_path: Path) -> None:
     (tmp_path / "smguard.toml").write_text('[security]\nkey_file = "keys/smguard.key"\n')
     config = Config.load(tmp_path / "smguard.toml", env={})
+    crypto.create_key_file(config.security, {}, env={})
     ring = crypto.load_keyring(config.security, env={})
     assert ring.key_file == tmp_path / "keys" / "smguard.key"
     with pytest.raises(KeyConfigError, match="no encryption key"):
-        crypto.load_keyring(env={"SMGUARD_KEY_FILE": str(tmp_path / "none")}, create=False)
+        crypto.load_keyring(env={"SMGUARD_KEY_FILE": str(tmp_path / "none")})
 
 
 def test_a_seed_copied_into_another_admins_row_is_useless(store: Store) -> None:
@@ -121,13 +128,22 @@ def _vault_code(st: Store, seed_ayu: str, at_steps: int) -> str:
     return vault.issue_code(st, "kemenkeu_ri", admin="ayu", code=code(seed_ayu, now), now=now).code
 
 
+def _store_with_key_file(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Store]:
+    """A store whose key lives in a key file made the explicit way (``keys init``)."""
+    key_file = tmp_path / "secret.key"
+    monkeypatch.setenv("SMGUARD_KEY_FILE", str(key_file))
+    crypto.create_key_file(None, {})
+    st = make_store(db, MIXED_CONFIG)
+    sync_inventory(st, now=T0)
+    return key_file, st
+
+
 def test_rotation_with_a_key_file(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    key_file = tmp_path / "secret.key"
-    monkeypatch.setenv("SMGUARD_KEY_FILE", str(key_file))
-    st = make_store(db, MIXED_CONFIG)
-    sync_inventory(st, now=T0)
+    key_file, st = _store_with_key_file(db, tmp_path, monkeypatch)
     ayu, _ = enrol(st, "ayu")
     enrolment.enroll(st, "budi", now=T0)  # a pending seed is sealed too
     vault.add_seed(st, "kemenkeu_ri", PLATFORM_SEED, by="ayu", code=code(ayu, T0, 1), now=T0 + STEP)
@@ -193,3 +209,20 @@ def test_every_secret_column_is_registered_for_rotation() -> None:
         or ("secret" in column.name and not column.name.endswith("_hash"))
     }
     assert secret_like == registered
+
+
+def test_a_missing_key_file_is_never_replaced_while_secrets_are_sealed(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (issue 12): a deleted key file was silently replaced, orphaning the seeds."""
+    key_file, st = _store_with_key_file(db, tmp_path, monkeypatch)
+    enrol(st, "ayu")
+    key_file.unlink()
+    with pytest.raises(KeyConfigError, match="restore that file from a backup"):
+        crypto.load_keyring()
+    assert not key_file.exists()
+    with st.session() as s:
+        sealed = crypto.sealed_key_ids(s)
+    with pytest.raises(KeyConfigError, match=r"refusing to create a new key: 1 stored secret"):
+        crypto.create_key_file(None, sealed)
+    assert not key_file.exists()

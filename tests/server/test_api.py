@@ -56,6 +56,11 @@ def test_a_batch_keeps_its_order_and_a_bad_item_is_an_error_verdict(
         (b'{"nothing": 1}', 400, "bad_input"),
         (b'{"text": ""}', 400, "bad_input"),
         (b'{"posts": "x"}', 400, "bad_input"),
+        # Hostile JSON (issue 12): each is a 400 naming the reason, never a 500.
+        (b"[" * 100 + b"]" * 100, 400, "bad_input"),
+        (b'{"text": "a", "text": "b"}', 400, "bad_input"),
+        (b'{"text": "\\ud800"}', 400, "bad_input"),
+        (b'{"text": "a", "id": ' + b"9" * 60 + b"}", 400, "bad_input"),
         (json.dumps({"posts": [{"text": "a"}] * 6}).encode(), 413, "too_many"),
         (json.dumps({"text": "a" * 5000}).encode(), 413, "too_large"),
     ],
