@@ -39,6 +39,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "secrets",
     "spam",
     "tone",
+    "hate",
     "timing",
     "toxicity",
     "webhooks",

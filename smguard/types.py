@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from smguard import safejson
 from smguard.errors import InputError
 
 __all__ = [
@@ -133,9 +134,13 @@ class Post:
         if not isinstance(self.text, str):
             raise InputError("'text' must be a string")
         if self.kind not in POST_KINDS:
-            raise InputError(f"'kind' must be one of {', '.join(POST_KINDS)}, not {self.kind!r}")
-        if self.scheduled_at is not None and self.scheduled_at.tzinfo is None:
-            raise InputError("'scheduled_at' needs a time zone, e.g. 2026-06-01T07:00:00+07:00")
+            raise InputError(
+                f"'kind' must be one of {', '.join(POST_KINDS)}, not {safejson.short(self.kind)}"
+            )
+        if self.scheduled_at is not None:
+            if self.scheduled_at.tzinfo is None:
+                raise InputError("'scheduled_at' needs a time zone, e.g. 2026-06-01T07:00:00+07:00")
+            check_year(self.scheduled_at, "scheduled_at")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Post:
@@ -146,17 +151,29 @@ class Post:
             "id", "text", "kind", "in_reply_to", "account", "platform",
             "language", "scheduled_at", "links", "media",
         }  # fmt: skip
+        if not all(isinstance(key, str) for key in data):
+            raise InputError("every field name must be a string")
         unknown = sorted(set(data) - known)
         if unknown:
-            raise InputError(f"unknown field(s): {', '.join(unknown)}")
+            shown = ", ".join(
+                key if len(key) <= 30 and key.isprintable() else safejson.short(key, 30)
+                for key in unknown[:5]
+            )
+            raise InputError(f"unknown field(s): {shown}")
         if "text" not in data:
             raise InputError("missing required field 'text'")
         text = data["text"]
         if not isinstance(text, str):
             raise InputError("'text' must be a string")
         post_id = data.get("id")
-        if post_id is not None and not isinstance(post_id, str | int):
-            raise InputError("'id' must be a string or a number")
+        if post_id is not None and (
+            isinstance(post_id, bool)
+            or not isinstance(post_id, str | int)
+            or (isinstance(post_id, int) and abs(post_id) >= 10**safejson.MAX_INT_DIGITS)
+        ):
+            raise InputError(
+                f"'id' must be a string or a number of at most {safejson.MAX_INT_DIGITS} digits"
+            )
         reply = data.get("in_reply_to")
         in_reply_to: InReplyTo | None = None
         if isinstance(reply, str):
@@ -177,7 +194,9 @@ class Post:
             try:
                 scheduled = datetime.fromisoformat(raw_when.replace("Z", "+00:00"))
             except ValueError:
-                raise InputError(f"'scheduled_at' is not an ISO 8601 time: {raw_when!r}") from None
+                raise InputError(
+                    f"'scheduled_at' is not an ISO 8601 time: {safejson.short(raw_when)}"
+                ) from None
         language = data.get("language")
         if language is not None and not isinstance(language, str):
             raise InputError('\'language\' must be a string such as "id" or "en"')
@@ -199,6 +218,19 @@ class Post:
 
     def with_changes(self, **changes: Any) -> Post:
         return replace(self, **changes)
+
+
+#: Years a time given to smguard may fall in; outside them it is a typing error (year 1, 9999)
+#: that would otherwise overflow time-zone arithmetic or a database column further on.
+YEARS = (1970, 2200)
+
+
+def check_year(when: datetime, field: str) -> datetime:
+    """``when`` itself, or an :class:`InputError` when its year is out of :data:`YEARS`."""
+    low, high = YEARS
+    if not low <= when.year <= high:
+        raise InputError(f"'{field}' is in the year {when.year}; expected {low} to {high}")
+    return when
 
 
 def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
@@ -354,7 +386,9 @@ class ActivityEvent:
     def __post_init__(self) -> None:
         if self.kind not in EVENT_KINDS:
             raise InputError(
-                f"unknown activity kind {self.kind!r} (one of {', '.join(EVENT_KINDS)})"
+                f"unknown activity kind {safejson.short(self.kind)} "
+                f"(one of {', '.join(EVENT_KINDS)})"
             )
         if self.at.tzinfo is None:
             raise InputError("an activity event's time needs a time zone")
+        check_year(self.at, "at")

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from smguard import safejson
 from smguard.errors import InputError
 from smguard.types import EVENT_KINDS, ActivityEvent
 from smguard.watch.connectors import ExportError, ExportSource, stable_id
@@ -58,8 +59,11 @@ def parse_line(
 ) -> ActivityEvent:
     """One feed line as an event; raise ``InputError`` saying what is wrong with it."""
     try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
+        data = safejson.loads(line)
+    except safejson.SafeJsonError as err:
+        exc = err.decode
+        if exc is None:
+            raise InputError(f"refused: {err}") from None
         raise InputError(f"not valid JSON at column {exc.colno}: {exc.msg.lower()}") from None
     if not isinstance(data, Mapping):
         raise InputError("must be a JSON object")
@@ -70,19 +74,23 @@ def parse_line(
         )
     kind = data.get("kind")
     if kind not in EVENT_KINDS:
-        raise InputError(f"'kind' must be one of {', '.join(EVENT_KINDS)}, not {kind!r}")
+        raise InputError(
+            f"'kind' must be one of {', '.join(EVENT_KINDS)}, not {safejson.short(kind)}"
+        )
     raw_at = data.get("at")
     if not isinstance(raw_at, str):
         raise InputError("'at' is required: an ISO 8601 time such as 2026-06-01T07:00:00+07:00")
     try:
         at = datetime.fromisoformat(raw_at.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise InputError(f"'at' is not an ISO 8601 time: {raw_at!r}") from None
+        raise InputError(f"'at' is not an ISO 8601 time: {safejson.short(raw_at)}") from None
     if at.tzinfo is None:
         raise InputError(f"'at' needs a time zone, e.g. {raw_at}+07:00 or {raw_at}Z")
     line_account = _string(data, "account")
     if line_account is not None and account is not None and line_account != account:
-        raise InputError(f"'account' is {line_account!r} but --account is {account!r}")
+        raise InputError(
+            f"'account' is {safejson.short(line_account)} but --account is {account!r}"
+        )
     who = line_account or account
     if not who:
         raise InputError("no 'account' on the line and no --account given")

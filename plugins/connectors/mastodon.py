@@ -10,7 +10,9 @@ How a poll reads the account (one cursor per account, saved with each page's eve
   skipped, and whatever ``[watch] max_pages`` leaves waits for the next cycle;
 * edits — the newest ``[watch] recheck_edits`` statuses are read again each cycle; a status whose
   ``edited_at`` is new becomes an event of its own (an approved post edited into something else is
-  as dangerous as a new one).
+  as dangerous as a new one). A status seen in the previous re-read that is missing from this
+  one was deleted (or hidden from the token): it becomes a ``post_deleted`` event at the time it
+  was noticed (the ids of the re-read are kept in the cursor as ``recent``).
 
 Retries: a ``429`` waits for ``Retry-After`` (up to ``[watch] retry_after_max_s``), a ``5xx`` or a
 network error waits 1, 2, 4 … seconds, at most ``[watch] retries`` times; ``401``, ``403`` and
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -171,6 +173,19 @@ def status_event(
     text = content if isinstance(content, str) else ""
     raw = _raw(status)
     raw["engagement"] = _engagement(status, sid, created)
+    # What the post carries besides its text (a boost carries the boosted post's): the guard
+    # reads poll options and image descriptions too, a scam can hide there.
+    media = _media(shown.get("media_attachments"))
+    if media:
+        raw["media_attachments"] = media
+    poll = shown.get("poll")
+    if isinstance(poll, Mapping):
+        options = [o.get("title") for o in poll.get("options") or [] if isinstance(o, Mapping)]
+        raw["poll"] = {
+            "id": poll.get("id"),
+            "options": [o for o in options if isinstance(o, str) and o],
+            "expires_at": poll.get("expires_at"),
+        }
     if shown is not status:
         raw["reblog"] = {
             "id": shown.get("id"),
@@ -195,6 +210,34 @@ def status_event(
         url=text_or_none(status.get("url") or shown.get("url") or status.get("uri")),
         links=_links(text, shown.get("card")),
         raw=raw,
+    )
+
+
+def _deleted(before: Any, now: Sequence[str], last: str, *, full: bool) -> list[str]:
+    """Statuses seen in the last re-read that are gone from this one: deleted (or hidden from
+    the token). When the window is full, only ids at least as new as its oldest can tell."""
+    if not isinstance(before, list):
+        return []
+    present = set(now)
+    oldest = min(now, key=_id_key) if now and full else None
+    return [
+        sid
+        for sid in map(str, before)
+        if sid not in present
+        and _id_key(sid) <= _id_key(last)
+        and (oldest is None or _id_key(sid) >= _id_key(oldest))
+    ]
+
+
+def _deleted_event(sid: str, account: str) -> ActivityEvent:
+    return ActivityEvent(
+        id=f"mastodon:{account}:status:{sid}:deleted",
+        account=account,
+        platform="mastodon",
+        kind="post_deleted",
+        at=datetime.now(UTC),  # when smguard noticed: the API does not say when
+        source="mastodon",
+        raw={"id": sid, "noticed": "no longer in the account's recent statuses"},
     )
 
 
@@ -381,10 +424,15 @@ class MastodonConnector:
         if job.watch.recheck_edits:
             # Read again for edits, and for their engagement counts, which grow for days: the
             # statuses already stored are dropped as repeats, but their counts are refreshed.
-            recent, _ = api.statuses(account_id, limit=min(PAGE, job.watch.recheck_edits))
+            window = min(PAGE, job.watch.recheck_edits)
+            recent, _ = api.statuses(account_id, limit=window)
             known = [s for s in recent if _id_key(str(s["id"])) <= _id_key(last)]
-            if known:
-                yield PollPage(self._events(known, job.account), {**base, "last_id": last})
+            now_ids = [str(s["id"]) for s in recent]
+            gone = _deleted(cursor.get("recent"), now_ids, last, full=len(recent) >= window)
+            events = self._events(known, job.account) + [
+                _deleted_event(sid, job.account) for sid in gone
+            ]
+            yield PollPage(events, {**base, "last_id": last, "recent": now_ids})
 
     def _first(
         self, api: _Api, job: PollJob, base: Mapping[str, Any], account_id: str

@@ -1,12 +1,14 @@
 """Meta "Download your information" (JSON format): Instagram and Facebook login history.
 
 **Instagram** — ``login_activity.json`` (``account_history_login_history``), and where present
-``logout_activity.json`` and ``password_change_activity.json``. Each entry's ``string_map_data``
-maps a *label* to ``{"href", "value", "timestamp"}``, and the labels are in the account's language
-("IP Address" / "IP-Adresse" / "IP 주소"). So the fields are recognised by what their values
-look like — an IP address, a user agent, a language code, an epoch timestamp, an opaque cookie —
-and a label is only a tie-breaker when two values could be the same thing. An English and a
-German export of the same history give the same events.
+``logout_activity.json``, ``password_change_activity.json`` and the newer
+``profile_activity.json`` (a ``label_values`` list per entry with a ``Type``: logins with a
+location, profile and password changes, security e-mails, checkpoints). Each entry's
+``string_map_data`` maps a *label* to ``{"href", "value", "timestamp"}``, and the labels are in
+the account's language ("IP Address" / "IP-Adresse" / "IP 주소"). So the fields are recognised
+by what their values look like — an IP address, a user agent, a language code, an epoch
+timestamp, an opaque cookie — and a label is only a tie-breaker when two values could be the
+same thing. An English and a German export of the same history give the same events.
 
 **Facebook** — ``account_activity.json`` (``account_activity_v2``, older ``account_activity``)
 and ``logins_and_logouts.json`` (``account_accesses_v2``, older ``account_accesses``). Their keys
@@ -31,7 +33,7 @@ from smguard.watch.connectors import ExportError, ExportSource, load_json, stabl
 
 from ._common import epoch, fix_mojibake, iso_time, text_or_none
 
-__all__ = ["FacebookConnector", "InstagramConnector", "classify_fields"]
+__all__ = ["FacebookConnector", "InstagramConnector", "classify_fields", "normalise_ip"]
 
 # -- recognising fields by their values ---------------------------------------------------------
 
@@ -61,6 +63,23 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def normalise_ip(value: str | None) -> str | None:
+    """One spelling per address: ``2001:DB8:0:0::7``, ``[2001:db8::7]`` and ``2001:db8::7`` are
+    the same login, and an IPv4 address written as IPv6 (``::ffff:203.0.113.7``) is IPv4."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return value
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return address.compressed
 
 
 def _shape(value: str) -> set[str]:
@@ -130,7 +149,9 @@ _IG_FILES = {
     "login_activity.json": ("account_history_login_history", "login"),
     "logout_activity.json": ("account_history_logout_history", "logout"),
     "password_change_activity.json": ("account_history_password_change_history", "password_change"),
+    "profile_activity.json": ("", "other"),  # newer exports; read by _profile_activity
 }
+_IG_ACTIVITY = "profile_activity.json"
 _FB_FILES = {
     "account_activity.json": ("account_activity_v2", "account_activity"),
     "logins_and_logouts.json": ("account_accesses_v2", "account_accesses"),
@@ -181,10 +202,60 @@ def _pairs(entry: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
     return pairs
 
 
+#: ``profile_activity.json`` (newer exports): each entry's ``Type`` → kind, first match wins.
+_IG_TYPES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("other", "checkpoint", re.compile(r"checkpoint|verif|pemeriksaan", re.I)),
+    ("other", "security_email", re.compile(r"e-?mail.*(reset|suspicious|security|sent)|"
+                                           r"(reset|suspicious|security).*e-?mail", re.I)),
+    ("login_failed", "", re.compile(r"fail|gagal", re.I)),
+    ("twofa_change", "", re.compile(r"two.factor|2fa|dua faktor|autenti", re.I)),
+    ("password_change", "", re.compile(r"password|kata sandi", re.I)),
+    ("recovery_change", "", re.compile(r"e-?mail|phone|telepon|ponsel", re.I)),
+    ("profile_change", "", re.compile(r"bio|picture|photo|foto|name|nama|website|profil", re.I)),
+    ("logout", "", re.compile(r"log ?out|keluar", re.I)),
+    ("login", "", re.compile(r"log ?in|masuk|session|sesi", re.I)),
+)  # fmt: skip
+#: Labels of ``profile_activity.json`` that are not login fields.
+_IG_NOT_FIELDS = frozenset({"type", "details", "jenis", "detail"})
+
+
+def _ig_type(value: str) -> tuple[str, str]:
+    for kind, what, pattern in _IG_TYPES:
+        if pattern.search(value):
+            return kind, what
+    return "other", "profile_activity"
+
+
+def _first_list(data: Any) -> list[Any] | None:
+    """``profile_activity.json`` is a list, or an object holding one (the key varies)."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, Mapping):
+        for value in data.values():
+            if isinstance(value, list):
+                return value
+    return None
+
+
+def _details(entry: Mapping[str, Any]) -> dict[str, str]:
+    """The ``Details`` cell's nested ``dict`` of label → value (Location, …)."""
+    out: dict[str, str] = {}
+    for cell in entry.get("label_values") or []:
+        if not isinstance(cell, Mapping):
+            continue
+        for inner in cell.get("dict") or []:
+            if isinstance(inner, Mapping) and inner.get("label") and inner.get("value"):
+                out[fix_mojibake(str(inner["label"]))] = fix_mojibake(str(inner["value"]))
+    return out
+
+
 class InstagramConnector:
     name = "instagram"
     platform = "instagram"
-    description = "Instagram 'Download your information' (JSON): logins, logouts, password changes"
+    description = (
+        "Instagram 'Download your information' (JSON): logins, logouts, password changes, "
+        "profile activity"
+    )
 
     def recognises(self, source: ExportSource) -> bool:
         return bool(_members(source, _IG_FILES)) or _html_only(source, _IG_FILES)
@@ -201,9 +272,14 @@ class InstagramConnector:
                     f"{source.path}: this export is in HTML format; download it again from "
                     "Instagram choosing the JSON format"
                 )
-            raise ExportError(f"{source.path}: no login_activity.json in this export")
+            raise ExportError(
+                f"{source.path}: no login_activity.json or profile_activity.json in this export"
+            )
         events: list[ActivityEvent] = []
+        activity = [n for n in members if source.basename(n) == _IG_ACTIVITY]
         for name in members:
+            if name in activity:
+                continue
             key, kind = _IG_FILES[source.basename(name)]
             where, entries = _entries(source, name, (key,))
             for n, entry in enumerate(entries, 1):
@@ -215,7 +291,7 @@ class InstagramConnector:
                 at = at or epoch(entry.get("timestamp"))
                 if at is None:
                     raise ExportError(f"{where}: entry {n} has no time")
-                ip, agent = _str(fields, "ip"), _str(fields, "user_agent")
+                ip, agent = normalise_ip(_str(fields, "ip")), _str(fields, "user_agent")
                 cookie = _str(fields, "cookie")
                 raw: dict[str, Any] = {
                     "file": source.basename(name),
@@ -236,7 +312,72 @@ class InstagramConnector:
                         raw=raw,
                     )
                 )
+        for name in activity:
+            events += self._profile_activity(source, name, account, events)
         return events
+
+    def _profile_activity(
+        self, source: ExportSource, name: str, account: str, known: list[ActivityEvent]
+    ) -> list[ActivityEvent]:
+        """Newer exports' ``profile_activity.json``: logins with their location, profile
+        changes, password changes, security e-mails and checkpoints, one ``label_values`` list
+        per entry with a ``Type`` label."""
+        where = source.where(name)
+        entries = _first_list(load_json(source.read_text(name), where))
+        if entries is None:
+            raise ExportError(f"{where}: expected a list of entries (is this the right file?)")
+        seen = {(e.kind, e.at, e.ip) for e in known}
+        out: list[ActivityEvent] = []
+        for n, entry in enumerate(entries, 1):
+            if not isinstance(entry, Mapping):
+                raise ExportError(f"{where}: entry {n} is not an object")
+            cells = [c for c in entry.get("label_values") or [] if isinstance(c, Mapping)]
+            labels = {str(c.get("label", "")).strip().lower(): c for c in cells}
+            typ = fix_mojibake(str((labels.get("type") or labels.get("jenis") or {}).get("value")
+                                   or ""))  # fmt: skip
+            pairs = [p for p in _pairs({"label_values": cells})
+                     if p[0].strip().lower() not in _IG_NOT_FIELDS]  # fmt: skip
+            fields = classify_fields(pairs)
+            when = epoch(entry.get("timestamp"))
+            stamp = fields.get("time")
+            at = when or (stamp if isinstance(stamp, datetime) else None)
+            if at is None:
+                raise ExportError(f"{where}: entry {n} ({typ or 'no Type'}) has no time")
+            kind, what = _ig_type(typ)
+            ip, agent = normalise_ip(_str(fields, "ip")), _str(fields, "user_agent")
+            if (kind, at, ip) in seen:
+                continue  # the same login as in login_activity.json
+            seen.add((kind, at, ip))
+            details = _details(entry)
+            location = details.get("Location") or details.get("Lokasi")
+            city, country = None, None
+            if location:
+                city, _, country = (p.strip() for p in location.rpartition(","))
+                city, country = (city or country), (country if city else None)
+            raw: dict[str, Any] = {
+                "file": _IG_ACTIVITY,
+                "type": f"instagram_{what}" if what else None,
+                "action": typ or None,
+                **({"details": details} if details else {}),
+                **{k: fields[k] for k in ("cookie", "language", "port", "device_id")
+                   if k in fields},
+            }  # fmt: skip
+            out.append(
+                ActivityEvent(
+                    id=f"instagram:{account}:{kind}:" + stable_id(at.isoformat(), ip, agent, typ),
+                    account=account,
+                    platform="instagram",
+                    kind=kind,
+                    at=at,
+                    source=f"instagram:{_IG_ACTIVITY}",
+                    ip=ip,
+                    device=agent,
+                    city=text_or_none(city, 200),
+                    country=text_or_none(country, 100),
+                    raw={k: v for k, v in raw.items() if v is not None},
+                )
+            )
+        return out
 
 
 def _str(fields: Mapping[str, Any], key: str) -> str | None:
@@ -314,7 +455,7 @@ class FacebookConnector:
             raise ExportError(f"{where}: entry {n} has no timestamp: {entry.get('timestamp')!r}")
         action = fix_mojibake(str(entry.get("action") or ""))
         kind = _fb_kind(action)
-        ip = text_or_none(entry.get("ip_address"), 64)
+        ip = normalise_ip(text_or_none(entry.get("ip_address"), 64))
 
         def text(key: str, limit: int = 200) -> str | None:
             value: Any = entry.get(key)

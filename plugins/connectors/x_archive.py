@@ -9,7 +9,14 @@ What becomes an event:
 =============================  ===============================================================
 ``tweets.js`` / ``tweet.js``   ``post_published`` (text, ``t.co`` links expanded into ``links``
                                and ``raw["link_expansions"]``; the media link X appends is
-                               dropped from the text, the media stay in ``raw["media"]``)
+                               dropped from the text, the media stay in ``raw["media"]``; the
+                               HTML entities X writes (``&amp;``, ``&gt;``) are unescaped; a
+                               retweet (``RT @name:``) carries ``raw["retweet"]``)
+``community-tweet.js``         ``post_published``, as ``tweets.js`` (posts in X Communities,
+                               ``raw["community_id"]``)
+``note-tweet.js``              the whole text of a long post: it replaces the shortened text of
+                               the matching tweet (same time, same beginning); a note with no
+                               matching tweet is a ``post_published`` of its own
 ``deleted-tweets.js``          ``post_deleted``
 ``ip-audit.js``                ``login`` with the IP address
 ``connected-application.js``   ``app_authorised`` at ``approvedAt`` (``raw["app"]``)
@@ -17,14 +24,17 @@ What becomes an event:
 ``screen-name-change.js``      ``profile_change`` (``raw["changed_from"]``, ``changed_to``)
 ``account.js``                 one ``other`` event (``raw["type"] = "x_account"``) carrying the
                                account's e-mail, username and creation time, so detectors can
-                               compare them with the inventory; it is not a change by itself
+                               compare them with the inventory; it is not a change by itself.
+                               Without ``createdAt`` there is no event and a warning says so
 =============================  ===============================================================
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +51,8 @@ _PREFIX = re.compile(r"\A\s*window\.YTD\.[A-Za-z0-9_]+\.part\d+\s*=\s*")
 _WRAPPERS = {
     "tweets": "tweet",
     "tweet": "tweet",
+    "community-tweet": "tweet",
+    "note-tweet": "noteTweet",
     "deleted-tweets": "tweet",
     "ip-audit": "ipAudit",
     "account": "account",
@@ -49,7 +61,11 @@ _WRAPPERS = {
     "screen-name-change": "screenNameChange",
 }
 #: Files whose presence says "this is an X archive".
-_MARKERS = frozenset({"tweets", "tweet", "ip-audit", "account", "manifest"})
+_MARKERS = frozenset({"tweets", "tweet", "ip-audit", "account", "manifest", "community-tweet"})
+#: ``RT @name: …``: how an archive writes a retweet (its ``retweeted`` flag is always false).
+_RETWEET = re.compile(r"\ART @(?P<user>\w{1,15}):?")
+#: The shortened text of a long post ends with an ellipsis (and perhaps a link to the note).
+_SHORTENED_END = re.compile(r"(?:…|\.\.\.)?(?:\s*https://t\.co/\w+)?\s*\Z")
 
 
 def read_ytd(source: ExportSource, name: str) -> list[Any]:
@@ -99,7 +115,7 @@ def _engagement(
     to another account answers a person: both are kept apart from the account's own posts.
     """
     kind = "post"
-    if text.startswith("RT @") or tweet.get("retweeted") is True:
+    if _RETWEET.match(text) or tweet.get("retweeted") is True:
         kind = "repost"
     elif tweet.get("in_reply_to_status_id_str") and (
         not username or str(tweet.get("in_reply_to_screen_name") or "").lower() != username.lower()
@@ -131,6 +147,10 @@ class _File:
                 if not isinstance(item, Mapping):
                     raise ExportError(f"{where}: record {n} is not an object")
                 yield where, n, item
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _need_time(value: Any, where: str, n: int, field: str) -> datetime:
@@ -173,6 +193,12 @@ class XArchiveConnector:
                 username = text_or_none(rec.get("username"), 200) or username
                 created = _x_time(rec.get("createdAt"))
                 if created is None:
+                    source.warn(
+                        f"{where}: account.js has no createdAt: the account's e-mail and "
+                        "username were not recorded",
+                        f"{where}: account.js tidak memiliki createdAt: e-mail dan nama pengguna "
+                        "akun tidak dicatat",
+                    )
                     continue
                 events.append(
                     self._event(
@@ -188,9 +214,13 @@ class XArchiveConnector:
                         },
                     )
                 )  # fmt: skip
-        for stem in ("tweets", "tweet"):
+        posts: list[ActivityEvent] = []
+        for stem in ("tweets", "tweet", "community-tweet"):
             if stem in files:
-                events += self._tweets(files[stem], account, username, "post_published")
+                posts += self._tweets(files[stem], account, username, "post_published")
+        if "note-tweet" in files:
+            posts = self._with_notes(posts, files["note-tweet"], account, username)
+        events += posts
         if "deleted-tweets" in files:
             events += self._tweets(files["deleted-tweets"], account, username, "post_deleted")
         if "ip-audit" in files:
@@ -238,6 +268,52 @@ class XArchiveConnector:
                                 where, raw=raw)
                 )  # fmt: skip
         return events
+
+    def _with_notes(
+        self, posts: list[ActivityEvent], file: _File, account: str, username: str | None
+    ) -> list[ActivityEvent]:
+        """Long posts: ``tweets.js`` holds a shortened text, ``note-tweet.js`` the whole one.
+
+        A note has its own id, so it is matched to its tweet by time (within a minute) and by
+        the shortened text being the start of the note's text.
+        """
+        out = list(posts)
+        for where, n, note in file.records():
+            core = obj(note.get("core"))
+            text = core.get("text")
+            created = _x_time(note.get("createdAt"))
+            if not isinstance(text, str) or created is None:
+                raise ExportError(f"{where}: record {n}: a note without core.text or createdAt")
+            text = html.unescape(text)
+            expansions = {
+                str(u["shortUrl"]): str(u["expandedUrl"])
+                for u in core.get("urls") or []
+                if isinstance(u, Mapping) and u.get("shortUrl") and u.get("expandedUrl")
+            }
+            for i, post in enumerate(out):
+                short = _SHORTENED_END.sub("", post.text or "").strip()
+                if (
+                    short
+                    and abs((post.at - created).total_seconds()) <= 60
+                    and _squash(text).startswith(_squash(short))
+                ):
+                    links = {**dict(post.raw.get("link_expansions") or {}), **expansions}
+                    raw = {**post.raw, "note_tweet_id": note.get("noteTweetId"),
+                           "link_expansions": links}  # fmt: skip
+                    out[i] = replace(post, text=text, raw=raw,
+                                     links=tuple(dict.fromkeys(links.values())))  # fmt: skip
+                    break
+            else:
+                nid = text_or_none(note.get("noteTweetId"), 40) or stable_id(
+                    created.isoformat(), text
+                )
+                out.append(
+                    self._event(account, "post_published", created, f"note:{nid}", where,
+                                actor=username, text=text,
+                                links=tuple(dict.fromkeys(expansions.values())),
+                                raw={"note_tweet_id": nid, "link_expansions": expansions})
+                )  # fmt: skip
+        return out
 
     def _event(
         self,
@@ -293,7 +369,10 @@ class XArchiveConnector:
                             "id": item.get("id_str"),
                             "type": item.get("type"),
                             "url": item.get("media_url_https") or item.get("media_url"),
+                            **({"alt_text": item["ext_alt_text"]}
+                               if isinstance(item.get("ext_alt_text"), str) else {}),
                         })  # fmt: skip
+            text = html.unescape(text)  # X writes &amp; &lt; &gt; in the text it exports
             raw: dict[str, Any] = {
                 k: tweet.get(k)
                 for k in ("id_str", "created_at", "lang", "source", "in_reply_to_status_id_str",
@@ -302,6 +381,12 @@ class XArchiveConnector:
             }  # fmt: skip
             if kind == "post_published":
                 raw["engagement"] = _engagement(tweet, tid, created, text, username)
+            retweet = _RETWEET.match(text)
+            if retweet is not None:
+                # someone else's words: the ledger does not apply, the guard's verdict does
+                raw["retweet"] = {"of": retweet["user"]}
+            if tweet.get("community_id_str") or file.stem == "community-tweet":
+                raw["community_id"] = tweet.get("community_id_str")
             if expansions:
                 raw["link_expansions"] = expansions
             if media:

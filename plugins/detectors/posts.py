@@ -61,13 +61,15 @@ class UnauthorisedPost(Detector):
         "none from posts older than the ledger: without [detectors] since, only posts from the "
         "account's first recorded publication on (less an hour) are judged; set since when the "
         "ledger is complete from an earlier date",
-        "boosts of other people's posts are not checked against the ledger (only the guard's "
-        "verdict on them counts, SMG-DET-002)",
+        "boosts and retweets (`RT @name:`) of other people's posts are not checked against the "
+        "ledger (only the guard's verdict on them counts, SMG-DET-002); quote posts are",
     )
 
     def detect(self, event: ActivityEvent, ctx: DetectContext) -> Sequence[Detection]:
-        if isinstance(event.raw, Mapping) and event.raw.get("reblog"):
-            return ()  # a boost of someone else's post: only the guard's verdict counts (002)
+        if isinstance(event.raw, Mapping) and (event.raw.get("reblog") or event.raw.get("retweet")):
+            # a boost or retweet of someone else's post: only the guard's verdict counts (002);
+            # a quote post is the account's own words and is judged like any post
+            return ()
         match = ctx.in_ledger(event)
         if match.matched or not ctx.ledger_covers(event):
             return ()  # approved, or older than the ledger (unsafe content is still SMG-DET-002)

@@ -27,7 +27,10 @@ __all__ = [
     "whatsapp_number",
 ]
 
-EMAIL_DOMAIN_RE = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}(?![\w-])")
+#: A domain: labels, then a top-level domain of letters or in punycode (``xn--p1ai``).
+EMAIL_DOMAIN_RE = re.compile(
+    r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{2,59})(?![\w-])", re.I
+)
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-%")
 
 
@@ -98,6 +101,8 @@ def card_brand(digits: str) -> str | None:
         return "Diners Club"
     if p4 == 9360 and n >= 16:
         return "GPN"
+    if digits[0] == "1" and n == 15:
+        return "UATP"  # airline cards (Universal Air Travel Plan)
     if p2 == 62 and n >= 16:
         return "UnionPay"
     if (p2 == 50 or 56 <= p2 <= 69) and n >= 13:

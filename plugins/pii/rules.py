@@ -143,9 +143,14 @@ class NikRule(PiiRule):
 class CardRule(PiiRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         out = []
+        links: list[tuple[int, int]] | None = None
         for n in long_numbers(post.text):
             if n.kind == "NIK":
                 continue
+            if links is None:
+                links = [(u.start, u.end) for u in extract_urls(post.text)]
+            if any(s <= n.start < e for s, e in links):
+                continue  # an id in a link's query ("?visit_id=6372…"), not a card
             message = {
                 "en": f"This post shows what looks like a {n.kind} payment card number.",
                 "id": f"Unggahan ini menampilkan nomor yang tampaknya nomor kartu {n.kind}.",

@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .formats import formats, placeholder
 from .patterns import (
     KEY_RUN_RE,
     MIN_TOKEN,
     PW_STOPWORDS,
     TEACHING_AFTER_RE,
     TEACHING_RE,
-    TOKEN_FORMATS,
     TOKEN_RE,
 )
 
@@ -65,6 +65,30 @@ class TokenMatch:
     end: int
     value: str
     kind: str
+    #: A placeholder or documentation key (``ghp_xxxx…``, ``AKIAIOSFODNN7EXAMPLE``): a note.
+    placeholder: bool = False
+
+
+_URL_CRED = re.compile(r"[^:]+://(?P<user>[^\s:/@]+):(?P<password>[^\s:/@]+)@(?P<host>[\w.-]+)")
+_FILLER_PASSWORDS = frozenset(
+    "password pass passwd pwd secret changeme pa55word p4ssword sandi katasandi xxx".split()
+)
+
+
+def _url_placeholder(value: str) -> bool:
+    """``https://user:password@example.com``: documentation, not a leak."""
+    m = _URL_CRED.match(value)
+    if m is None:
+        return True
+    password, host = m["password"], m["host"].lower().rstrip(".")
+    return (
+        password.lower() in _FILLER_PASSWORDS
+        or password == m["user"]
+        or placeholder(password)
+        or host in ("localhost", "host", "hostname", "127.0.0.1")
+        or host.endswith((".example.com", ".example.org", ".example.net"))
+        or host in ("example.com", "example.org", "example.net")
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -74,11 +98,18 @@ def known_tokens(text: str) -> tuple[TokenMatch, ...]:
     for offset, tok in _long_tokens(text):
         # Every known format holds a run of 20+ key characters; URLs and long words rarely do,
         # and this cheap test spares them the 19-way pattern.
-        if KEY_RUN_RE.search(tok) is None:
+        if KEY_RUN_RE.search(tok) is None and "://" not in tok:
             continue
         for m in TOKEN_RE.finditer(tok):
-            kind = TOKEN_FORMATS[int(str(m.lastgroup)[1:])][0]
-            out.append(TokenMatch(offset + m.start(), offset + m.end(), m.group(), kind))
+            fmt = formats()[int(str(m.lastgroup)[1:])]
+            value = m.group()
+            if fmt.needs and fmt.needs not in value:
+                continue
+            if fmt.id == "url-credentials":
+                fake = _url_placeholder(value)
+            else:
+                fake = placeholder(value, fmt.prefix)
+            out.append(TokenMatch(offset + m.start(), offset + m.end(), value, fmt.name_en, fake))
     return tuple(out)
 
 

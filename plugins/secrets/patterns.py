@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from .formats import formats
+
 __all__ = [
     "ASSIGN_RE",
     "CODE_KEYWORDS",
@@ -24,55 +26,16 @@ __all__ = [
     "TOKEN_RE",
 ]
 
-# Known token formats: (name shown to people, pattern). Checked only inside long tokens of the
-# text (a combined pattern over the whole text would cost ~80 µs a post in Python's engine).
-TOKEN_FORMATS: tuple[tuple[str, str], ...] = (
-    ("an AWS access key",
-     r"(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])"),
-    ("a GitHub token", r"gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,}"),
-    ("a GitLab token", r"glpat-[A-Za-z0-9_-]{20,}"),
-    ("a Slack token", r"xox[baprse]-[A-Za-z0-9-]{10,}"),
-    ("a Slack webhook", r"hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"),
-    ("a Discord webhook", r"discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{20,}"),
-    ("a Google API key", r"AIza[0-9A-Za-z_-]{35}"),
-    ("a Google OAuth token", r"ya29\.[0-9A-Za-z_-]{20,}"),
-    ("a Stripe key", r"[sr]k_(?:live|test)_[0-9A-Za-z]{16,}"),
-    ("an OpenAI / AI service key",
-     r"sk-(?:proj-|svcacct-|admin-|ant-[a-z0-9]+-)?[A-Za-z0-9_-]{32,}"),
-    ("a Telegram bot token", r"(?<!\d)\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])"),
-    ("a Twilio key", r"SK[0-9a-fA-F]{32}(?![0-9a-fA-F])"),
-    ("a SendGrid key", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),
-    ("a login token (JWT)", r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
-    ("an npm token", r"npm_[A-Za-z0-9]{36}"),
-    ("a Hugging Face token", r"hf_[A-Za-z0-9]{34}"),
-    ("a Meta (Facebook/Instagram) access token", r"EAA[A-Za-z0-9]{80,}"),
-    ("a Shopify token", r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
-    ("a Mailgun key", r"key-[0-9a-f]{32}"),
-)  # fmt: skip
+# Known token formats: (name shown to people, pattern), from rules/secrets/token_formats.yaml.
+# Checked only inside long tokens of the text (a combined pattern over the whole text would
+# cost ~80 µs a post in Python's engine).
+TOKEN_FORMATS: tuple[tuple[str, str], ...] = tuple(
+    (f.name_en, f.pattern.pattern) for f in formats()
+)
 TOKEN_RE = re.compile(
     "|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TOKEN_FORMATS))
 )
-TOKEN_NAMES_ID = {
-    "an AWS access key": "kunci akses AWS",
-    "a GitHub token": "token GitHub",
-    "a GitLab token": "token GitLab",
-    "a Slack token": "token Slack",
-    "a Slack webhook": "webhook Slack",
-    "a Discord webhook": "webhook Discord",
-    "a Google API key": "kunci API Google",
-    "a Google OAuth token": "token OAuth Google",
-    "a Stripe key": "kunci Stripe",
-    "an OpenAI / AI service key": "kunci layanan AI (OpenAI dan sejenisnya)",
-    "a Telegram bot token": "token bot Telegram",
-    "a Twilio key": "kunci Twilio",
-    "a SendGrid key": "kunci SendGrid",
-    "a login token (JWT)": "token login (JWT)",
-    "an npm token": "token npm",
-    "a Hugging Face token": "token Hugging Face",
-    "a Meta (Facebook/Instagram) access token": "token akses Meta (Facebook/Instagram)",
-    "a Shopify token": "token Shopify",
-    "a Mailgun key": "kunci Mailgun",
-}
+TOKEN_NAMES_ID = {f.name_en: f.name_id for f in formats()}
 MIN_TOKEN = 16
 KEY_RUN_RE = re.compile(r"[\w-]{20}")
 
@@ -88,11 +51,12 @@ PASSWORD_RE = re.compile(
     (?:
         (?P<kw>password|passwd|passcode|kata\s?sandi|katasandi|sandi)(?:-?nya)?
         (?:
-            (?:\s+[\w@.]+){0,5}?\s*(?P<sep>[:=]|\bis\b|\badalah\b|\bialah\b)\s*  # wifi: x
-          | (?:\s+(?:kamu|anda|kakak|kak|baru|lama|saya|aku|akun|nya))*\s+  # kata sandinya X
+            (?:[ \t]+[\w@.]+){0,5}?["']?[ \t]*(?P<sep>[:=]|\bis\b|\badalah\b|\bialah\b)[ \t]*
+          | (?:[ \t]+(?:kamu|anda|kakak|kak|baru|lama|saya|aku|akun|nya))*[ \t]+  # sandinya X
         )
-      | (?P<short>pass|pwd|pw)\s*[:=]\s*                                    # pwd=x, pass: x
+      | (?P<short>pass|pwd|pw)[ \t]*[:=][ \t]*                              # pwd=x, pass: x
     )
+    # (a value ends at the line: "Password:" then a new line is a heading, not a leak)
     ["'`]?(?P<value>[^\s"'`]{4,64})
     """,
     re.VERBOSE,
@@ -133,7 +97,8 @@ ASSIGN_RE = re.compile(
     (?:api[_-]?key|apikey|api[_-]?secret|secret[_-]?key|client[_-]?secret|app[_-]?secret
       |access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer[_-]?token|private[_-]?key
       |secret|token)
-    ["']?\s*(?:[:=]|=>)\s*["']?
+    [\w.-]{0,24}?                 # aws_SECRET_access_key =, private_KEY_id:, SECRET_KEY_BASE=
+    ["']?\s*(?:[:=]|=>|:=)\s*["']?
     (?P<value>[a-z0-9_\-/+.=]{16,})
     | (?<![a-z])bearer\s+(?P<bearer>[a-z0-9_\-.~+/]{20,}=*)
     """,

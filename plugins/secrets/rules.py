@@ -18,6 +18,7 @@ from .find import (
     random_enough,
     teaching,
 )
+from .formats import placeholder
 from .mask import mask_code, mask_password, mask_secret
 from .patterns import (
     ASSIGN_RE,
@@ -41,6 +42,21 @@ class SecretRule(Rule):
     settings: SecretSettings = field(default_factory=SecretSettings)
 
 
+_PLACEHOLDER_SUGGESTION = {
+    "en": "Nothing to revoke if this is a documentation example; check it is not a real key.",
+    "id": "Tidak perlu dicabut jika ini contoh dokumentasi; pastikan ini bukan kunci asli.",
+}
+
+
+def _placeholder_message(kind_en: str, kind_id: str) -> dict[str, str]:
+    return {
+        "en": f"This post shows {kind_en} that looks like a placeholder or documentation "
+        "example (not a real key).",
+        "id": f"Unggahan ini menampilkan {kind_id} yang tampaknya contoh atau pengganti "
+        "(bukan kunci asli).",
+    }
+
+
 @dataclass(eq=False)
 class TokenRule(SecretRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
@@ -49,6 +65,17 @@ class TokenRule(SecretRule):
             if tok.value in self.settings.allow:
                 continue
             kind_id = TOKEN_NAMES_ID.get(tok.kind, tok.kind)
+            if tok.placeholder:
+                out.append(
+                    self.finding(
+                        span=(tok.start, tok.end),
+                        evidence=mask_secret(tok.value),
+                        severity=Severity.INFO,
+                        message=_placeholder_message(tok.kind, kind_id),
+                        suggestion=_PLACEHOLDER_SUGGESTION,
+                    )
+                )
+                continue
             message = {
                 "en": f"This post contains {tok.kind}. Anyone who sees it can use it.",
                 "id": f"Unggahan ini memuat {kind_id}. Siapa pun yang melihatnya bisa memakainya.",
@@ -93,6 +120,8 @@ class PasswordRule(SecretRule):
             explicit = m.group("sep") is not None or m.group("short") is not None
             if len(value) < 4 or not looks_like_password(value):
                 continue
+            if value.lower().startswith(("http://", "https://", "www.")):
+                continue  # "reset your password here: https://…" points to a page
             if not explicit and (m.group("kw") == "sandi" and "nya" not in m.group()):
                 continue  # "Bang Sandi 2024" is a name, "sandinya X" or "sandi: X" a password
             if not explicit and value.isdigit():
@@ -103,6 +132,8 @@ class PasswordRule(SecretRule):
                 continue  # "one-time password is 839201" is a code: SMG-SECRET-004
             if value in self.settings.allow or teaching(low, m.start(), end):
                 continue
+            if placeholder(value):
+                continue  # "password: ********", "<your password>", "${DB_PASSWORD}"
             out.append(self.finding(span=(start, end), evidence=mask_password(value)))
         return out
 
@@ -161,6 +192,18 @@ class AssignmentRule(SecretRule):
                 ):
                     continue  # a known format is reported by SMG-SECRET-001
                 if not random_enough(value, self.settings.min_entropy):
+                    continue
+                if placeholder(value):
+                    out.append(
+                        self.finding(
+                            span=(start, end),
+                            evidence=mask_secret(value),
+                            severity=Severity.INFO,
+                            message=_placeholder_message("a secret value", "nilai rahasia"),
+                            suggestion=_PLACEHOLDER_SUGGESTION,
+                        )
+                    )
+                    seen_end = end
                     continue
                 out.append(self.finding(span=(start, end), evidence=mask_secret(value)))
                 seen_end = end

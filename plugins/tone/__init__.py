@@ -6,7 +6,8 @@ in the rule packs ``rules/en/tone.yaml`` and ``rules/id/tone.yaml``.
 * ``SMG-TONE-001`` shouting: most letters in capitals, or several capitalised words in a row.
 * ``SMG-TONE-002`` punctuation runs: ``!!!``, ``???``, ``?!?!``.
 * ``SMG-TONE-003`` no courtesy: the follower complains and the reply has no greeting or address,
-  no apology and no thanks.
+  no apology, no thanks, no offer of help (``courtesy.py`` scores it; soft signs such as
+  "please", the follower's @handle and a sign-off like ``^AB`` count when two come together).
 
 By default they look at replies, comments and direct messages only (``[plugins.tone] kinds``):
 a public announcement with a capitalised headline ("PENGUMUMAN") is a house-style choice, while
@@ -20,6 +21,7 @@ capitals aimed at one follower read as shouting at them. Options, all optional::
     acronyms = ["BSI", "KJP"]   # added to the built-in list (BPJS, KTP, NIK, OTP, ...)
     complaint_words = ["nyangkut"]   # added to the built-in complaint markers
     courtesy_words = ["Sobat Pajak"] # added to the built-in greetings, apologies and thanks
+    sign_off_marks = "^*~/-"    # characters that start a sign-off ("^AB", "-Tim CS")
     kinds = ["reply", "comment", "dm"]
 
 See ``docs/tone-and-timing.md``.

@@ -17,6 +17,7 @@ from .words import (
     COMPLAINT_ID_STRONG,
     COMPLAINT_ID_WEAK,
     COURTESY,
+    COURTESY_WEAK,
     SAD_EMOJI,
     STRONG,
     WEAK,
@@ -113,7 +114,8 @@ def phrase_sets(options: ToneOptions, slang: Mapping[str, str]) -> tuple[PhraseS
         (p, WEAK) for p in split_phrases(COMPLAINT_ID_WEAK) + split_phrases(COMPLAINT_EN_WEAK)
     ]
     complaint += [(p, STRONG) for p in options.complaint_words]
-    courtesy = [(p, 1) for p in [*split_phrases(COURTESY), *options.courtesy_words]]
+    courtesy = [(p, STRONG) for p in [*split_phrases(COURTESY), *options.courtesy_words]]
+    courtesy += [(p, WEAK) for p in split_phrases(COURTESY_WEAK)]
     sets = PhraseSet(complaint, slang), PhraseSet(courtesy, slang)
     if len(_phrase_cache) > 32:
         _phrase_cache.clear()

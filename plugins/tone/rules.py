@@ -17,6 +17,7 @@ from .complaints import (
     complaint_markers,
     phrase_sets,
 )
+from .courtesy import courtesy_points
 from .settings import ToneOptions
 from .shouting import (
     ASCII_PAIRS,
@@ -27,7 +28,7 @@ from .shouting import (
     clip,
     punct_weight,
 )
-from .words import COURTESY_SYMBOLS
+from .words import STRONG
 
 __all__ = ["ENGINE", "NoCourtesyRule", "PunctuationRule", "ShoutingRule", "make_rules"]
 
@@ -148,10 +149,8 @@ class NoCourtesyRule(_ToneRule):
             return ()
         # Courtesy first: the reply's tokens are already there (the packs need them), while the
         # follower's message still has to be normalised, and most replies are courteous.
-        if any(s in post.text for s in COURTESY_SYMBOLS):
-            return ()
-        norm = ctx.norm
-        if phrase_sets(self.options, ctx.slang)[1].find(norm, True):
+        courtesy = phrase_sets(self.options, ctx.slang)[1]
+        if courtesy_points(ctx.norm, courtesy, self.options.sign_off_marks) >= STRONG:
             return ()
         markers = self._complaint(ctx)
         if not markers:
@@ -316,6 +315,7 @@ def make_rules(options: ToneOptions) -> list[Rule]:
                 [
                     _reply("Sudah dikirim.", complaint, "id"),
                     _reply("It shipped yesterday.", "Still waiting for my order, terrible!", "en"),
+                    _reply("@dina_r Read the FAQ.", "Still waiting for my order, terrible!", "en"),
                 ],
                 [
                     _reply(
@@ -329,6 +329,12 @@ def make_rules(options: ToneOptions) -> list[Rule]:
                         "Still waiting for my order, terrible!",
                         "en",
                     ),
+                    _reply(
+                        "Hey there! We'd love to take a look: which order is it?",
+                        "Still waiting for my order, terrible!",
+                        "en",
+                    ),
+                    _reply("@dina_r Nomor resinya kami kirim lewat DM ya. ^AB", complaint, "id"),
                 ],
             ),
             **common,

@@ -11,7 +11,7 @@ from msgspec import Meta
 from smguard.config.schema import NAMES, Table, invalid, listing, str_list
 from smguard.types import POST_KINDS
 
-from .words import DEFAULT_ACRONYMS, phrase_words
+from .words import DEFAULT_ACRONYMS, DEFAULT_SIGN_OFF_MARKS, phrase_words
 
 __all__ = ["ToneOptions", "ToneTable", "tone_options"]
 
@@ -41,6 +41,13 @@ class ToneTable(Table, frozen=True):
     courtesy_words: Annotated[
         NAMES, _WORDS, Meta(description="Added to the built-in greetings, apologies and thanks.")
     ] = ()
+    sign_off_marks: Annotated[
+        str,
+        Meta(
+            max_length=20,
+            description='Marks that start a sign-off ending a reply ("^AB", "-Tim CS").',
+        ),
+    ] = DEFAULT_SIGN_OFF_MARKS
     kinds: Annotated[
         NAMES, _WORDS, Meta(description="Kinds of post checked (default: reply, comment, dm).")
     ] = tuple(sorted(_DEFAULT_KINDS))
@@ -58,6 +65,8 @@ class ToneTable(Table, frozen=True):
                 invalid("kinds", f"{kind!r} is not one of {', '.join(POST_KINDS)}")
         if not kinds:
             invalid("kinds", f"must name at least one of {', '.join(POST_KINDS)}")
+        if any(c.isalnum() or c.isspace() for c in self.sign_off_marks):
+            invalid("sign_off_marks", "must be punctuation marks only, like ^*~/-")
         for key in ("complaint_words", "courtesy_words"):
             for phrase in _stripped(getattr(self, key)):
                 if not phrase_words(phrase):
@@ -75,6 +84,7 @@ class ToneOptions:
     acronyms: frozenset[str] = DEFAULT_ACRONYMS
     complaint_words: tuple[str, ...] = ()
     courtesy_words: tuple[str, ...] = ()
+    sign_off_marks: str = DEFAULT_SIGN_OFF_MARKS
     kinds: frozenset[str] = _DEFAULT_KINDS
 
 
@@ -88,6 +98,7 @@ def tone_options(table: ToneTable) -> ToneOptions:
         acronyms=DEFAULT_ACRONYMS | {w.upper() for w in _stripped(table.acronyms)},
         complaint_words=_stripped(table.complaint_words),
         courtesy_words=_stripped(table.courtesy_words),
+        sign_off_marks=table.sign_off_marks,
         kinds=frozenset(_stripped(table.kinds)),
     )
 

@@ -12,8 +12,11 @@ __all__ = [
     "COMPLAINT_ID_STRONG",
     "COMPLAINT_ID_WEAK",
     "COURTESY",
+    "COURTESY_EMOJI",
     "COURTESY_SYMBOLS",
+    "COURTESY_WEAK",
     "DEFAULT_ACRONYMS",
+    "DEFAULT_SIGN_OFF_MARKS",
     "SAD_EMOJI",
     "STRONG",
     "WEAK",
@@ -68,18 +71,60 @@ COMPLAINT_EN_STRONG = """
 """
 COMPLAINT_EN_WEAK = "why | help | what happened | how long | where is | seriously | again | anyone"
 
-# Courtesy in the reply: an address or greeting, an apology, thanks, or acknowledgement.
+# Courtesy in the reply, as customer-care desks write it. Each of these alone makes a reply
+# courteous: a greeting or an address, an apology, thanks, an offer of help, empathy,
+# congratulations, a good wish.
 COURTESY = """
     kak | kakak | sis | sist | gan | agan | juragan | mas | mbak | mba | bang | bapak | ibu | pak |
-    bu | bpk | sobat | sahabat | rekan | yth | terhormat | halo | hallo | hai | hi | hello |
-    dear | selamat pagi | selamat siang | selamat sore | selamat malam | selamat datang |
-    assalamualaikum | salam | good morning | good afternoon | good evening |
+    bu | bpk | sobat | sahabat | rekan | yth | terhormat | halo | hallo | helo | hai | hi | hello |
+    hey | heya | hiya | howdy | greetings | dear | selamat pagi | selamat siang | selamat sore |
+    selamat malam | selamat datang | assalamualaikum | salam | sampurasun | punten | good morning |
+    good afternoon | good evening | good day |
     maaf | maafkan | maap | mohon maaf | sorry | sori | apologise | apologize | apologies |
     apology | apologising | apologizing | regret | ketidaknyamanan | inconvenience | pardon |
-    terima kasih | terimakasih | makasih | trims | thx | thanks | thank | tq | appreciate |
-    hatur nuhun | matur nuwun
+    terima kasih | terimakasih | makasih | trims | thx | thanks | thank | tq | tks | ty |
+    appreciate |
+    hatur nuhun | matur nuwun | nuhun | suwun | trmksh | mksh | makasi | tengkyu | thank u |
+    tysm | you re welcome | welcome | no worries | no problem | good luck | have a lovely |
+    mohon ditunggu |
+    happy to help | glad to help | here to help | love to help | like to help | want to help |
+    happy to assist | glad to assist | we can help | we could help | we will help | we ll help |
+    we d help | we can assist | we will assist | we ll assist | we may assist | let us help |
+    let me help | let s help | help you | help further | assist you | assist further |
+    assist with | look into | take a look | a closer look | have a look | check on this |
+    dig into | let us know | let me know | keep us posted | keep us updated | update us |
+    reach out | reach back | get in touch | dm us | send us a dm | shoot us a dm | drop us a dm |
+    message us | contact us | we re here | we are here | feel free | don t hesitate |
+    hope this helps | hope that helps | hope it helps | hope this clears | happy to | glad to |
+    would love | we d love | we d be | we would be | oh no | yikes | we understand |
+    i understand | we hear you | sorry to hear | sad to hear | we get it | not the experience |
+    not what we want | we know how | congrats | congratulations | congratulation | selamat ya |
+    selamat atas | well done | great to hear | glad to hear | good to hear | love to hear |
+    happy to hear | awesome | have a great | have a good | have a nice | have a wonderful |
+    enjoy | take care | stay safe | cheers | regards | best wishes |
+    dm kami | dm aja | via dm | japri | inbox kami | hubungi kami | kami bantu | kami cek |
+    kami cekkan | kami periksa | kami tindak lanjuti | kami teruskan | kami siap | siap membantu |
+    siap bantu | dengan senang hati | senang bisa | semoga membantu | semoga terbantu |
+    semoga bermanfaat | jangan ragu | kabari kami | kabari ya | ditunggu kabarnya |
+    ditunggu infonya | kami paham | kami mengerti | kami memahami | turut prihatin |
+    ikut senang | ikut bahagia | semoga | sehat selalu | selamat beraktivitas | semangat |
+    sama sama
+"""
+#: Softer signs of courtesy: two of them (or one with an address by @handle or a sign-off such
+#: as "^AB") make a reply courteous, one alone does not.
+COURTESY_WEAK = """
+    please | pls | plz | kindly | could you | would you | would you mind | can you | may we |
+    may i | if needed | if you need | mohon | silakan | silahkan | boleh | bisa minta | tolong |
+    ya | yaa | yah | yuk | nggih | njih
 """
 COURTESY_SYMBOLS = ("🙏",)
+#: Friendly emoji and emoticons: a soft sign of courtesy, like "please".
+COURTESY_EMOJI = (
+    "😊", "🙂", "😉", "☺", "🤗", "😀", "😃", "😄", "😁", "❤", "💙", "💚", "💛", "💜", "🧡",
+    "🤍", "👍", "✨", "🙌", "💪", "🎉", "🥳", ":)", ":-)", ":D", "^^", "^_^",
+)  # fmt: skip
+#: Characters that start a sign-off: "^AB", "*SR", "~Mika", "/JS", "-Tim CS", "— Humas".
+DEFAULT_SIGN_OFF_MARKS = "^*~/-–—"
 ANGRY_EMOJI = ("😡", "🤬", "😠", "👎", "😤", "💢")
 SAD_EMOJI = ("😭", "😢", "🙄", "😞", "😩", "😒")
 

@@ -114,8 +114,19 @@ _COLOUR = {"critical": 0x8B0000, "high": 0xE01E1E, "medium": 0xF2A900, "low": 0x
            "info": 0x95A5A6}  # fmt: skip
 
 
+#: What Discord reads as markdown at the start of a line: headings (``#``), subtext (``-#``),
+#: lists (``-``, ``+``, ``1.``). A post quoted in a summary must not turn into a heading.
+_DISCORD_LINE_START = re.compile(r"(?m)^([ \t]*)(?:([#+-])|(\d+)\.(?=[ \t]))")
+
+
+def _discord_line(m: re.Match[str]) -> str:
+    if m[3] is not None:
+        return f"{m[1]}{m[3]}\\."
+    return f"{m[1]}\\{m[2]}"
+
+
 def _discord_escape(text: str) -> str:
-    return _DISCORD_MARKUP.sub(r"\\\1", text)
+    return _DISCORD_LINE_START.sub(_discord_line, _DISCORD_MARKUP.sub(r"\\\1", text))
 
 
 class DiscordSink(WebhookSinkType):

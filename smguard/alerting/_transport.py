@@ -95,7 +95,10 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
             continue
         pieces.add(secret)
         if "://" in secret:
-            parts = urlsplit(secret)
+            try:
+                parts = urlsplit(secret)
+            except ValueError:  # a malformed URL: the whole of it is already a piece
+                continue
             for piece in (parts.path, parts.query, parts.username, parts.password):
                 if piece and len(piece) >= 4:
                     pieces.add(piece)
@@ -104,17 +107,54 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+def _checked_scheme(url: str, target: str) -> str:
+    """The URL's scheme, or a :class:`DeliveryError` naming what is malformed (no traceback)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+        if parts.hostname is None:
+            raise ValueError("no host")
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        reason = str(exc).replace(url, target)
+        raise DeliveryError(f"{target}: not a valid URL ({reason[:200]})") from None
+    return parts.scheme.lower()
+
+
 def is_public_address(address: str) -> bool:
     """True for globally routable unicast addresses; False for loopback, private, link-local…"""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
+    if any(ip in net for net in _NEVER_PUBLIC if net.version == ip.version):
+        return False
     if isinstance(ip, ipaddress.IPv6Address):
-        mapped = ip.ipv4_mapped or ip.sixtofour
-        if mapped is not None:
-            return is_public_address(str(mapped))
+        embedded = ip.ipv4_mapped or ip.sixtofour or _embedded_ipv4(ip)
+        if embedded is not None:
+            return is_public_address(str(embedded))
     return ip.is_global and not ip.is_multicast
+
+
+#: Ranges the standard library may call global (depending on the Python version) that still
+#: reach a private network: the IETF protocol block, and deprecated site-local IPv6.
+_NEVER_PUBLIC = (
+    ipaddress.ip_network("192.0.0.0/24"),
+    ipaddress.ip_network("fec0::/10"),
+)
+#: IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64 (well-known and local
+#: use) and the old IPv4-compatible form ``::a.b.c.d``. The IPv4 address decides.
+_IPV4_IN_LAST_32 = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("::/96"),
+)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if any(ip in net for net in _IPV4_IN_LAST_32):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 class _GuardedBackend(httpcore.NetworkBackend):
@@ -247,7 +287,7 @@ class AlertHttp:
         target = redact_url(request.url)
         secrets = [request.url, *request.secrets]
         _remember(secrets)
-        scheme = urlsplit(request.url).scheme.lower()
+        scheme = _checked_scheme(request.url, target)
         if scheme not in ("http", "https"):
             raise DeliveryError(f"{target}: only http and https targets are supported")
         if scheme == "http" and not self.allow_private:
@@ -259,6 +299,8 @@ class AlertHttp:
             status, headers, text = self._exchange(request)
         except DeliveryError as exc:
             raise type(exc)(scrub(f"{target}: {exc}", secrets)) from None
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise DeliveryError(f"{target}: not a valid URL ({scrub(str(exc), secrets)})") from None
         except httpx.TimeoutException as exc:
             phase = type(exc).__name__.removesuffix("Timeout").lower() or "request"
             raise DeliveryError(f"{target} did not answer in time ({phase} timeout)") from None

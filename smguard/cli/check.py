@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 import click
 
+from smguard import safejson
 from smguard.cli import style
 from smguard.cli.main import EXIT_BAD_INPUT, Problem, State
 from smguard.cli.output import format_option
@@ -43,9 +44,9 @@ def _jsonl(stream: BinaryIO, name: str) -> Iterator[dict[str, Any] | InputError]
             yield InputError(f"{where}: not valid UTF-8 (byte {exc.start + 1})")
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
+            obj = safejson.loads(line)
+        except safejson.SafeJsonError as exc:
+            yield InputError(f"{where}: {exc}")
             continue
         if not isinstance(obj, dict):
             yield InputError(f'{where}: expected a JSON object like {{"text": "..."}}')

@@ -184,6 +184,14 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "The days that matter: holidays, national days, days of restraint; greetings; .ics.",
     ),
     "plan": ("smguard.cli.plan:plan", "Check a content plan before the week starts."),
+    "serve": (
+        "smguard.cli.serve:serve",
+        "Serve the HTTP API and the review desk (docs/server.md).",
+    ),
+    "tokens": (
+        "smguard.cli.serve:tokens",
+        "API tokens of smguard serve: one per tool, with scopes (check, record, review, admin).",
+    ),
     "schema": (
         "smguard.cli.schema:schema",
         "Print a JSON Schema: of smguard.toml (config), of an input post, or of a verdict.",

@@ -41,6 +41,7 @@ _T: dict[str, dict[str, str]] = {
         "id": "Membaca {total} peristiwa dari {path} ({fmt}): {new} baru, {known} sudah ada.",
     },
     "kinds": {"en": "  new: {kinds}", "id": "  baru: {kinds}"},
+    "warning": {"en": "warning: {text}", "id": "peringatan: {text}"},
     "opened": {
         "en": "  → incident #{id} opened: {severity} {kind} ({detector})",
         "id": "  → insiden #{id} dibuka: {severity} {kind} ({detector})",
@@ -232,9 +233,12 @@ def ingest(
                 "known": report.known,
                 "new_kinds": _kinds_json(report.new),
                 "detections": _detections_json(report.detections),
+                "warnings": [en for en, _ in report.warnings],
             }
         )
         return
+    for en, id_ in report.warnings:
+        click.echo(_t(state, "warning", text=id_ if state.lang == "id" else en), err=True)
     click.echo(
         _t(
             state,

@@ -16,6 +16,7 @@ Modules:
     plugins     the plugins' own tables (``[plugins.NAME]``, sink types' options), declared
                 through the ``register_settings`` hook and checked where the plugins are known
     reports     ``[reports]``, ``[calendar]`` and ``[plan]``
+    server      ``[server]``: ``smguard serve``
     file        the whole file's schema (``smguard schema config``)
 
 The whole file is checked when it is loaded; the tables plugins declare, as soon as the plugin

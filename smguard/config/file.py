@@ -34,6 +34,7 @@ from smguard.config.security import (
     OrganisationTable,
     SecurityTable,
 )
+from smguard.config.server import ServerSettings
 
 __all__ = ["ConfigFile", "config_schema"]
 
@@ -61,6 +62,7 @@ class ConfigFile(Table, frozen=True):
     reports: ReportSettings | None = None
     calendar: CalendarSettings | None = None
     plan: PlanSettings | None = None
+    server: ServerSettings | None = None
 
 
 def config_schema(

@@ -36,6 +36,7 @@ from smguard.config.policy import PolicySettings, parse_policy
 from smguard.config.reports import CalendarSettings, PlanSettings, ReportSettings
 from smguard.config.schema import convert, str_list
 from smguard.config.security import AdminSettings, SecuritySettings, parse_admins, parse_security
+from smguard.config.server import ServerSettings
 from smguard.errors import ConfigError
 
 __all__ = ["CONFIG_FILE", "Config"]
@@ -76,6 +77,8 @@ class Config:
     reports: ReportSettings = field(default_factory=ReportSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     plan: PlanSettings = field(default_factory=PlanSettings)
+    #: ``[server]``: ``smguard serve``'s address, limits and desk sessions.
+    server: ServerSettings = field(default_factory=ServerSettings)
 
     def plugin(self, name: str) -> Mapping[str, Any]:
         """``[plugins.NAME]`` as written (empty when not configured): :meth:`plugin_settings`
@@ -235,4 +238,5 @@ def _parse(data: Mapping[str, Any], path: Path | None) -> Config:
         reports=convert(_section(data, "reports"), ReportSettings, "reports"),
         calendar=_calendar(_section(data, "calendar"), base_dir),
         plan=convert(_section(data, "plan"), PlanSettings, "plan"),
+        server=convert(_section(data, "server"), ServerSettings, "server"),
     )

@@ -35,7 +35,10 @@ __all__ = [
 
 _PHONE_RE = re.compile(
     r"""
-    (?<![\w+/.,:\-=#@])                      # not glued to a word, price, URL or code
+    (?:
+        (?<![\w+/.,:\-=#@])                  # not glued to a word, price, URL or code
+      | (?<=[A-Za-z][:.=])(?=\+)             # "HP:+65…", "Tel.+44…": "+" and a country code
+    )                                        # are unambiguous after a label
     (?:\(\+?\d{1,4}\)|\+?\d{1,5})             # (021)  (+62)  +62  0812
     (?:[ .\-]?\(?\d{1,6}\)?){1,6}             # more groups, one separator between them
     (?![\w])

@@ -18,6 +18,7 @@ from typing import Any
 
 import pluggy
 
+from smguard import safejson
 from smguard.config import Config
 from smguard.config.plugins import check_settings
 from smguard.errors import (
@@ -195,9 +196,10 @@ class Guard:
         started = time.perf_counter()
         try:
             post = self._coerce(raw)
-        except InputError as exc:
-            post_id = raw.get("id") if isinstance(raw, Mapping) else None
-            return error_verdict(str(exc), None if post_id is None else str(post_id))
+        except (InputError, TypeError, ValueError, RecursionError) as exc:
+            # The contract: check_many never raises for what a caller passed in.
+            message = str(exc) if isinstance(exc, InputError) else "not a valid post"
+            return error_verdict(message, _input_id(raw))
         findings: list[Finding] = []
         limit = self.config.guard.max_chars
         if len(post.text) > limit:
@@ -389,3 +391,13 @@ def error_verdict(message: str, post_id: str | None = None) -> Verdict:
         id=post_id,
         error=message,
     )
+
+
+def _input_id(raw: object) -> str | None:
+    """The id to echo on an error verdict: only a plain string or a bounded number."""
+    post_id = raw.get("id") if isinstance(raw, Mapping) else None
+    if isinstance(post_id, bool) or not isinstance(post_id, str | int):
+        return None
+    if isinstance(post_id, int):
+        return safejson.short(post_id)
+    return post_id if len(post_id) <= 200 and post_id.isprintable() else None

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from smguard.errors import ModelUnavailable, RulePackError
+from smguard.safejson import short
 from smguard.types import CATEGORIES, Finding, Post, Severity
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class Rule:
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
             raise RulePackError(
-                f"unknown category {self.category!r} (one of {', '.join(CATEGORIES)})",
+                f"unknown category {short(self.category)} (one of {', '.join(CATEGORIES)})",
                 file=self.source or None,
                 rule=self.id,
             )

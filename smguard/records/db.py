@@ -55,6 +55,19 @@ def _safe(url: str) -> str:
         return "<unparseable database URL>"
 
 
+def _reason(exc: SQLAlchemyError) -> str:
+    """The first line of what went wrong, never the SQL statement or its parameters.
+
+    SQLAlchemy's own text appends ``[SQL: …]`` and ``[parameters: …]``: other rows' data (events,
+    addresses) that must not reach a terminal or a log.
+    """
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else (exc.args[0] if exc.args else type(exc).__name__)
+    lines = [line for line in str(text).strip().splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    return first.split("[SQL:", 1)[0].strip()[:300] or type(exc).__name__
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -141,10 +154,11 @@ class Database:
         try:
             yield
         except (OperationalError, DBAPIError) as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise StorageError(f"cannot {doing} the database {self.safe_url}: {reason}") from None
+            raise StorageError(
+                f"cannot {doing} the database {self.safe_url}: {_reason(exc)}"
+            ) from None
         except SQLAlchemyError as exc:
-            raise StorageError(f"database {self.safe_url}: {exc}") from None
+            raise StorageError(f"database {self.safe_url}: {_reason(exc)}") from None
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -448,3 +448,42 @@ class PostEngagement(Base):
     counted_at: Mapped[datetime]
     #: The activity event that last carried the counts.
     event_id: Mapped[str] = mapped_column(String(300))
+
+
+class ApiToken(Base):
+    """A tool's API token for ``smguard serve``: only the SHA-256 of its secret is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class DeskSession(Base):
+    """A signed-in admin on the review desk; the cookie's hash is the key."""
+
+    __tablename__ = "desk_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    admin: Mapped[str] = mapped_column(String(200))
+    csrf: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(5))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class CheckRejection(Base):
+    """A held check an approver turned down, and why."""
+
+    __tablename__ = "check_rejections"
+
+    check_id: Mapped[str] = mapped_column(ForeignKey("checks.id"), primary_key=True)
+    rejected_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    rejected_at: Mapped[datetime]

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from smguard.records.tables import SecAdmin, SecAdminTotp, SecBackupCode
 from smguard.security import crypto
@@ -81,6 +82,47 @@ def _looks_like_totp(code: str) -> bool:
     return len(code) == DIGITS and code.isdigit()
 
 
+def _claim_step(session: Session, totp: SecAdminTotp, step: int) -> bool:
+    """Use up ``step`` with one conditional UPDATE; False when another check got there first.
+
+    The row lock of the SELECT is a no-op on SQLite, so the step is consumed by a statement
+    that only changes the row while its stored step is older: on SQLite the UPDATE takes the
+    database's write lock and sees the other writer's commit; on PostgreSQL it waits for the
+    row and re-reads it. Either way exactly one of two racing checks changes a row.
+    """
+    claimed = session.execute(
+        update(SecAdminTotp)
+        .where(
+            SecAdminTotp.admin_id == totp.admin_id,
+            or_(SecAdminTotp.last_step.is_(None), SecAdminTotp.last_step < step),
+        )
+        .values(last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if _rowcount(claimed) != 1:
+        return False
+    set_committed_value(totp, "last_step", step)
+    return True
+
+
+def _claim_backup(session: Session, backup: SecBackupCode, now: datetime) -> bool:
+    """Mark a backup code used only if it still is unused (one atomic UPDATE)."""
+    claimed = session.execute(
+        update(SecBackupCode)
+        .where(SecBackupCode.id == backup.id, SecBackupCode.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if _rowcount(claimed) != 1:
+        return False
+    set_committed_value(backup, "used_at", now)
+    return True
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0))
+
+
 def check_code(
     store: Store,
     session: Session,
@@ -135,10 +177,9 @@ def check_code(
         column = "pending_ciphertext" if pending else "seed_ciphertext"
         seed = crypto.unseal(crypto.load_keyring(settings), SecAdminTotp, column, admin.id, token)
         step, replayed = match_step(seed, given, now, totp.last_step)
-        if step is not None:
-            totp.last_step = step
+        if step is not None and _claim_step(session, totp, step):
             result = CodeCheck(admin.name, "totp", step)
-        elif replayed:
+        elif replayed or step is not None:
             reason = "replay"
     elif looks_like_backup_code(given) and not pending:
         unused = session.execute(
@@ -148,8 +189,10 @@ def check_code(
         ).scalars()
         for backup in unused:
             if verify_backup_hash(given, backup.code_hash):
-                backup.used_at = now
-                result = CodeCheck(admin.name, "backup")
+                if _claim_backup(session, backup, now):
+                    result = CodeCheck(admin.name, "backup")
+                else:
+                    reason = "replay"
                 break
     else:
         reason = "malformed"

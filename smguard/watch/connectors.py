@@ -21,13 +21,14 @@ Imports only the kernel (errors, types), so that loading a connector stays cheap
 from __future__ import annotations
 
 import hashlib
-import json
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from smguard import safejson
 from smguard.errors import InputError, PluginError, SmguardError
 from smguard.types import ActivityEvent
 
@@ -78,18 +79,26 @@ def stable_id(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):g} MiB"
+
+
 def _line_col(text: str, pos: int) -> tuple[int, int]:
     line = text.count("\n", 0, pos) + 1
     return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
 def load_json(text: str, where: str, *, start: int = 0) -> Any:
-    """``json.loads(text[start:])``; a damaged document raises :class:`ExportError` naming
-    ``where`` and the line and column in ``text`` (so a file with a prefix counts it too)."""
+    """``text[start:]`` read as JSON (strictly, see :mod:`smguard.safejson`); a damaged or
+    hostile document raises :class:`ExportError` naming ``where`` and, for a damaged one, the
+    line and column in ``text`` (so a file with a prefix counts it too)."""
     try:
-        return json.loads(text[start:] if start else text)
-    except json.JSONDecodeError as exc:
-        pos = start + exc.pos
+        return safejson.loads(text, start)
+    except safejson.SafeJsonError as err:
+        exc = err.decode
+        if exc is None:
+            raise ExportError(f"{where}: refused: {err}") from None
+        pos = exc.pos
         line, col = _line_col(text, pos)
         if not text[pos:].strip() or exc.msg.startswith("Unterminated string"):
             why = "the file ends too early (truncated?)"
@@ -103,7 +112,10 @@ class ExportSource:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        #: What a connector noticed but could still read past: ``(english, indonesian)``.
+        self.warnings: list[tuple[str, str]] = []
         self._zip: zipfile.ZipFile | None = None
+        self._read_so_far = 0
         if path.is_dir():
             self.kind = "folder"
             self.names = sorted(
@@ -138,21 +150,56 @@ class ExportSource:
             return str(self.path)
         return str(self.path / name)
 
+    def warn(self, en: str, id_: str) -> None:
+        """Note something read past (a missing field): ``smguard ingest`` prints it."""
+        if (en, id_) not in self.warnings:
+            self.warnings.append((en, id_))
+
     def basename(self, name: str) -> str:
         return PurePosixPath(name).name
 
-    def read_text(self, name: str) -> str:
+    #: Most bytes read from one member of an export, and from all of them together. A zip of a
+    #: few megabytes can expand to gigabytes; reading stops at the limit, whatever the zip
+    #: claims. An X archive's tweets.js holds about 1,000 posts per megabyte; a larger export can
+    #: be split, or these raised (``ExportSource.max_member_bytes``) where memory allows.
+    max_member_bytes = 32 << 20
+    max_total_bytes = 256 << 20
+
+    def read_bytes(self, name: str) -> bytes:
+        """A member's bytes, read no further than :attr:`max_member_bytes` (and the total)."""
+        room = self.max_total_bytes - self._read_so_far
+        limit = min(self.max_member_bytes, room)
         try:
             if self._zip is not None:
-                data = self._zip.read(name)
+                with self._zip.open(name) as member:
+                    data = member.read(limit + 1)
             elif self.kind == "file":
-                data = self.path.read_bytes()
+                with self.path.open("rb") as fh:
+                    data = fh.read(limit + 1)
             else:
-                data = (self.path / name).read_bytes()
-        except (zipfile.BadZipFile, EOFError) as exc:
+                with (self.path / name).open("rb") as fh:
+                    data = fh.read(limit + 1)
+        except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
             raise ExportError(f"{self.where(name)}: damaged inside the zip ({exc})") from None
+        except RuntimeError as exc:  # an encrypted member
+            raise ExportError(f"{self.where(name)}: cannot read: {exc}") from None
         except OSError as exc:
             raise ExportError(f"{self.where(name)}: cannot read: {exc.strerror or exc}") from None
+        if len(data) > limit:
+            if limit == self.max_member_bytes:
+                raise ExportError(
+                    f"{self.where(name)}: larger than {_mib(self.max_member_bytes)} unpacked, "
+                    f"the most smguard reads from one file of an export"
+                )
+            raise ExportError(
+                f"{self.where(name)}: the export unpacks to more than "
+                f"{_mib(self.max_total_bytes)} in all, the most smguard reads from one export"
+            )
+        self._read_so_far += len(data)
+        return data
+
+    def read_text(self, name: str) -> str:
+        data = self.read_bytes(name)
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from smguard.types import ActivityEvent
-from smguard.watch.posttext import link_maps, post_text, url_key
+from smguard.watch.posttext import carried_text, link_maps, post_text, url_key
 
 if TYPE_CHECKING:
     from smguard.config import AccountSettings, Config
@@ -226,6 +226,9 @@ class DetectContext:
             warning = e.raw.get("spoiler_text") if isinstance(e.raw, Mapping) else None
             if isinstance(warning, str) and warning.strip():
                 text = f"{warning.strip()}\n\n{text}"
+            carried = carried_text(e.raw) if isinstance(e.raw, Mapping) else []
+            if carried:  # poll options, image descriptions: read after the post
+                text = "\n\n".join([text, *carried])
             posts.append(
                 Post(
                     text=text if text.strip() else "(no text)",

@@ -29,6 +29,8 @@ class IngestReport:
     total: int
     new: list[ActivityEvent]
     detections: list[Any] = field(default_factory=list)
+    #: What the connector read past, ``(english, indonesian)`` (a field missing, say).
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def known(self) -> int:
@@ -77,6 +79,7 @@ def ingest(
     with ExportSource.open(path) as source:
         connector = _pick_connector(export_connectors(store.pm), source, fmt, platform)
         events = connector.read(source, account, platform)
+        warnings = list(source.warnings)
     total = len({e.id for e in events})
     with store.session() as session:
         new = insert_new_events(session, events)
@@ -97,4 +100,4 @@ def ingest(
     for name in sorted({e.account for e in new}):
         detections += process_left_behind(store, name)
     detections += run_detectors(store, new, now=now)
-    return IngestReport(str(path), connector.name, total, new, detections)
+    return IngestReport(str(path), connector.name, total, new, detections, warnings)

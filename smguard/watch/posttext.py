@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from smguard.types import ActivityEvent
 
-__all__ = ["link_maps", "post_text", "url_key"]
+__all__ = ["carried_text", "link_maps", "post_text", "url_key"]
 
 
 def url_key(url: str) -> str:
@@ -49,6 +49,23 @@ def link_maps(event: ActivityEvent) -> list[dict[str, str] | None]:
 
 
 # -- post text ---------------------------------------------------------------------------------
+
+
+def carried_text(raw: Mapping[str, object]) -> list[str]:
+    """Text a post carries besides its body: poll options (Mastodon ``raw["poll"]``) and media
+    descriptions, the alt text (Mastodon ``raw["media_attachments"]``, X ``raw["media"]``)."""
+    out: list[str] = []
+    poll = raw.get("poll")
+    if isinstance(poll, Mapping):
+        options = poll.get("options")
+        out += [o for o in options if isinstance(o, str)] if isinstance(options, list) else []
+    for key, field in (("media_attachments", "description"), ("media", "alt_text")):
+        items = raw.get(key)
+        for item in items if isinstance(items, list) else []:
+            text = item.get(field) if isinstance(item, Mapping) else None
+            if isinstance(text, str) and text.strip():
+                out.append(text.strip())
+    return out
 
 
 def post_text(text: str) -> str:

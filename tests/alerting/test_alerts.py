@@ -7,6 +7,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -512,6 +513,16 @@ def test_every_format_reaches_a_real_receiver(
         ("::ffff:127.0.0.1", False),
         ("::ffff:10.0.0.1", False),
         ("2002:7f00:1::", False),
+        # Regression (issue 12): NAT64, IPv4-compatible, IETF protocol block, site-local.
+        ("64:ff9b::7f00:1", False),
+        ("64:ff9b::a00:1", False),
+        ("64:ff9b:1::c0a8:101", False),
+        ("64:ff9b::808:808", True),
+        ("::127.0.0.1", False),
+        ("::10.0.0.1", False),
+        ("192.0.0.8", False),
+        ("192.0.0.170", False),
+        ("fec0::1", False),
         ("not an ip", False),
     ],
 )
@@ -802,3 +813,35 @@ def test_cli_bad_config_is_one_line(cli_run: Callable[..., Result], tmp_path: Pa
 def test_settings_are_cached_per_store(db: Database) -> None:
     store = make_store(db, alerts_config())
     assert settings_for(store) is settings_for(store)
+
+
+@pytest.mark.usefixtures("secrets_env")
+def test_discord_summary_lines_that_discord_reads_as_markdown_are_escaped() -> None:
+    sink = _sink("d", {"type": "discord", "url_env": "HOOK_URL"})
+    title = "# PROMO JUDI\n-# kecil\n- daftar sekarang\n1. klik tautan\nbiasa # bukan judul"
+    body = json.loads(DiscordSink().request(sink, _alert(title=title)).body)
+    text = body["embeds"][0]["description"] + "\n" + body["content"]
+    lines = text.splitlines()
+    assert not any(re.match(r"\s*(#|-|\+|\d+\.\s)", line) for line in lines), lines
+    assert "\\# PROMO JUDI" in text and "\\-# kecil" in text and "1\\. klik" in text
+    assert "biasa # bukan judul" in text  # a # inside a line is not markdown
+
+
+@pytest.mark.parametrize(
+    "url", ["https://0177.0.0.1/hooks/XOXSECRET", "https://[::1/XOXSECRET", "https://h:99999/x"]
+)
+def test_cli_test_sink_with_a_malformed_url_is_one_clear_error(
+    cli_run: Callable[..., Result],
+    db_url: str,
+    tmp_path: Path,
+    receiver: Callable[..., Receiver],
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+) -> None:
+    """Regression (issue 12): a malformed webhook URL gave a traceback in `alerts test`."""
+    _cli_config(tmp_path, receiver(), monkeypatch)
+    monkeypatch.setenv("TEST_SOC_URL", url)
+    result = cli_run("alerts", "test", "soc")
+    assert result.exit_code == 3, result.output
+    assert "not a valid URL" in result.output and "Traceback" not in result.output
+    assert "XOXSECRET" not in result.output

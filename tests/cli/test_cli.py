@@ -238,3 +238,32 @@ def test_rules_test_as_json_keeps_the_exit_code(run, tmp_path: Path) -> None:  #
     assert row["passed"] == 1 and "should not fire but fired" in row["failures"][0]
     text = run("rules", "test", "other")
     assert text.exit_code == 1 and "FAIL SMG-XX-U-001  1/2" in text.output
+
+
+def test_hostile_json_lines_are_error_verdicts_and_the_rest_run(run) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 12): each of these lines ended the batch with a traceback (exit 1)."""
+    hostile = [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"id": "n", "text": ' + b"[" * 5_000 + b"]" * 5_000 + b"}",
+        b'{"id": ' + b"9" * 5_000 + b', "text": "semua boleh"}',
+        b'{"id": "s", "text": "caf\\ud800"}',
+        b'{"\\udc00": 1, "text": "semua boleh"}',
+        b'{"id": "d", "text": "semua boleh", "text": "ini terlarang"}',
+        b'{"id": "f", "text": "x", "links": [1e999999]}',
+        b'{"id": "y", "text": "semua boleh", "scheduled_at": "0001-01-01T00:00:00+00:00"}',
+        b'{"id": "z", "text": "semua boleh", "scheduled_at": "9999-12-31T23:59:59-05:00"}',
+    ]
+    data = b"\n".join([*hostile, b'{"id": "ok", "text": "ini terlarang"}'])
+    result = run("check", "--file", "-", "--format", "json", input=data)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 3
+    verdicts = [json.loads(line) for line in result.output.splitlines()]
+    assert len(verdicts) == len(hostile) + 1
+    assert all(v["decision"] == "review" and v["error"] for v in verdicts[:-1])
+    assert "nested deeper" in verdicts[0]["error"]
+    assert "integer of thousands of digits" in verdicts[2]["error"]
+    assert "surrogate" in verdicts[3]["error"] and "surrogate" in verdicts[4]["error"]
+    assert "duplicate key 'text'" in verdicts[5]["error"]
+    assert "year 1;" in verdicts[7]["error"] and "year 9999" in verdicts[8]["error"]
+    assert max(len(line) for line in result.output.splitlines()) < 2_000
+    assert verdicts[-1]["id"] == "ok" and verdicts[-1]["decision"] == "block"

@@ -118,7 +118,7 @@ def test_the_file_schema_lists_every_section_loading_knows() -> None:
     assert set(ConfigFile.__struct_fields__) == {
         "guard", "plugins", "rules", "policy", "accounts", "storage", "incidents", "alerts",
         "clarify", "organisation", "security", "approvals", "admins", "detectors", "watch",
-        "reports", "calendar", "plan",
+        "reports", "calendar", "plan", "server",
     }  # fmt: skip
     assert CategoriesTable.__struct_fields__ == CATEGORIES
 

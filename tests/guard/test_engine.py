@@ -177,6 +177,28 @@ def test_malformed_inputs_get_error_verdicts_and_the_batch_goes_on() -> None:
     assert all(v.decision == "review" for v in verdicts[1:5])
 
 
+def test_check_many_never_raises_on_hostile_python_inputs() -> None:
+    """Regression (issue 12): a non-string key or a huge integer id made check_many raise."""
+    guard = make_guard([rules_plugin(WordRule("T-1", "bad"))])
+    huge = 10**5_000
+    hostile: list[Any] = [
+        {1: "x", "text": "bad"},
+        {"id": huge, "text": "bad"},
+        {"id": huge, "text": ""},
+        {"id": True, "text": "bad"},
+        {"text": "bad \ud800"},
+        {"text": "ok", "scheduled_at": "9999-12-31T23:59:59-05:00"},
+        None,
+        3.5,
+        {"id": "last", "text": "bad post"},
+    ]
+    verdicts = guard.check_many(hostile)
+    assert len(verdicts) == len(hostile)
+    assert all(v.decision == "review" and v.error for v in verdicts[:-1])
+    assert verdicts[2].id is not None and len(verdicts[2].id) < 60
+    assert verdicts[-1].id == "last" and verdicts[-1].decision == "block"
+
+
 def test_very_long_text_is_bounded_and_says_so() -> None:
     guard = make_guard(
         [rules_plugin(WordRule("T-1", "bad"))], config={"guard": {"max_chars": 1000}}

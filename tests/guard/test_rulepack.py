@@ -234,3 +234,30 @@ def test_with_contact_ignores_the_organisations_own_numbers(tmp_path: Path) -> N
     assert not fired(guard, "Ada kendala? Hubungi CS di wa.me/6281210002000")
     assert fired(guard, "Ada kendala? Hubungi CS di WA 0813-9999-1234")
     assert fired(guard, "Hubungi CS di 0812-1000-2000 atau wa.me/6281399991234")
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
+    """Regression (issue 12): nested aliases expanded to billions of values and hung start-up."""
+    levels = ["a0: &a0 [" + ", ".join(["lol"] * 10) + "]"]
+    for n in range(1, 10):
+        levels.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]")
+    (tmp_path / "bomb.yaml").write_text(
+        "slang:\n" + "\n".join("  " + line for line in levels) + "\nrules: []\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulePackError, match=r"aliases \(\*name\) expand to more than") as err:
+        load_packs([tmp_path])
+    assert len(str(err.value)) < 300
+
+
+def test_pack_errors_never_quote_an_unbounded_value(tmp_path: Path) -> None:
+    huge = "x" * 1_000_000
+    write_pack(tmp_path, "p.yaml", pack_with(f"terms: ['{huge} {huge}']"))
+    with pytest.raises(RulePackError, match="has several words") as err:
+        load_packs([tmp_path])
+    assert len(str(err.value)) < 500
+    explicit = f"? '{huge}'\n: 1\n"
+    (tmp_path / "p.yaml").write_text("rules: []\n" + explicit * 2, encoding="utf-8")
+    with pytest.raises(RulePackError, match="duplicate key") as err:
+        load_packs([tmp_path])
+    assert len(str(err.value)) < 500

@@ -306,3 +306,47 @@ def test_config_errors_name_the_key(options: dict[str, Any], message: str) -> No
         rules({"plugins": {"pii": options}})
     assert str(err.value).startswith(message)
     assert "\n" not in str(err.value)
+
+
+# -- real inputs (issue 11) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [
+        ("HP:+6591234567 (Singapura)", "+6591234567"),
+        ("Tel.+44 20 7946 0958", "+442079460958"),
+        ("WA:+1 415 555 0132", "+14155550132"),
+        ("hubungi:+60 12-345 6789", "+60123456789"),
+        ("Hubungi +61 412 345 678 untuk info", "+61412345678"),
+    ],
+)
+def test_international_numbers_are_found_under_the_default_region(text: str, e164: str) -> None:
+    [found] = check(PHONE, text)
+    assert spanned(text, found).replace(" ", "").replace("-", "").endswith(e164[-6:])
+
+
+def test_a_price_after_a_label_is_still_not_a_phone() -> None:
+    assert check(PHONE, "harga:150.000.000 nett") == []
+
+
+def test_punycode_email_addresses() -> None:
+    text = "Tulis ke info@kemenkes.xn--p1ai atau budi@xn--mnchen-3ya.de"
+    found = check(EMAIL, text)
+    assert [spanned(text, f) for f in found] == [
+        "info@kemenkes.xn--p1ai",
+        "budi@xn--mnchen-3ya.de",
+    ]
+
+
+def test_uatp_airline_card_numbers_need_the_luhn_check() -> None:
+    text = "Kartu maskapai 1220 0000 0000 003 untuk tiket dinas"
+    [card] = check(CARD, text)
+    assert card.severity == Severity.CRITICAL and "UATP" in card.message["en"]
+    assert check(CARD, "Kartu maskapai 1220 0000 0000 004 untuk tiket dinas") == []
+
+
+def test_digits_in_a_link_are_not_a_card_number() -> None:
+    card = "4539148803436467"
+    assert check(CARD, f"See https://help.example.com/answer/1?visit_id={card}-16809&rd=1") == []
+    assert check(CARD, f"Refund sent to card {card}")

@@ -304,3 +304,9 @@ def test_config_errors_name_the_key(options: dict[str, Any], message: str) -> No
     with pytest.raises(ConfigError) as err:
         rules({"plugins": {"secrets": options}})
     assert str(err.value).startswith(message)
+
+
+def test_a_link_after_password_is_where_to_reset_it_not_a_password() -> None:
+    assert check(PASSWORD, "You can reset your password here: https://example.com/forgot") == []
+    assert check(PASSWORD, "Atur ulang kata sandi di: https://contoh.go.id/lupa-sandi") == []
+    assert check(PASSWORD, "password: Rahasia123")

@@ -185,3 +185,91 @@ def test_config_errors_name_the_key(options: dict[str, Any], message: str) -> No
     with pytest.raises(ConfigError) as err:
         rules({"plugins": {"spam": options}})
     assert str(err.value).startswith(message)
+
+
+# -- scams by structure (SMG-SPAM-056) ----------------------------------------------------------
+
+SCAM = "SMG-SPAM-056"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # prizes and winnings, with a number or short code to call
+        "Congratulations, you have won a $1,000 shopping voucher! Call 0877-2222-3333 today.",
+        "You are our lucky winner of a £2000 award. Txt CLAIM to 81234 before midnight!",
+        "Selamat! Anda pemenang undian berhadiah motor. Hubungi 0852-7777-8888 segera.",
+        # free entry and premium-rate small print
+        "FREE entry into our draw for a new phone! Text GO to 62468 now. 150p/msg 18+",
+        # a premium number to call at once
+        "URGENT: please call 09061112222 now about your delivery.",
+        # loans
+        "Need a loan? Fast approval, no credit check! WhatsApp 0813-2222-1111 today.",
+        "Dana tunai cepat cair tanpa agunan, hubungi WA 0821-3333-4444 sekarang",
+        # "mama minta pulsa" and relatives in need
+        "Ini mama, ganti nomor. Tolong beliin pulsa 50rb sekarang ya, penting",
+        # OTP and PIN phishing
+        "Your account will be locked today. Reply with the OTP code we sent to keep it.",
+        "Akun kamu terblokir. Segera kirim kode verifikasi ke WA 0812-9999-0000",
+        # fake customer service asking for money or codes
+        "Customer service: to refund your order, send your PIN to 0856-4444-5555 now",
+        # a fake notice
+        "Paket Anda tertahan di gudang. Segera hubungi kurir di 0813-5555-6666 sebelum hangus",
+        # links with a strong lure and two pushes
+        "You have won! Claim your cash prize now at https://win-claims.example.top/now",
+    ],
+)
+def test_scams_are_found_by_their_structure(text: str) -> None:
+    assert check(SCAM, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # warnings and reporting
+        "Beware: we never ask for your OTP or PIN. Report scams to 0811-1500-111.",
+        "Waspada penipuan berkedok hadiah undian! Jangan transfer biaya admin ke siapa pun.",
+        "Polisi menangkap pelaku modus mama minta pulsa yang menipu puluhan warga.",
+        # honest promotions and announcements
+        "Flash sale today only: free shipping and 30% off, from Rp99.000 at https://shop.example.id",
+        "Congratulations to our 5 winners! The list is on our website.",
+        "Pemenang giveaway sudah kami umumkan, cek daftarnya di laman kami ya.",
+        "Hubungi call center kami di 14045 untuk informasi lebih lanjut.",
+        # people talking
+        "Are you free tonight? Call me when you get home.",
+        "I won the match today!! Call me later",
+        "Mama sudah sampai rumah, nanti telepon ya",
+        # numbers inside links are not numbers to call
+        "Read the steps here: https://example.org/web/20200401224734/help and call us now.",
+    ],
+)
+def test_ordinary_posts_are_not_scams(text: str) -> None:
+    assert not check(SCAM, text), text
+
+
+def test_severity_rises_with_a_direct_contact_and_two_pushes() -> None:
+    strong = check(SCAM, "You have won £500 cash! Call 09061112222 now to claim.")
+    assert [f.severity for f in strong] == [Severity.HIGH]
+    assert "a prize or win" in strong[0].message["en"]
+    assert "hadiah atau kemenangan" in strong[0].message["id"]
+    weaker = check(SCAM, "You have won a prize, reply YES to claim it")
+    assert [f.severity for f in weaker] == [Severity.MEDIUM]
+
+
+def test_own_numbers_and_domains_are_not_a_scam_contact() -> None:
+    contest = "Selamat, kamu pemenang kuis kami! Segera hubungi 0812-1000-2000 untuk klaim hadiah"
+    assert check(SCAM, contest)
+    own = {"plugins": {"spam": {"own_numbers": ["+62 812 1000 2000"]}}}
+    assert not check(SCAM, contest, own)
+    code = "Kamu pemenang kuis! Ketik KLAIM kirim ke 14045 sekarang"
+    assert check(SCAM, code)
+    # the keyword to text back still counts: an own short code does not hide a keyword campaign
+    assert check(SCAM, code, {"plugins": {"spam": {"own_numbers": ["14045"]}}})
+    link = "You have won a prize! Claim it today at https://promo.tokobatik.co.id/win"
+    assert check(SCAM, link)
+    assert not check(SCAM, link, {"plugins": {"spam": {"own_domains": ["tokobatik.co.id"]}}})
+
+
+def test_own_numbers_need_digits() -> None:
+    with pytest.raises(ConfigError, match="own_numbers"):
+        rules({"plugins": {"spam": {"own_numbers": ["hotline"]}}})

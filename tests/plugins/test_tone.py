@@ -364,6 +364,78 @@ def test_any_courtesy_is_enough(reply: Check, answer: str) -> None:
     assert "SMG-TONE-003" not in tone(reply(answer, COMPLAINT))
 
 
+ANGRY_EN = "Still waiting for my refund, this is ridiculous!!"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # greetings and addresses, with or without a name
+        "Hey there, the update is rolling out today.",
+        "Hi Maya, the update is rolling out today.",
+        "Halo Kak, pembaruannya dirilis hari ini.",
+        # offers of help, in the forms desks write them
+        "We'd love to take a look. Which phone are you using?",
+        "Happy to help: the refund goes back to the original card.",
+        "Let us know which order this is and we'll check.",
+        "DM kami nomor pesanannya ya.",
+        "Nomor pesanannya boleh dikirim lewat DM? Kami bantu cek.",
+        # empathy and congratulations
+        "Oh no! That's not the experience we want you to have.",
+        "Congrats on the new phone! The transfer guide is here: https://example.org/guide",
+        "Selamat ya atas kelulusannya! Sertifikat dikirim minggu depan.",
+        # soft signs together: the follower's handle, "please", a personal sign-off
+        "@rina_w Please send us an email at help@example.org. ^AB",
+        "@rina_w The form is on our help page. /JS",
+        "@budi99 Silakan isi formulir pengaduan di laman kami. -Tim CS",
+        "@budi99 Formulirnya ada di laman kami ya 😊",
+        "The steps are on our help page; could you try them and tell us? ~Mika",
+        "@rina_w May we know which version you use? -Shie 2/3",
+        "Mksh sdh menunggu, paketnya dikirim hari ini",  # abbreviated thanks
+        "No worries, it shipped today.",
+    ],
+)
+def test_courtesy_as_desks_write_it(reply: Check, answer: str) -> None:
+    complaint = ANGRY_EN if answer.isascii() else COMPLAINT
+    assert "SMG-TONE-003" not in tone(reply(answer, complaint))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Read the FAQ.",
+        "@rina_w Read the FAQ.",  # the handle alone is only the platform's reply format
+        "Check the help page. ^AB",  # a signature alone does not soften it
+        "@budi99 Sudah dijawab di FAQ.",
+        "Akan dicek ya.",  # a soft particle alone neither
+        "Not our problem, contact your bank.",
+        "Please wait.",
+    ],
+)
+def test_cold_answers_to_an_angry_follower_still_fire(reply: Check, answer: str) -> None:
+    complaint = ANGRY_EN if answer.isascii() else COMPLAINT
+    assert "SMG-TONE-003" in tone(reply(answer, complaint))
+
+
+def test_sign_off_marks_are_configurable(load_plugins: None) -> None:
+    post = {
+        "text": "@rina_w The form is on our help page. [Humas]",
+        "kind": "reply",
+        "in_reply_to": {"text": ANGRY_EN},
+    }
+    assert "SMG-TONE-003" in tone(make().check(post))
+    bracket = make({"plugins": {"tone": {"sign_off_marks": "["}}})
+    # "[Humas]" is not a "[" mark followed by a name at the very end: the bracket closes it.
+    assert "SMG-TONE-003" in tone(bracket.check(post))
+    post["text"] = "@rina_w The form is on our help page. #Rina"
+    assert "SMG-TONE-003" in tone(make().check(post))
+    assert "SMG-TONE-003" not in tone(
+        make({"plugins": {"tone": {"sign_off_marks": "#"}}}).check(post)
+    )
+    with pytest.raises(ConfigError, match="sign_off_marks"):
+        make({"plugins": {"tone": {"sign_off_marks": "AB"}}})
+
+
 def test_configured_complaint_and_courtesy_words(load_plugins: None) -> None:
     post = {"text": "Akan dicek.", "kind": "reply", "in_reply_to": {"text": "Saldo nyangkut"}}
     assert "SMG-TONE-003" not in tone(make().check(post))

@@ -110,3 +110,14 @@ def test_each_revision_upgrades_from_the_one_before_and_keeps_the_data(db_url: s
     result = verify_chain(db)
     assert result.ok and result.checked == len(revisions)
     db.dispose()
+
+
+def test_a_database_error_never_shows_the_statement_or_its_parameters(db: Database) -> None:
+    """Regression (issue 12): an ingest error printed the SQL with other events' data."""
+    with pytest.raises(StorageError) as caught, db.session() as session:
+        session.execute(
+            text("INSERT INTO no_such_table (a) VALUES (:a)"), {"a": "OTHER-EVENTS-DATA"}
+        )
+    message = str(caught.value)
+    assert "OTHER-EVENTS-DATA" not in message and "[SQL" not in message, message
+    assert "INSERT" not in message and "no_such_table" in message, message

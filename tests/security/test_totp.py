@@ -195,3 +195,47 @@ def test_departed_admins_cannot_enrol_or_verify(store: Store) -> None:
 def test_the_test_clock_is_on_a_step_boundary() -> None:
     assert int(T0.timestamp()) % 30 == 0
     assert os.environ.get("SMGUARD_SECRET_KEY") is None  # conftest cleans the environment
+
+
+def _race_worker(url: str, given: str, at: Any, barrier: Any, results: Any) -> None:
+    """One of two processes presenting the same code at the same moment."""
+    from smguard.records.db import Database
+    from tests.support.security import MIXED_CONFIG, make_store
+
+    database = Database(url)
+    racer = make_store(database, MIXED_CONFIG)
+    barrier.wait()
+    try:
+        verify(racer, "budi", given, now=at)
+        results.put("accepted")
+    except Refused:
+        results.put("refused")
+    except Exception as exc:  # a lost race may also surface as a busy database
+        results.put(f"error: {type(exc).__name__}")
+    finally:
+        database.dispose()
+
+
+@pytest.mark.parametrize("kind", ["totp", "backup"])
+def test_two_processes_racing_with_one_code_get_one_acceptance(
+    store: Store, db_url: str, kind: str
+) -> None:
+    """Regression (issue 12): the row lock is a no-op on SQLite; both racers were accepted."""
+    import multiprocessing
+
+    seed, backups = enrol(store, "budi")
+    ctx = multiprocessing.get_context("spawn")
+    for round_ in range(3):
+        at = T0 + (20 + 5 * round_) * STEP
+        given = code(seed, at) if kind == "totp" else backups[round_]
+        barrier, results = ctx.Barrier(2), ctx.Queue()
+        racers = [
+            ctx.Process(target=_race_worker, args=(db_url, given, at, barrier, results))
+            for _ in range(2)
+        ]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join(60)
+        outcomes = sorted(results.get(timeout=5) for _ in racers)
+        assert outcomes.count("accepted") == 1, outcomes

@@ -268,3 +268,31 @@ def test_a_redirect_is_not_followed(server: MastodonServer) -> None:
         "redirects to https://elsewhere.example/ (301): set accounts.kem.mastodon_url to the "
         "server's own address"
     )
+
+
+def test_a_deleted_status_is_noticed_at_the_next_re_read(server: MastodonServer) -> None:
+    job = Job(server, recheck_edits=5)
+    kept = server.add_status("<p>Jadwal layanan hari ini</p>")
+    doomed = server.add_status("<p>Unggahan yang nanti dihapus</p>")
+    cursor = dict(job.poll()[-1].cursor)
+    cursor = dict(job.poll(cursor)[-1].cursor)  # the first re-read remembers what it saw
+    assert set(cursor["recent"]) == {kept["id"], doomed["id"]}
+    del server._accounts[server.username].statuses[doomed["id"]]
+    pages = job.poll(cursor)
+    deleted = [e for p in pages for e in p.events if e.kind == "post_deleted"]
+    assert [e.id for e in deleted] == [f"mastodon:kem:status:{doomed['id']}:deleted"]
+    assert pages[-1].cursor["recent"] == [kept["id"]]
+    # and once only: the next re-read no longer remembers it
+    again = job.poll(dict(pages[-1].cursor))
+    assert not [e for p in again for e in p.events if e.kind == "post_deleted"]
+
+
+def test_a_status_that_leaves_a_full_window_is_not_called_deleted(server: MastodonServer) -> None:
+    job = Job(server, recheck_edits=2)
+    for n in range(3):
+        server.add_status(f"<p>Info {n}</p>")
+    cursor = dict(job.poll()[-1].cursor)
+    cursor = dict(job.poll(cursor)[-1].cursor)
+    server.add_status("<p>Info baru</p>")  # pushes the oldest re-read status out of the window
+    pages = job.poll(cursor)
+    assert not [e for p in pages for e in p.events if e.kind == "post_deleted"]

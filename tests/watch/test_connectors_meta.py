@@ -150,3 +150,62 @@ def test_facebook_entry_without_timestamp(tmp_path: Path) -> None:
     )
     with pytest.raises(ExportError, match=r"account_activity.json: entry 1 has no timestamp"):
         facebook(tmp_path / "account_activity.json")
+
+
+# -- what real exports hold besides the documented basics (issue 11) ----------------------------
+
+
+def test_one_facebook_login_written_with_two_ipv6_spellings_is_one_event() -> None:
+    events = facebook(EXPORTS / "facebook_ipv6")
+    logins = [e for e in events if e.kind == "login"]
+    assert len(logins) == 1
+    assert logins[0].ip == "2001:db8::7a" and logins[0].city == "Surabaya"
+    (logout,) = [e for e in events if e.kind == "logout"]
+    assert logout.ip == "203.0.113.9"  # an IPv4 address written as IPv6
+
+
+def test_instagram_profile_activity_label_values_layout() -> None:
+    events = instagram(EXPORTS / "instagram_2024")
+    got = sorted((e.at.isoformat(), e.kind, e.raw.get("type")) for e in events)
+    assert got == [
+        ("2024-06-01T07:00:00+00:00", "login", None),
+        ("2024-06-01T08:48:20+00:00", "other", "instagram_checkpoint"),
+        ("2024-06-01T08:50:00+00:00", "other", "instagram_security_email"),
+        ("2024-06-01T08:55:00+00:00", "other", "instagram_security_email"),
+        ("2024-06-01T09:00:00+00:00", "profile_change", None),
+        ("2024-06-01T09:01:00+00:00", "profile_change", None),
+        ("2024-06-01T09:05:00+00:00", "password_change", None),
+    ]
+    login = min(events, key=lambda e: e.at)
+    assert (login.ip, login.city, login.country) == ("203.0.113.41", "Jakarta", "Indonesia")
+    assert login.device is not None and login.device.startswith("Instagram 330")
+    assert login.raw["port"] == "51234"
+    checkpoint = next(e for e in events if e.raw.get("type") == "instagram_checkpoint")
+    assert (checkpoint.city, checkpoint.country) == ("Lagos", "Nigeria")
+    bio = next(e for e in events if e.raw.get("action") == "Biography changed")
+    assert bio.ip == "198.51.100.88"
+
+
+def test_a_login_in_both_login_activity_and_profile_activity_is_one_event(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "security_and_login_information" / "login_and_profile_creation"
+    folder.mkdir(parents=True)
+    login = {"title": "2024-06-01T06:40:00+00:00", "media_map_data": {}, "string_map_data": {
+        "IP Address": {"href": "", "value": "203.0.113.41", "timestamp": 0},
+        "Time": {"href": "", "value": "", "timestamp": 1717224000},
+    }}  # fmt: skip
+    (folder / "login_activity.json").write_text(
+        json.dumps({"account_history_login_history": [login]}), encoding="utf-8"
+    )
+    activity = [
+        {
+            "timestamp": 1717224000,
+            "label_values": [
+                {"label": "Type", "value": "Login"},
+                {"label": "IP address", "value": "203.0.113.41"},
+            ],
+        }
+    ]
+    (folder / "profile_activity.json").write_text(json.dumps(activity), encoding="utf-8")
+    assert [e.kind for e in instagram(tmp_path)] == ["login"]

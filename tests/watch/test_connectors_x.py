@@ -169,3 +169,44 @@ def test_likes_and_retweets_are_read_as_engagement() -> None:
         "reposts": 0,
         "replies": None,  # an archive does not count replies
     }
+
+
+# -- what real archives hold besides the documented basics (issue 11) ---------------------------
+
+
+def test_retweets_community_posts_long_posts_and_entities() -> None:
+    """A 2024-style archive: a retweet, a quote post, a long post cut short in tweets.js with
+    its whole text in note-tweet.js, a post in a Community, HTML entities in the text."""
+    with ExportSource.open(EXPORTS / "x_archive_2024") as source:
+        events = XArchiveConnector().read(source, "kem_x", "x")
+        warnings = source.warnings
+    posts = {e.id.rsplit(":", 1)[-1]: e for e in by_kind(events)["post_published"]}
+    retweet = posts["1790000000000000101"]
+    assert retweet.raw["retweet"] == {"of": "DinasContoh"}
+    assert retweet.raw["engagement"]["kind"] == "repost"
+    assert retweet.text is not None and "&gt;" not in retweet.text and " > cek" in retweet.text
+    quote = posts["1790000000000000102"]  # the account's own words about another post
+    assert "retweet" not in quote.raw
+    assert quote.text == "Kami dukung langkah ini & ajak warga ikut. https://t.co/QuoteAbc12"
+    long_post = posts["1790000000000000103"]
+    assert long_post.text is not None and long_post.text.endswith("Bapak & Ibu sekalian.")
+    assert long_post.raw["note_tweet_id"] == "1790000000000000999"
+    lone_note = posts["1790000000000000998"]  # a note without its tweet is still a post
+    assert lone_note.links == ("https://kemcontoh.example/laporan",)
+    community = posts["1790000000000000201"]
+    assert community.text == "Diskusi komunitas: usulan jam layanan <sore> hari"
+    assert community.raw["community_id"] == "1700000000000000555"
+    assert community.source == "x:community-tweet.js"
+    assert len(posts) == 5
+    # account.js without createdAt: no event, but a warning in both languages
+    assert not by_kind(events).get("other")
+    (warning,) = warnings
+    assert "createdAt" in warning[0] and "createdAt" in warning[1]
+
+
+def test_an_archive_with_only_community_posts_is_recognised(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(EXPORTS / "x_archive_2024" / "data" / "community-tweet.js", data)
+    (event,) = read(tmp_path)
+    assert event.kind == "post_published" and event.raw["community_id"]

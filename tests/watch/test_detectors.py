@@ -712,3 +712,48 @@ def test_a_content_warning_is_checked_with_the_post(store: Store, guard: Guard) 
     [result] = run(store, guard, [hidden])
     assert (result.kind, result.severity) == ("unsafe_post_published", "critical")
     assert run(store, guard, [ev("post_published", text=body, raw={"spoiler_text": "Info"})]) == []
+
+
+def test_x_retweets_are_judged_by_the_guard_only_and_quotes_by_the_ledger(
+    store: Store, guard: Guard
+) -> None:
+    def x_post(text: str, raw: dict[str, Any]) -> ActivityEvent:
+        return ev("post_published", account="kemtimur", platform="x", text=text, raw=raw)
+
+    retweet = {"retweet": {"of": "DinasContoh"}}
+    assert run(store, guard, [x_post("RT @DinasContoh: Jadwal vaksinasi pekan ini", retweet)]) == []
+    [unsafe] = run(store, guard, [x_post(f"RT @DinasContoh: {PORN_PHISH}", retweet)])
+    assert unsafe.kind == "unsafe_post_published"
+    # a quote post is the account's own words: not in the ledger, so unauthorised
+    quote = x_post("Kami dukung langkah ini https://t.co/QuoteAbc12", {})
+    assert [r.kind for r in run(store, guard, [quote])] == ["unauthorized_post"]
+
+
+def _status(**extra: Any) -> dict[str, Any]:
+    return {
+        "id": str(next(_ids)),
+        "created_at": T0.isoformat().replace("+00:00", ".000Z"),
+        "account": {"id": "1", "acct": "kemcontoh", "url": "https://mastodon.example/@kemcontoh"},
+        "content": "<p>Ikuti survei layanan kami, pilih jawaban Anda.</p>",
+        "visibility": "public",
+        "media_attachments": [],
+        "poll": None,
+        **extra,
+    }
+
+
+def test_poll_options_and_image_descriptions_are_checked_live(store: Store, guard: Guard) -> None:
+    from smguard.plugins.connectors.mastodon import status_event
+
+    _approve(store, "<p>Ikuti survei layanan kami, pilih jawaban Anda.</p>")
+    clean_poll = {"id": "9", "options": [{"title": "Puas", "votes_count": 3},
+                                         {"title": "Kurang puas", "votes_count": 1}]}  # fmt: skip
+    assert run(store, guard, [status_event(_status(poll=clean_poll), ACCOUNT)]) == []
+    scam_poll = {"id": "10", "options": [{"title": "Puas", "votes_count": 0},
+                                         {"title": PORN_PHISH, "votes_count": 0}]}  # fmt: skip
+    [poll] = run(store, guard, [status_event(_status(poll=scam_poll), ACCOUNT)])
+    assert (poll.kind, poll.severity) == ("unsafe_post_published", "critical")
+    image = {"id": "77", "type": "image", "url": "https://files.example/a.png",
+             "description": PORN_PHISH}  # fmt: skip
+    [alt] = run(store, guard, [status_event(_status(media_attachments=[image]), ACCOUNT)])
+    assert alt.kind == "unsafe_post_published"

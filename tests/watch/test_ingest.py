@@ -231,3 +231,103 @@ def test_the_jsonl_feed_in_the_docs_ingests(run: Run, tmp_path: Path) -> None:
     assert all(json.loads(x) for x in block.splitlines() if x.strip())
     with Database(run.db_url).session() as session:
         assert session.scalar(select(func.count()).select_from(ActivityEventRow)) > 0
+
+
+def test_an_account_js_without_created_at_is_a_warning(run: Run) -> None:
+    result = run(str(EXPORTS / "x_archive_2024"), "--account", "kem_x")
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.stderr and "account.js has no createdAt" in result.stderr
+    assert "Read 5 events from x_archive_2024 (x): 5 new" in result.stdout
+    as_json = run(str(EXPORTS / "x_archive_2024"), "--account", "kem_x", "--format", "json")
+    (warning,) = json.loads(as_json.stdout)["warnings"]
+    assert "createdAt" in warning
+
+
+# -- hostile inputs (issue 12) -----------------------------------------------------------------
+
+
+def test_a_zip_bomb_is_refused_within_the_limits(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a 2 MB zip drove ingest to gigabytes; members are now read within limits."""
+    import resource
+
+    from smguard.watch.connectors import ExportSource
+
+    # A real bomb: ~200 MiB of zeros deflates to ~200 KiB; smguard must stop at its limit.
+    bomb = tmp_path / "bomb.zip"
+    with (
+        zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf,
+        zf.open("data/tweets.js", "w", force_zip64=True) as member,
+    ):
+        block = b"\0" * (1 << 20)
+        for _ in range(200):
+            member.write(block)
+    assert bomb.stat().st_size < 1 << 20
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = run(str(bomb), "--account", "kem_x", "--from", "x")
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert result.exit_code == 3, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "bomb.zip:data/tweets.js: larger than 32 MiB unpacked" in line, line
+    assert grown_mib < 200, grown_mib
+    assert run.rows() == []
+    # The total limit: many members each under the per-member limit.
+    monkeypatch.setattr(ExportSource, "max_member_bytes", 1 << 20)
+    monkeypatch.setattr(ExportSource, "max_total_bytes", 3 << 20)
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for n in range(5):
+            body = b"window.YTD.tweets.part%d = [" % n + b" " * 900_000 + b"]"
+            zf.writestr(f"data/tweets-part{n}.js", body)
+    result = run(str(many), "--account", "kem_x", "--from", "x")
+    assert result.exit_code == 3
+    assert "unpacks to more than 3 MiB in all" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (b"[" * 50_000 + b"]" * 50_000, "nested deeper than 64 levels"),
+        (b'{"id": ' + b"7" * 5_000 + b', "kind": "login"}', "integer of thousands of digits"),
+        (b'{"id": "x\\ud800", "kind": "login"}', "lone surrogate"),
+        (b'{"kind": "login", "kind": "post_published"}', "duplicate key 'kind'"),
+        (b'{"kind": "login", "at": "0001-01-01T00:00:00+00:00", "account": "a"}', "year 1;"),
+        (b'{"kind": "login", "at": "9999-12-31T23:59:59-05:00", "account": "a"}', "year 9999"),
+    ],
+)
+def test_a_hostile_jsonl_line_is_one_clear_error(
+    run: Run, tmp_path: Path, line: bytes, message: str
+) -> None:
+    good = (EXPORTS / "feed.jsonl").read_bytes()
+    feed = tmp_path / "hostile.jsonl"
+    feed.write_bytes(good + line + b"\n")
+    result = run(str(feed))
+    assert result.exit_code == 3, result.output
+    (shown,) = result.output.strip().splitlines()
+    assert message in shown and "line 5" in shown, shown
+    assert "SQL" not in shown and "parameters" not in shown and len(shown) < 500
+    assert run.rows() == []
+
+
+@pytest.mark.parametrize(
+    ("created", "message"),
+    [("Mon Jan 01 00:00:00 +0000 0001", "year 1;"), ("Fri Dec 31 23:59:59 -0500 9999", "9999")],
+)
+def test_an_x_archive_with_an_out_of_range_date_is_an_input_error(
+    run: Run, tmp_path: Path, created: str, message: str
+) -> None:
+    """Regression: the database's overflow error printed the SQL with other events' data."""
+    import shutil
+
+    folder = tmp_path / "x"
+    shutil.copytree(EXPORTS / "x_archive", folder)
+    tweets = folder / "data" / "tweets.js"
+    text = tweets.read_text(encoding="utf-8")
+    first = text.index('"created_at" : "') + len('"created_at" : "')
+    end = text.index('"', first)
+    tweets.write_text(text[:first] + created + text[end:], encoding="utf-8")
+    result = run(str(folder), "--account", "kem_x")
+    assert result.exit_code == 3, result.output
+    assert message in result.output and "SQL" not in result.output, result.output
+    assert run.rows() == []

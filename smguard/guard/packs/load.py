@@ -14,7 +14,7 @@ from smguard.guard.normalize import fold
 from smguard.guard.packs.index import PackSet
 from smguard.guard.packs.rule import PackRule
 from smguard.guard.packs.validate import parse_languages, parse_rule
-from smguard.guard.packs.yaml_loader import StrictLoader
+from smguard.guard.packs.yaml_loader import load_pack_yaml
 from smguard.guard.rule import ANY_LANGUAGE
 
 __all__ = ["load_pack_file", "load_packs"]
@@ -63,11 +63,11 @@ def load_pack_file(file: Path) -> tuple[list[PackRule], dict[str, str]]:
     """Read and validate one pack file: its rules and its slang table."""
     name = str(file)
     try:
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=StrictLoader)
+        data = load_pack_yaml(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = (getattr(exc, "problem", None) or str(exc).splitlines()[0])[:200]
         raise RulePackError(f"not valid YAML{at}: {problem}", file=name) from None
     except UnicodeDecodeError:
         raise RulePackError("not valid UTF-8 text", file=name) from None

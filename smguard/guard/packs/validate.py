@@ -16,6 +16,7 @@ from smguard.errors import RulePackError
 from smguard.guard.normalize import fold
 from smguard.guard.packs.rule import WITH_CONDITIONS, Context, PackRule
 from smguard.guard.rule import ANY_LANGUAGE, examples_from
+from smguard.safejson import short
 from smguard.types import CATEGORIES, LANGUAGES, POST_KINDS, Severity
 
 __all__ = ["parse_languages", "parse_rule"]
@@ -48,7 +49,7 @@ def parse_languages(
     for lang in value:
         if lang != ANY_LANGUAGE and lang not in LANGUAGES:
             raise RulePackError(
-                f"unknown language {lang!r} (one of {', '.join(LANGUAGES)} or '*')",
+                f"unknown language {short(lang)} (one of {', '.join(LANGUAGES)} or '*')",
                 file=file,
                 rule=rule,
             )
@@ -109,9 +110,9 @@ def _context_spec(value: Any, key: str, file: str, rule: str) -> Context | None:
 def _yaml_value(value: Any) -> str:
     """Describe a non-text YAML value; unquoted yes/no/on/off/true/false become booleans."""
     if isinstance(value, bool):
-        return f'{value!r} (a YAML boolean: write the word in quotes, e.g. "no")'
+        return f'{short(value)} (a YAML boolean: write the word in quotes, e.g. "no")'
     if isinstance(value, int | float):
-        return f"{value!r} (a number: write it in quotes)"
+        return f"{short(value)} (a number: write it in quotes)"
     return repr(value)
 
 
@@ -127,7 +128,7 @@ def _compile_regex(pattern: Any, file: str, rule: str) -> Any:
         return re2.compile(pattern, options)
     except re2.error as exc:
         raise RulePackError(
-            f"regex {pattern!r} is not valid RE2 syntax ({exc}); RE2 has no backreferences "
+            f"regex {short(pattern)} is not valid RE2 syntax ({exc}); RE2 has no backreferences "
             "or lookaround, which keeps matching linear-time",
             file=file,
             rule=rule,
@@ -151,13 +152,14 @@ def _terms(values: Any, key: str, file: str, rule: str) -> list[tuple[str, ...]]
         bad = [w for w in words if not _WORD_RE.match(w)]
         if bad:
             raise RulePackError(
-                f"{key[:-1]} {value!r}: {bad[0]!r} is not a word (use match.regex for symbols)",
+                f"{key[:-1]} {short(value)}: {short(bad[0])} is not a word "
+                "(use match.regex for symbols)",
                 file=file,
                 rule=rule,
             )
         if key == "terms" and len(words) != 1:
             raise RulePackError(
-                f"term {value!r} has several words: put it under match.phrases",
+                f"term {short(value)} has several words: put it under match.phrases",
                 file=file,
                 rule=rule,
             )
@@ -173,7 +175,7 @@ def parse_rule(raw: Any, file: str, default_langs: tuple[str, ...], n: int) -> P
     if not isinstance(rule_id, str) or not _RULE_ID_RE.match(rule_id):
         raise RulePackError(
             f"rule #{n}: 'id' must look like SMG-ID-SARA-003 (capitals, digits, dashes), "
-            f"got {rule_id!r}",
+            f"got {short(rule_id)}",
             file=file,
         )
     unknown = sorted(set(raw) - _RULE_KEYS)
@@ -185,7 +187,7 @@ def parse_rule(raw: Any, file: str, default_langs: tuple[str, ...], n: int) -> P
     category = raw.get("category")
     if category not in CATEGORIES:
         raise RulePackError(
-            f"'category' must be one of {', '.join(CATEGORIES)}, got {category!r}",
+            f"'category' must be one of {', '.join(CATEGORIES)}, got {short(category)}",
             file=file,
             rule=rule_id,
         )

@@ -6,7 +6,9 @@ from typing import Any
 
 import yaml
 
-__all__ = ["StrictLoader"]
+from smguard.safejson import short
+
+__all__ = ["StrictLoader", "load_pack_yaml"]
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
 
@@ -21,7 +23,7 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
         key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, f"duplicate key {short(key)}", key_node.start_mark
             )
         seen.add(key)
     mapping: dict[Any, Any] = loader.construct_mapping(node)
@@ -29,3 +31,54 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
 
 
 StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+#: Most values a pack may expand to once its aliases are followed (the built-in packs, which
+#: reuse word lists with ``&name`` / ``*name``, expand to a few tens of thousands).
+MAX_EXPANDED_NODES = 1_000_000
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes ``root`` stands for with every alias copied out (linear, memoised)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if id(node) in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        if ready:
+            total = 1 + sum(sizes.get(id(child), 1) for child in children)
+            sizes[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
+        else:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def load_pack_yaml(text: str) -> Any:
+    """A pack file's data; one whose aliases expand past :data:`MAX_EXPANDED_NODES` is refused.
+
+    An alias repeats a node without copying its text, so a few hundred bytes of nested aliases
+    ("billion laughs") stand for billions of values. The size is computed on the node graph,
+    before anything is built or quoted in a message.
+    """
+    loader = StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        if "*" in text and _expanded_size(root) > MAX_EXPANDED_NODES:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"its aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values",
+                root.start_mark,
+            )
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()

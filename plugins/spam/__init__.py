@@ -12,6 +12,11 @@ Options (``[plugins.spam]`` in ``smguard.toml``)::
     max_links          = 4   # more distinct links than this is flagged (low)
     min_repeated_lines = 3   # the same line this many times is flagged (medium)
     min_repeated_words = 5   # the same word this many times in a row is flagged (low)
+    own_numbers = ["14045", "0812-1000-2000"]   # your short codes and hotlines: not a scam contact
+    own_domains = ["tokobatik.co.id"]            # your web domains: their links are not a scam's
+
+``SMG-SPAM-056`` (:mod:`.scams`) recognises scams by their structure — a lure, a way to reach the
+sender and a push to act — from the parts :mod:`.scam_signals` finds.
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ from msgspec import Meta
 
 from smguard import hookimpl
 from smguard.config import Config
-from smguard.config.schema import Table
+from smguard.config.schema import NAMES, Table, invalid, listing, str_list
 from smguard.guard.rule import CheckContext, Example, Rule
 from smguard.guard.urls import extract_urls
 from smguard.types import Finding, Post, Severity
+
+from .scams import ScamRule
 
 PLUGIN = "spam"
 
@@ -63,6 +70,36 @@ class SpamSettings(Table, frozen=True):
     min_repeated_words: Annotated[
         int, _limit(2, "The same word this many times in a row is flagged.")
     ] = 5
+    own_numbers: Annotated[
+        NAMES,
+        listing('a list of numbers like "14045" or "0812-1000-2000"'),
+        Meta(description="The organisation's own short codes and numbers: not a scam contact."),
+    ] = ()
+    own_domains: Annotated[
+        NAMES,
+        listing('a list of domains like "kemkes.go.id"'),
+        Meta(description="The organisation's own web domains: their links are not a scam's."),
+    ] = ()
+
+    def __post_init__(self) -> None:
+        for number in str_list(self.own_numbers):
+            if not _digits(number):
+                invalid("own_numbers", f"{number!r} has no digits")
+
+
+def _digits(number: str) -> str:
+    return "".join(c for c in number if c.isdigit())
+
+
+def own_numbers(settings: SpamSettings) -> frozenset[str]:
+    """The own numbers as digits, also without the leading 0 or 62, as posts may write them."""
+    out: set[str] = set()
+    for number in str_list(settings.own_numbers):
+        digits = _digits(number)
+        out |= {digits, digits.lstrip("0")}
+        if digits.startswith("62"):
+            out |= {"0" + digits[2:], digits[2:]}
+    return frozenset(out)
 
 
 @dataclass(eq=False)
@@ -389,6 +426,88 @@ def build_rules(settings: SpamSettings) -> list[Rule]:
                 _ex("Baca di kemkes.go.id/berita dan https://sehatnegeriku.kemkes.go.id", False),
             ),
             **common,
+        ),
+        ScamRule(
+            id="SMG-SPAM-056",
+            name="scam-structure",
+            engine=PLUGIN,
+            category="spam",
+            severity=Severity.MEDIUM,
+            own_numbers=own_numbers(settings),
+            own_domains=frozenset(d.lower() for d in str_list(settings.own_domains)),
+            message={
+                "en": "This post is built like a scam: a lure, a way to reach the sender, and a "
+                "push to act now.",
+                "id": "Unggahan ini tersusun seperti penipuan: umpan, cara menghubungi pengirim, "
+                "dan desakan untuk segera bertindak.",
+            },
+            suggestion={
+                "en": "Do not publish. If nobody on the team wrote it, treat the account as "
+                "compromised. If it is your own promotion, list your short codes and domains in "
+                "[plugins.spam] own_numbers and own_domains.",
+                "id": "Jangan diunggah. Bila tidak ada anggota tim yang menulisnya, anggap akun "
+                "dibobol. Bila ini promosi Anda sendiri, daftarkan kode pendek dan domain Anda di "
+                "[plugins.spam] own_numbers dan own_domains.",
+            },
+            why={
+                "en": "Prize, loan, OTP and 'mama minta pulsa' scams change their words all the "
+                "time but keep one shape: something to win or lose, a number, short code or link "
+                "to reach the scammer, and money or urgency. Hijacked accounts post exactly this. "
+                "Warnings about scams ('we never ask for your OTP') are not flagged.",
+                "id": "Penipuan hadiah, pinjaman, OTP, dan 'mama minta pulsa' selalu berganti kata "
+                "tetapi bentuknya sama: sesuatu untuk didapat atau hilang, nomor, kode pendek, "
+                "atau tautan untuk menghubungi penipu, lalu uang atau desakan waktu. Akun yang "
+                "dibajak mengunggah persis ini. Peringatan tentang penipuan ('kami tidak pernah "
+                "meminta OTP') tidak ditandai.",
+            },
+            false_positives=(
+                "Your own contests and promotions that give a short code or hotline: list them "
+                "in [plugins.spam] own_numbers (and your web domains in own_domains).",
+            ),
+            examples=(
+                _ex(
+                    "Selamat! Nomor Anda terpilih sebagai pemenang undian Rp100 juta. Segera "
+                    "hubungi 0812-3456-7890 untuk klaim hadiah.",
+                    True,
+                ),
+                _ex(
+                    "WINNER! You have been chosen for a £500 cash award. Call 09061234567 now "
+                    "to claim it.",
+                    True,
+                ),
+                _ex(
+                    "Txt PLAY to 80808 for free entry to our weekly draw. 150p/msg, T&C apply", True
+                ),
+                _ex(
+                    "Ma, ini aku ganti nomor baru. Tolong beliin pulsa 100rb dulu ya, penting", True
+                ),
+                _ex(
+                    "Akun Anda akan diblokir hari ini. Kirim kode OTP yang masuk ke WA "
+                    "0813-1111-2222 sekarang.",
+                    True,
+                ),
+                _ex("Pinjaman dana tunai tanpa jaminan, cair 1 jam! Chat WA 0857-1234-5678", True),
+                _ex(
+                    "Your account has been suspended. Verify your account now: "
+                    "https://secure-verify-login.xyz/acc",
+                    True,
+                ),
+                _ex(
+                    "Waspada penipuan! Kami tidak pernah meminta kode OTP atau biaya admin untuk "
+                    "hadiah. Laporkan nomor 0812-3456-7890 bila Anda menerimanya.",
+                    False,
+                ),
+                _ex(
+                    "Congratulations to the 10 winners of our photo contest, listed on our site.",
+                    False,
+                ),
+                _ex("Are you free tonight? Call me at 0812-3456-7890 when you get home.", False),
+                _ex("Gratis ongkir hari ini untuk semua pesanan di https://tokobatik.co.id", False),
+                _ex(
+                    "Polisi menangkap komplotan modus 'mama minta pulsa' yang menipu 40 warga.",
+                    False,
+                ),
+            ),
         ),
     ]
 

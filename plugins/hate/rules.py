@@ -1,0 +1,292 @@
+"""The structure rules: one per sub-target (religion, race, gender, physical).
+
+A post is hate by structure when a word for a group stands within ``window`` words of an attack
+cue — dehumanising, excluding, violent, or a sweeping bad trait — and the post is not a
+condemnation, a report or a quotation. The five rules share one analysis per post (cached in the
+check context), so the five cost one pass over the words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from smguard.guard.normalize import squeeze
+from smguard.guard.rule import CheckContext, Example, Rule, examples_from
+from smguard.types import Finding, Post, Severity
+
+from .morphology import roots
+from .vocabulary import CUE_KINDS, TARGETS, Vocabulary
+
+__all__ = ["ENGINE", "StructureRule", "analyse", "make_rules"]
+
+ENGINE = "hate"
+_SOURCE = __name__.rpartition(".")[0]
+_CACHE = "hate:structure"
+_LOOKUPS: dict[int, _Lookup] = {}
+_QUOTES_RE = re.compile(r"[\"“”«»„]|(?:^|\s)'|'(?:\s|$)")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A group word and the closest attack cue next to it, in word indexes."""
+
+    target: str
+    first: int
+    last: int
+    cue: str
+    cue_word: str
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+class _Lookup:
+    """A word form → the vocabulary words it is, as written and with affixes removed.
+
+    Memoised per vocabulary: posts repeat words, and most words are in no list at all.
+    """
+
+    def __init__(self, known: frozenset[str]) -> None:
+        self.known = known
+        self.memo: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+    def __call__(self, form: str) -> tuple[frozenset[str], frozenset[str]]:
+        found = self.memo.get(form)
+        if found is None:
+            squeezed = squeeze(form)
+            exact = self.known.intersection((form, squeezed))
+            rooted = self.known.intersection(roots(form) | roots(squeezed))
+            found = (frozenset(exact) or _NONE, frozenset(rooted) or _NONE)
+            if len(self.memo) > 200_000:
+                self.memo.clear()
+            self.memo[form] = found
+        return found
+
+
+def _words(lookup: _Lookup, ctx: CheckContext) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Each word's vocabulary words: as written (leetspeak, slang, squeezed) and rooted."""
+    plain: list[frozenset[str]] = []
+    rooted: list[frozenset[str]] = []
+    memo = lookup.memo
+    for forms in ctx.norm.forms:
+        if len(forms) == 1:
+            exact, root = memo.get(forms[0]) or lookup(forms[0])
+        else:
+            pairs = [lookup(f) for f in forms]
+            exact = frozenset().union(*(p[0] for p in pairs))
+            root = frozenset().union(*(p[1] for p in pairs))
+        plain.append(exact)
+        rooted.append(root)
+    return plain, rooted
+
+
+def _phrase_at(words: Sequence[frozenset[str]], i: int, phrase: tuple[str, ...]) -> bool:
+    if i + len(phrase) > len(words):
+        return False
+    return all(w in words[i + k] for k, w in enumerate(phrase))
+
+
+def _spans(
+    words: Sequence[frozenset[str]],
+    single: set[str],
+    phrases: set[tuple[str, ...]],
+    firsts: set[str],
+) -> list[tuple[int, int, str]]:
+    """Word spans ``(first, last, word)`` of the single words and phrases found."""
+    out: list[tuple[int, int, str]] = []
+    for i, forms in enumerate(words):
+        found = forms & single
+        if found:
+            out.append((i, i, min(found)))
+        if forms & firsts:
+            for phrase in phrases:
+                if phrase[0] in forms and _phrase_at(words, i, phrase):
+                    out.append((i, i + len(phrase) - 1, " ".join(phrase)))
+    return out
+
+
+@dataclass
+class _Analysis:
+    hits: list[Hit] = field(default_factory=list)
+    countered: bool = False
+
+
+def analyse(vocab: Vocabulary, ctx: CheckContext) -> _Analysis:
+    """Find every (group, cue) pair of the post once; shared by the five rules."""
+    cached: _Analysis | None = ctx.cache.get(_CACHE)
+    if cached is not None:
+        return cached
+    result = _Analysis()
+    ctx.cache[_CACHE] = result
+    lookup = _LOOKUPS.get(id(vocab))
+    if lookup is None or lookup.known is not vocab.known:
+        lookup = _LOOKUPS[id(vocab)] = _Lookup(vocab.known)
+    plain, rooted = _words(lookup, ctx)
+    if len(plain) < 2 or sum(1 for w in rooted if w) < 2:
+        return result  # a group and an attack need two words of the vocabulary
+    groups: list[tuple[int, int, str]] = []
+    for name in TARGETS:
+        target = vocab.targets[name]
+        firsts = {p[0] for p in target.phrases}
+        for first, last, _ in _spans(rooted, target.terms, target.phrases, firsts):
+            groups.append((first, last, name))
+        for i, forms in enumerate(plain):
+            if forms & target.places and i > 0 and plain[i - 1] & vocab.persons:
+                groups.append((i - 1, i, name))
+    if not groups:
+        return result
+    # Counter-speech and reporting: the whole post condemns, reports or quotes.
+    if any(forms & vocab.counter_words for forms in rooted) or _spans(
+        plain, set(), vocab.counter_phrases, {p[0] for p in vocab.counter_phrases}
+    ):
+        result.countered = True
+        return result
+    if _QUOTES_RE.search(ctx.post.text) and any(forms & vocab.reporting for forms in plain):
+        result.countered = True
+        return result
+    cues: list[tuple[int, int, str, str]] = []
+    for kind in CUE_KINDS:
+        cue = vocab.cues.get(kind)
+        if cue is None:
+            continue
+        firsts = {p[0] for p in cue.phrases}
+        for first, last, word in _spans(rooted, cue.words, cue.phrases, firsts):
+            before = plain[max(first - 2, 0) : first]
+            if any(forms & vocab.negations for forms in before):
+                continue  # "tidak bodoh", "not vermin"
+            cues.append((first, last, kind, word))
+    window = vocab.window
+    for g_first, g_last, name in groups:
+        best: tuple[int, int, str, str] | None = None
+        own = vocab.targets[name].terms
+        for c in cues:
+            c_first, c_last, kind, word = c
+            if (g_first <= c_last and c_first <= g_last) or word in own:
+                continue  # "kafir" is a group and an epithet: "kafir harbi dan kafir dzimmi"
+            gap = c_first - g_last if c_first > g_last else g_first - c_last
+            if gap > window + 1:
+                continue
+            if best is None or CUE_KINDS.index(kind) < CUE_KINDS.index(best[2]):
+                best = c
+        if best is not None:
+            result.hits.append(
+                Hit(name, min(g_first, best[0]), max(g_last, best[1]), best[2], best[3])
+            )
+    return result
+
+
+_CUE_TEXT = {
+    "violence": {"en": "a call to violence", "id": "ajakan kekerasan"},
+    "exclude": {"en": "a call to throw them out", "id": "ajakan mengusir"},
+    "dehumanise": {"en": "dehumanising words", "id": "kata yang merendahkan martabat"},
+    "stereotype": {"en": "a sweeping bad trait", "id": "cap buruk untuk semua anggotanya"},
+}
+
+
+@dataclass(eq=False)
+class StructureRule(Rule):
+    """Fires when its sub-target is attacked (see :func:`analyse`)."""
+
+    target: str = ""
+    vocab: Vocabulary = field(default_factory=Vocabulary, repr=False)
+
+    def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
+        analysis = analyse(self.vocab, ctx)
+        if analysis.countered:
+            return ()
+        spans = ctx.norm.spans
+        label = self.vocab.targets[self.target].label
+        out = []
+        for hit in analysis.hits:
+            if hit.target != self.target:
+                continue
+            start, end = spans[hit.first][0], spans[hit.last][1]
+            cue = self.vocab.cues[hit.cue]
+            what = _CUE_TEXT[hit.cue]
+            message = {
+                "en": f"Attacks {label.get('en', self.target)}: the group named with "
+                f'{what["en"]} ("{hit.cue_word}").',
+                "id": f"Menyerang {label.get('id', label.get('en', self.target))}: nama "
+                f'kelompok disertai {what["id"]} ("{hit.cue_word}").',
+            }
+            out.append(
+                self.finding(
+                    span=(start, end),
+                    evidence=post.text[start:end],
+                    severity=max(cue.severity, Severity.MEDIUM),
+                    message=message,
+                )
+            )
+        return out[:5]
+
+
+_WHY = {
+    "en": "Naming a group (a religion, an ethnic group, women, disabled people …) together with "
+    "words that call them vermin, tell them to leave, call for violence against them or brand "
+    "all of them with a bad trait is hate speech, in any spelling; in Indonesia it is the SARA "
+    "offence of the UU ITE (Art. 28(2)). Posts that condemn, report or quote such words "
+    '("mengecam", "hate speech", "polisi", a quotation with "said") are left alone.',
+    "id": "Menyebut suatu kelompok (agama, suku, perempuan, penyandang disabilitas …) bersama kata "
+    "yang menyamakan mereka dengan hama, mengusir, mengajak kekerasan, atau memberi cap buruk "
+    "kepada semua anggotanya adalah ujaran kebencian, dalam ejaan apa pun; di Indonesia ini "
+    "pelanggaran SARA menurut UU ITE (Pasal 28 ayat 2). Unggahan yang mengecam, memberitakan, "
+    'atau mengutip kata-kata itu ("mengecam", "ujaran kebencian", "polisi", kutipan '
+    'dengan "kata") tidak ditandai.',
+}
+_SUGGESTION = {
+    "en": 'Do not publish. If you are reporting on such words, say so ("… was condemned", a '
+    "quotation with who said it).",
+    "id": "Jangan diunggah. Jika sedang memberitakan ucapan seperti itu, nyatakan konteksnya "
+    '("… dikecam", kutipan dengan siapa yang mengatakannya).',
+}
+_NAMES = {
+    "religion": "hate-structure-religion",
+    "race": "hate-structure-race",
+    "gender": "hate-structure-gender",
+    "physical": "hate-structure-physical",
+    "group": "hate-structure-group",
+}
+
+
+def _examples(vocab: Vocabulary, target: str, rule: str) -> tuple[Example, ...]:
+    spec = vocab.examples.get(target)
+    return examples_from(spec, rule=rule, file=vocab.files[0]) if spec else ()
+
+
+def make_rules(vocab: Vocabulary) -> list[Rule]:
+    """One rule per sub-target, all reading the same vocabulary."""
+    rules: list[Rule] = []
+    for name in TARGETS:
+        target = vocab.targets[name]
+        label = target.label
+        rules.append(
+            StructureRule(
+                id=target.rule,
+                name=_NAMES[name],
+                category="hate",
+                severity=Severity.HIGH,
+                engine=ENGINE,
+                message={
+                    "en": f"Attacks {label.get('en', name)}: a group word next to "
+                    "dehumanising, excluding or violent words, or a sweeping bad trait.",
+                    "id": f"Menyerang {label.get('id', name)}: nama kelompok di dekat kata "
+                    "yang merendahkan, mengusir, mengajak kekerasan, atau memberi cap buruk.",
+                },
+                why=_WHY,
+                suggestion=_SUGGESTION,
+                languages=frozenset({"en", "id"}),
+                examples=_examples(vocab, name, target.rule),
+                false_positives=(
+                    "Condemnation, news and quotations are left alone when they say so "
+                    '(counter words such as "mengecam", "hate speech", "polisi"; a '
+                    "quotation with a reporting verb). A report that does neither is flagged: "
+                    "a person reviews it.",
+                ),
+                source=_SOURCE,
+                target=name,
+                vocab=vocab,
+            )
+        )
+    return rules

@@ -1,0 +1,194 @@
+"""Hate and SARA by structure: a group word next to an attack word, unless the post condemns,
+reports or quotes it; the vocabulary is data an organisation extends.
+
+Every test goes through the real guard with the built-in packs and plugin.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from smguard.plugins.hate.morphology import roots
+
+from smguard.config import Config
+from smguard.errors import ConfigError, RulePackError
+from smguard.guard.engine import Guard
+from smguard.types import Finding, Severity
+
+PLUGINS = "packs,policy,hate"
+RULES = {
+    "religion": "SMG-XX-SARA-101",
+    "race": "SMG-XX-SARA-102",
+    "gender": "SMG-XX-SARA-103",
+    "physical": "SMG-XX-SARA-104",
+    "group": "SMG-XX-SARA-105",
+}
+
+
+@pytest.fixture(autouse=True)
+def load_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMGUARD_LOAD_PLUGINS", PLUGINS)
+
+
+def make(hate: dict[str, Any] | None = None) -> Guard:
+    return Guard(Config.from_dict({"plugins": {"hate": hate}} if hate else {}))
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMGUARD_LOAD_PLUGINS", PLUGINS)
+        return make()
+
+
+def structure(guard: Guard, text: str, language: str | None = None) -> list[Finding]:
+    post: dict[str, Any] = {"text": text}
+    if language:
+        post["language"] = language
+    verdict = guard.check(post)
+    assert verdict.error is None, verdict.error
+    return [f for f in verdict.findings if f.rule.startswith("SMG-XX-SARA-1")]
+
+
+@pytest.mark.parametrize(
+    ("word", "root"),
+    [
+        ("dibasmi", "basmi"),
+        ("membasmi", "basmi"),
+        ("membunuh", "bunuh"),
+        ("menumpas", "tumpas"),
+        ("menyingkirkan", "singkir"),
+        ("pembantaian", "bantai"),
+        ("usirlah", "usir"),
+        ("dimusnahkan", "musnah"),
+        ("mengusir", "usir"),
+        ("ngusir", "usir"),
+    ],
+)
+def test_indonesian_affixes_reach_the_root(word: str, root: str) -> None:
+    assert root in roots(word)
+
+
+def test_the_issue_cases_in_both_languages(guard: Guard) -> None:
+    cases = [
+        ("Umat Kristen itu hama, pantas diusir dari negeri ini", "id", "exclude"),
+        ("Orang kafir layak dimusnahkan semuanya", "id", "violence"),
+        ("Muslims are pests and deserve to be thrown out", "en", "dehumanise"),
+        ("The unbelievers deserve to be wiped out", "en", "violence"),
+    ]
+    for text, language, _ in cases:
+        found = structure(guard, text, language)
+        assert [f.rule for f in found] == [RULES["religion"]], text
+        assert found[0].category == "hate"
+        assert found[0].severity >= Severity.HIGH
+    # The violent one is critical and says what it found.
+    (violent,) = structure(guard, "The unbelievers deserve to be wiped out", "en")
+    assert violent.severity == Severity.CRITICAL
+    assert "violence" in violent.message["en"] and "wiped" in violent.message["en"]
+    assert violent.evidence == "unbelievers deserve to be wiped"
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Orang Cina itu tikus semua", "race"),
+        ("Immigrants are vermin", "race"),
+        ("Perempuan itu bodoh semua", "gender"),
+        ("Kaum LGBT itu penyakit, bakar saja", "gender"),
+        ("Orang cacat itu sampah masyarakat", "physical"),
+        ("Ganyang PKI sampai habis", "group"),
+    ],
+)
+def test_each_finding_names_its_sub_target(guard: Guard, text: str, target: str) -> None:
+    assert {f.rule for f in structure(guard, text)} == {RULES[target]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # condemnation
+        "Kami mengecam siapa pun yang menyebut umat Kristen hama.",
+        "We condemn anyone who calls Muslims pests.",
+        "Stop ujaran kebencian: kaum LGBT bukan penyakit.",
+        # news report
+        "Polisi menangkap pria yang menyerukan usir Ahmadiyah dari desa.",
+        "Man arrested after calling immigrants vermin at a rally.",
+        # quotation with a reporting verb
+        'Dia berkata "orang Cina tikus semua" dan langsung dikritik warganet.',
+        # negation right before the attack word
+        "Umat Hindu tidak bodoh dan tidak malas.",
+        "Refugees are not vermin.",
+        # place names are not groups without a person word
+        "Petani Jawa Tengah diminta basmi hama wereng.",
+        "Kebun binatang di Cina punya monyet langka.",
+        # religious teaching
+        "Kajian tafsir ayat tentang orang kafir malam ini di masjid.",
+    ],
+)
+def test_condemnation_reports_quotes_and_literal_uses_pass(guard: Guard, text: str) -> None:
+    assert structure(guard, text) == []
+
+
+def test_place_names_count_after_a_person_word(guard: Guard) -> None:
+    assert structure(guard, "Jawa Timur basmi hama tikus") == []
+    assert [f.rule for f in structure(guard, "Orang Jawa itu hama")] == [RULES["race"]]
+
+
+def test_evasive_spellings_still_match(guard: Guard) -> None:
+    assert structure(guard, "Mu5lims are p3sts")
+    assert structure(guard, "kaaafir harus dibasmiii")
+
+
+def test_window_decides_how_far_the_attack_word_may_stand() -> None:
+    text = "Umat Kristen di kota kami yang ramai dan padat itu hama"
+    assert structure(make(), text) == []  # seven words apart, default window 4
+    assert structure(make({"window": 8}), text)
+
+
+def test_an_organisation_adds_and_removes_words(tmp_path: Path) -> None:
+    extra = tmp_path / "hate-local.yaml"
+    extra.write_text(
+        "targets:\n"
+        "  race:\n"
+        "    places: [wakanda]\n"
+        "cues:\n"
+        "  dehumanise:\n"
+        "    words: [kutu]\n"
+        "remove: [tikus]\n",
+        encoding="utf-8",
+    )
+    guard = make({"vocabulary": [str(extra)]})
+    assert [f.rule for f in structure(guard, "Orang Wakanda itu kutu")] == [RULES["race"]]
+    assert structure(guard, "Orang Cina itu tikus") == []  # removed for this organisation
+    assert structure(make(), "Orang Wakanda itu kutu") == []  # the built-ins know neither
+
+
+def test_a_bad_vocabulary_file_says_which_and_why(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("targets:\n  aliens:\n    terms: [x]\n", encoding="utf-8")
+    with pytest.raises(RulePackError) as info:
+        make({"vocabulary": [str(bad)]})
+    assert str(bad) in str(info.value) and "aliens" in str(info.value)
+    missing = tmp_path / "missing.yaml"
+    with pytest.raises(RulePackError, match="cannot read"):
+        make({"vocabulary": [str(missing)]})
+
+
+def test_settings_are_checked_at_load() -> None:
+    with pytest.raises(ConfigError, match="window"):
+        make({"window": 0})
+    with pytest.raises(ConfigError, match="wndow"):
+        make({"wndow": 3})
+
+
+def test_the_documented_local_file_loads_and_works(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "hate-rule.md").read_text("utf-8")
+    local = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "hate-local.yaml"
+    path.write_text(local, encoding="utf-8")
+    guard = make({"vocabulary": [str(path)], "window": 4})
+    assert [f.rule for f in structure(guard, "Orang Sampit itu lintah darat")] == [RULES["race"]]
+    assert structure(guard, "Bule itu teroris semua") == []
+    assert structure(make(), "Bule itu teroris semua")
