@@ -9,10 +9,10 @@ check context), so the five cost one pass over the words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from smguard.guard.normalize import squeeze
+from smguard.guard.normalize import squeeze, word_forms
 from smguard.guard.rule import CheckContext, Example, Rule, examples_from
 from smguard.types import Finding, Post, Severity
 
@@ -40,6 +40,7 @@ class Hit:
 
 
 _NONE: frozenset[str] = frozenset()
+_MAX_MEMO = 200_000
 
 
 class _Lookup:
@@ -48,9 +49,43 @@ class _Lookup:
     Memoised per vocabulary: posts repeat words, and most words are in no list at all.
     """
 
-    def __init__(self, known: frozenset[str]) -> None:
+    def __init__(self, known: frozenset[str], groups: frozenset[str]) -> None:
         self.known = known
+        #: Every word that can start a group: target terms, first words of target phrases,
+        #: places. A post none of whose words reaches one of them has no group, so no finding.
+        self.groups = groups
         self.memo: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        #: Post words (as tokenised, before leetspeak and slang) looked up so far, and those of
+        #: them that can be a group word through one of their forms; for :attr:`slang`.
+        self.seen: set[str] = set()
+        self.hot: set[str] = set()
+        self.slang: Mapping[str, str] | None = None
+
+    def may_have_group(self, ctx: CheckContext) -> bool:
+        """False when no word of the post can be a group word: the analysis finds nothing.
+
+        Set operations over the post's distinct words, as the lexicon does; only words never
+        seen before are looked up one by one (their forms, then their roots).
+        """
+        norm = ctx.norm
+        seen, hot = self.seen, self.hot
+        if norm.slang is not self.slang or len(seen) > _MAX_MEMO:
+            # New sets rather than clear(): a post being checked in another thread keeps the
+            # two it read, which agree with each other.
+            seen, hot = set(), set()
+            self.seen, self.hot, self.slang = seen, hot, norm.slang
+        distinct = set(norm.words)
+        new = distinct.difference(seen)
+        if new:
+            # The guard's word-forms cache (it belongs to the same slang table), else a local one.
+            cache = ctx.forms_cache if ctx.forms_cache is not None else {}
+            slang, groups = norm.slang, self.groups
+            for word in new:
+                forms = word_forms(word, slang, cache)
+                if any(not groups.isdisjoint(self(f)[1]) for f in forms):
+                    hot.add(word)
+                seen.add(word)
+        return not distinct.isdisjoint(hot)
 
     def __call__(self, form: str) -> tuple[frozenset[str], frozenset[str]]:
         found = self.memo.get(form)
@@ -59,10 +94,19 @@ class _Lookup:
             exact = self.known.intersection((form, squeezed))
             rooted = self.known.intersection(roots(form) | roots(squeezed))
             found = (frozenset(exact) or _NONE, frozenset(rooted) or _NONE)
-            if len(self.memo) > 200_000:
+            if len(self.memo) > _MAX_MEMO:
                 self.memo.clear()
             self.memo[form] = found
         return found
+
+
+def _group_words(vocab: Vocabulary) -> frozenset[str]:
+    """The words that can start a group span in :func:`analyse`."""
+    words: set[str] = set()
+    for target in vocab.targets.values():
+        words |= target.terms | target.places
+        words.update(p[0] for p in target.phrases)
+    return frozenset(words)
 
 
 def _words(lookup: _Lookup, ctx: CheckContext) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
@@ -122,7 +166,9 @@ def analyse(vocab: Vocabulary, ctx: CheckContext) -> _Analysis:
     ctx.cache[_CACHE] = result
     lookup = _LOOKUPS.get(id(vocab))
     if lookup is None or lookup.known is not vocab.known:
-        lookup = _LOOKUPS[id(vocab)] = _Lookup(vocab.known)
+        lookup = _LOOKUPS[id(vocab)] = _Lookup(vocab.known, _group_words(vocab))
+    if not lookup.may_have_group(ctx):
+        return result  # most posts: no group word, so no (group, cue) pair
     plain, rooted = _words(lookup, ctx)
     if len(plain) < 2 or sum(1 for w in rooted if w) < 2:
         return result  # a group and an attack need two words of the vocabulary
@@ -194,14 +240,15 @@ class StructureRule(Rule):
 
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         analysis = analyse(self.vocab, ctx)
-        if analysis.countered:
+        if analysis.countered or not analysis.hits:
             return ()
-        spans = ctx.norm.spans
+        hits = [hit for hit in analysis.hits if hit.target == self.target]
+        if not hits:
+            return ()
+        spans = ctx.norm.spans  # only now: most posts never need the words' offsets
         label = self.vocab.targets[self.target].label
         out = []
-        for hit in analysis.hits:
-            if hit.target != self.target:
-                continue
+        for hit in hits:
             start, end = spans[hit.first][0], spans[hit.last][1]
             cue = self.vocab.cues[hit.cue]
             what = _CUE_TEXT[hit.cue]

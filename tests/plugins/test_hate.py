@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from smguard.plugins.hate import rules as hate_rules
 from smguard.plugins.hate.morphology import roots
 
 from smguard.config import Config
@@ -139,6 +140,28 @@ def test_place_names_count_after_a_person_word(guard: Guard) -> None:
 def test_evasive_spellings_still_match(guard: Guard) -> None:
     assert structure(guard, "Mu5lims are p3sts")
     assert structure(guard, "kaaafir harus dibasmiii")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mu5lims are p3sts",
+        "kaaafir harus dibasmiii",
+        "kekafiran itu hama, basmi saja",
+        "Orang Jawa itu hama",
+        "Jawa Timur basmi hama tikus",
+        "dasar b4tak tolol semua",
+        "all the j e w s must go back",
+        "Selamat pagi, terima kasih kak",
+        "Umat beragama jangan diusir",
+    ],
+)
+def test_the_pre_check_for_a_group_word_changes_no_finding(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = structure(make(), text)
+    monkeypatch.setattr(hate_rules._Lookup, "may_have_group", lambda self, ctx: True)
+    assert structure(make(), text) == fast
 
 
 def test_window_decides_how_far_the_attack_word_may_stand() -> None:
