@@ -375,7 +375,10 @@ def _init_posts() -> None:
     from smguard.config import Config
     from smguard.guard.engine import Guard
 
-    _STATE["guard"] = Guard(Config.from_dict({}))
+    guard = Guard(Config.from_dict({}))
+    # Load what the guard loads on first use (language models, compiled packs) before timing.
+    guard.check_many([{"text": "warm up: the guard and its language detection"}])
+    _STATE["guard"] = guard
 
 
 def _posts_chunk(args: tuple[int, int, float, str]) -> dict[str, Any]:
@@ -391,7 +394,8 @@ def _posts_chunk(args: tuple[int, int, float, str]) -> dict[str, Any]:
         post = _post(rng)
         text = post if isinstance(post, str) else post.get("text")
         length = len(text) if isinstance(text, str) else 0
-        t0 = time.perf_counter()
+        # CPU time, not wall time: a shared machine's other work must not make a post look slow.
+        t0 = time.process_time()
         try:
             (verdict,) = _limited(limit_s, partial(guard.check_many, [post]))
         except _Stall:
@@ -403,7 +407,7 @@ def _posts_chunk(args: tuple[int, int, float, str]) -> dict[str, Any]:
             _save(Path(out), "post-crashes", seed, index, post, traceback.format_exc())
             del exc
             continue
-        ms = (time.perf_counter() - t0) * 1000
+        ms = (time.process_time() - t0) * 1000
         per = ms * PER_CHARS / max(length, PER_CHARS)
         if per > result["slowest"][0]:
             result["slowest"] = (per, length, repr(text[:80]) if isinstance(text, str) else "")
@@ -431,7 +435,10 @@ def _init_files() -> None:
     _STATE["baseline_mb"] = _rss_mb()
     from smguard.guard.engine import Guard
 
-    _STATE["guard"] = Guard(Config.from_dict({}))
+    guard = Guard(Config.from_dict({}))
+    # Load what the guard loads on first use (language models, compiled packs) before timing.
+    guard.check_many([{"text": "warm up: the guard and its language detection"}])
+    _STATE["guard"] = guard
     builtin = sorted((Path(__file__).resolve().parents[1] / "rules").rglob("*.yaml"))
     _STATE["builtin"] = [p.read_text(encoding="utf-8") for p in builtin]
 
@@ -627,8 +634,8 @@ def _report(summary: dict[str, Any]) -> None:
               f"{posts['stalls']}; error verdicts {posts['error_verdicts']:,}; engine errors "
               f"{posts['engine_errors']:,}")  # fmt: skip
         verdict = "met" if per < GOAL_MS else "NOT met"
-        print(f"  slowest per {PER_CHARS:,} characters: {per:,.1f} ms (goal < {GOAL_MS:g} ms, "
-              f"{verdict}) on a post of {length:,} characters starting {sample}")  # fmt: skip
+        print(f"  slowest per {PER_CHARS:,} characters: {per:,.1f} ms of CPU "
+              f"(goal < {GOAL_MS:g} ms, {verdict}) on a post of {length:,} characters starting {sample}")  # fmt: skip
     for name in ("files", "packs"):
         part = summary.get(name)
         if not part:
