@@ -635,7 +635,8 @@ def _report(summary: dict[str, Any]) -> None:
               f"{posts['engine_errors']:,}")  # fmt: skip
         verdict = "met" if per < GOAL_MS else "NOT met"
         print(f"  slowest per {PER_CHARS:,} characters: {per:,.1f} ms of CPU "
-              f"(goal < {GOAL_MS:g} ms, {verdict}) on a post of {length:,} characters starting {sample}")  # fmt: skip
+              f"(goal < {GOAL_MS:g} ms, {verdict}) on a post of {length:,} characters "
+              f"starting {sample}")  # fmt: skip
     for name in ("files", "packs"):
         part = summary.get(name)
         if not part:
