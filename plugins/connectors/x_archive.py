@@ -107,15 +107,16 @@ def _count(value: Any) -> int | None:
 
 
 def _engagement(
-    tweet: Mapping[str, Any], tid: str, created: datetime, text: str, username: str | None
+    tweet: Mapping[str, Any], tid: str, created: datetime, retweet: bool, username: str | None
 ) -> dict[str, Any]:
     """Likes and retweets as the archive counted them (an archive has no reply counts).
 
-    A retweet of another account's tweet (``RT @…``) carries that tweet's audience, and a reply
-    to another account answers a person: both are kept apart from the account's own posts.
+    ``retweet``: the caller found the text to be a retweet (``RT @…``). A retweet of another
+    account's tweet carries that tweet's audience, and a reply to another account answers a
+    person: both are kept apart from the account's own posts.
     """
     kind = "post"
-    if _RETWEET.match(text) or tweet.get("retweeted") is True:
+    if retweet or tweet.get("retweeted") is True:
         kind = "repost"
     elif tweet.get("in_reply_to_status_id_str") and (
         not username or str(tweet.get("in_reply_to_screen_name") or "").lower() != username.lower()
@@ -379,9 +380,9 @@ class XArchiveConnector:
                           "in_reply_to_screen_name", "possibly_sensitive", "deleted_at")
                 if tweet.get(k) is not None
             }  # fmt: skip
-            if kind == "post_published":
-                raw["engagement"] = _engagement(tweet, tid, created, text, username)
             retweet = _RETWEET.match(text)
+            if kind == "post_published":
+                raw["engagement"] = _engagement(tweet, tid, created, retweet is not None, username)
             if retweet is not None:
                 # someone else's words: the ledger does not apply, the guard's verdict does
                 raw["retweet"] = {"of": retweet["user"]}
