@@ -303,7 +303,13 @@ def _examples(vocab: Vocabulary, target: str, rule: str) -> tuple[Example, ...]:
 
 
 def make_rules(vocab: Vocabulary) -> list[Rule]:
-    """One rule per sub-target, all reading the same vocabulary."""
+    """One rule per sub-target, all reading the same vocabulary and sharing one gate."""
+
+    def attacked(post: Post, ctx: CheckContext) -> bool:
+        """Whether the shared analysis found an attack on any group (one test for the five)."""
+        analysis = analyse(vocab, ctx)
+        return bool(analysis.hits) and not analysis.countered
+
     rules: list[Rule] = []
     for name in TARGETS:
         target = vocab.targets[name]
@@ -334,6 +340,7 @@ def make_rules(vocab: Vocabulary) -> list[Rule]:
                 source=_SOURCE,
                 target=name,
                 vocab=vocab,
+                gate=attacked,
             )
         )
     return rules

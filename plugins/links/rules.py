@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from smguard.guard.rule import CheckContext, Rule
-from smguard.guard.urls import UrlMatch, extract_urls, host_in, registrable_domain
+from smguard.guard.urls import UrlMatch, extract_urls, has_link, host_in, registrable_domain
 from smguard.types import Finding, Post, Severity
 
 from .hosts import LINK_HUBS, TOKEN_SPLIT, gambling_or_porn
@@ -36,6 +36,7 @@ __all__ = [
     "LookalikeRule",
     "PlainLoginRule",
     "ShortenerRule",
+    "has_links",
 ]
 
 _LOGIN_WORDS = ("login", "signin", "sign-in", "logon", "masuk", "verif", "akun", "account",
@@ -69,6 +70,12 @@ def _links(post: Post, ctx: CheckContext, settings: LinkSettings) -> _Todo:
             todo.append((url, span))
     ctx.cache[key] = todo
     return todo
+
+
+def has_links(post: Post, ctx: CheckContext) -> bool:
+    """The link rules' gate: a post without a link (given or written, defanged included)
+    has nothing for them to look at."""
+    return bool(post.links) or has_link(post.text)
 
 
 @lru_cache(maxsize=1024)

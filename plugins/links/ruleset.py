@@ -11,6 +11,7 @@ from smguard.guard.rule import Example, Rule
 from smguard.types import Severity
 
 from .rules import (
+    has_links,
     BrandRule,
     DenyRule,
     DisguisedRule,
@@ -31,7 +32,12 @@ _ex = Example.of
 
 def build_rules(settings: LinkSettings) -> list[Rule]:
     """The link rules, configured."""
-    common: dict[str, Any] = {"engine": PLUGIN, "category": "link", "settings": settings}
+    common: dict[str, Any] = {
+        "engine": PLUGIN,
+        "category": "link",
+        "settings": settings,
+        "gate": has_links,
+    }
     return [
         ShortenerRule(
             id="SMG-LINK-001",

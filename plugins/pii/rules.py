@@ -24,9 +24,19 @@ from .mask import mask_digits, mask_email
 from .settings import PiiSettings, bare_domain
 from .tables import FREEMAIL
 
-__all__ = ["PLUGIN", "build_rules"]
+__all__ = ["PLUGIN", "build_rules", "may_hold_pii"]
 
 PLUGIN = "pii"
+
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+def may_hold_pii(post: Post, ctx: CheckContext) -> bool:
+    """The personal-data rules' gate: each of them needs an ``@`` (e-mail) or a digit (phone,
+    NIK, card and account numbers, and the number in a wa.me link)."""
+    text = post.text
+    return "@" in text or _DIGIT_RE.search(text) is not None
 
 
 @dataclass(eq=False)
@@ -188,7 +198,12 @@ _ex = Example.of
 
 def build_rules(settings: PiiSettings) -> list[Rule]:
     """The personal-data rules, configured."""
-    common: dict[str, Any] = {"engine": PLUGIN, "category": "pii", "settings": settings}
+    common: dict[str, Any] = {
+        "engine": PLUGIN,
+        "category": "pii",
+        "settings": settings,
+        "gate": may_hold_pii,
+    }
     return [
         EmailRule(
             id="SMG-PII-001",

@@ -22,6 +22,7 @@ from .formats import placeholder
 from .mask import mask_code, mask_password, mask_secret
 from .patterns import (
     ASSIGN_RE,
+    MIN_TOKEN,
     CODE_KEYWORDS,
     CODE_RE,
     PASSWORD_CI_RE,
@@ -32,9 +33,18 @@ from .patterns import (
 )
 from .settings import SecretSettings
 
-__all__ = ["PLUGIN", "build_rules"]
+__all__ = ["PLUGIN", "build_rules", "has_long_token"]
 
 PLUGIN = "secrets"
+
+# A run of non-space characters as long as the shortest token the finders look at
+# (``str.split`` and ``\s`` agree on what a space is).
+_LONG_RUN_RE = re.compile(r"\S{%d}" % MIN_TOKEN)
+
+
+def has_long_token(post: Post, ctx: CheckContext) -> bool:
+    """The gate of the token and assignment rules: both look only at long tokens."""
+    return _LONG_RUN_RE.search(post.text) is not None
 
 
 @dataclass(eq=False)
@@ -246,6 +256,7 @@ def build_rules(settings: SecretSettings) -> list[Rule]:
                 _ex("export AWS_ACCESS_KEY_ID=AKIA2E0A8F3B244C9986", True),
                 _ex("Repo baru: https://github.com/kemkes/panduan-vaksinasi-2026", False),
             ),
+            gate=has_long_token,
             **common,
         ),
         PrivateKeyRule(
@@ -361,6 +372,7 @@ def build_rules(settings: SecretSettings) -> list[Rule]:
                 _ex("Authorization: Bearer 4fK9xQ2mZr7TbW1nLp8sYv3cH6jD0aEu", True),
                 _ex("Token antrean Anda: A-0123, silakan tunggu dipanggil.", False),
             ),
+            gate=has_long_token,
             **common,
         ),
     ]

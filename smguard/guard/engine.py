@@ -30,7 +30,7 @@ from smguard.errors import (
 )
 from smguard.guard.packs import PackRule, PackSet, load_packs
 from smguard.guard.policy import default_decision
-from smguard.guard.rule import ANY_LANGUAGE, CheckContext, Rule
+from smguard.guard.rule import ANY_LANGUAGE, CheckContext, Gate, Rule
 from smguard.manager import get_plugin_manager
 from smguard.types import LANGUAGES, EngineStatus, Finding, Post, Severity, Verdict
 
@@ -81,18 +81,74 @@ def _integrity(kind: str, engine: str, **fields: Any) -> Finding:
     )
 
 
+class _DirectHook:
+    """Calls a per-post hook's implementations directly, as pluggy would, without pluggy's
+    per-call machinery (a few microseconds a call, twice per post).
+
+    The implementations are read again when the plugin manager's set of them changes; a set
+    with a wrapper goes through pluggy itself.
+    """
+
+    def __init__(self, caller: pluggy.HookCaller) -> None:
+        self._caller = caller
+        self._impls: list[pluggy.HookImpl] | None = None
+        self._calls: list[tuple[Any, tuple[str, ...]]] | None = None
+
+    def _direct(self) -> list[tuple[Any, tuple[str, ...]]] | None:
+        impls = self._caller.get_hookimpls()
+        if impls != self._impls:
+            self._impls = impls
+            wrapped = any(i.hookwrapper or i.wrapper for i in impls)
+            # pluggy calls the last registered (and tryfirst) implementation first.
+            self._calls = None if wrapped else [(i.function, i.argnames) for i in reversed(impls)]
+        return self._calls
+
+    def all(self, **kwargs: Any) -> list[Any]:
+        """Every implementation's non-``None`` result, in call order."""
+        calls = self._direct()
+        if calls is None:
+            results: list[Any] = self._caller(**kwargs)
+            return results
+        out = []
+        for function, argnames in calls:
+            result = function(*[kwargs[name] for name in argnames])
+            if result is not None:
+                out.append(result)
+        return out
+
+    def first(self, **kwargs: Any) -> Any:
+        """The first non-``None`` result (a ``firstresult`` hook)."""
+        calls = self._direct()
+        if calls is None:
+            return self._caller(**kwargs)
+        for function, argnames in calls:
+            result = function(*[kwargs[name] for name in argnames])
+            if result is not None:
+                return result
+        return None
+
+
+@dataclass
+class _Block:
+    """Rules of one engine that share a gate (``None``: no gate), called in order."""
+
+    gate: Gate | None
+    rules: list[Rule]
+
+
 @dataclass
 class _Step:
     """One engine's share of a plan for a kind of post.
 
-    ``rules`` are always called; ``by_hit`` (term-only pack rules) when the lexicon index finds
-    one of their terms; ``conditional`` rules decide for themselves (``applies_to``);
-    ``one_language`` rules hold for some languages only, so they need the post's language —
-    asked for only when it matters (a pack rule is asked after it found something).
+    ``blocks`` are always called, unless their gate says the post cannot be flagged by them;
+    ``by_hit`` (term-only pack rules) when the lexicon index finds one of their terms;
+    ``conditional`` rules decide for themselves (``applies_to``); ``one_language`` rules hold
+    for some languages only, so they need the post's language — asked for only when it matters
+    (a pack rule is asked after it found something).
     """
 
     engine: str
-    rules: list[Rule]
+    blocks: list[_Block]
     by_hit: dict[str, Rule]
     conditional: list[Rule]
     one_language: list[Rule]
@@ -169,6 +225,9 @@ class Guard:
         self._batched = [r for r in self.rules if r.batch]
         self._plans: dict[str, list[_Step]] = {}
         self._detect = self._detect_languages
+        self._default_account = self.config.account(None)
+        self._prepare_post = _DirectHook(self.pm.hook.prepare_post)
+        self._decide = _DirectHook(self.pm.hook.decide)
 
     @classmethod
     def from_config(
@@ -218,10 +277,12 @@ class Guard:
         if len(post.text) > limit:
             post = post.with_changes(text=post.text[:limit])
             findings.append(_integrity("too_long", "guard", limit=limit))
-        for updates in self.pm.hook.prepare_post(post=post, config=self.config):
+        for updates in self._prepare_post.all(post=post, config=self.config):
             if updates:
                 post = post.with_changes(**updates)
-        account = self.config.account(post.account)
+        account = (
+            self._default_account if post.account is None else self.config.account(post.account)
+        )
         ctx = CheckContext(
             post, self._languages(post, account.language), self.config, account, self._detect
         )
@@ -275,7 +336,8 @@ class Guard:
         """The rules that apply to posts of this kind, grouped by engine.
 
         Pack rules that only match terms are looked up through the shared lexicon index, so
-        they are called only for the posts whose words hit them.
+        they are called only for the posts whose words hit them. Rules that always run are
+        grouped by their gate, so one test decides for all of them.
         """
         plan = self._plans.get(kind)
         if plan is not None:
@@ -289,45 +351,67 @@ class Guard:
                 continue
             if not plan or plan[-1].engine != rule.engine:
                 plan.append(_Step(rule.engine, [], {}, [], [], []))
+            step = plan[-1]
             if custom:
-                plan[-1].conditional.append(rule)
+                step.conditional.append(rule)
             elif isinstance(rule, PackRule) and rule.terms and not rule.regexes:
-                plan[-1].by_hit[rule.id] = rule
+                step.by_hit[rule.id] = rule
             elif ANY_LANGUAGE in rule.languages:
-                plan[-1].rules.append(rule)
+                block = next((b for b in step.blocks if b.gate is rule.gate), None)
+                if block is None:
+                    step.blocks.append(_Block(rule.gate, [rule]))
+                else:
+                    block.rules.append(rule)
             elif isinstance(rule, PackRule):
-                plan[-1].late_language.append(rule)
+                step.late_language.append(rule)
             else:
-                plan[-1].one_language.append(rule)
+                step.one_language.append(rule)
         self._plans[kind] = plan
         return plan
 
     def _run_single(self, item: _Item) -> None:
         post, ctx, times = item.post, item.ctx, item.times
         findings = item.findings
+        gates: dict[Gate, bool] = {}
         clock = time.perf_counter
         started = t0 = clock()
         for step in self._plan(post.kind):
-            rules = step.rules
-            if step.by_hit:
-                hit = self._index.hits(ctx)
-                if hit:
-                    by_hit = step.by_hit
-                    rules = rules + [
-                        by_hit[r] for r in hit if r in by_hit and _language_ok(by_hit[r], ctx)
-                    ]
-            if step.conditional:
-                rules = rules + [r for r in step.conditional if r.applies_to(post, ctx.languages)]
-            if step.one_language:
-                rules = rules + [r for r in step.one_language if _language_ok(r, ctx)]
-            for rule in rules:
-                try:
-                    findings.extend(rule.check(post, ctx))
-                except ModelUnavailable as exc:
-                    self._unavailable(item, rule, exc)
-                except Exception as exc:
-                    self._crashed(item, rule, exc)
+            for block in step.blocks:
+                gate = block.gate
+                if gate is not None and not _passes(gate, gates, post, ctx):
+                    continue
+                for rule in block.rules:
+                    try:
+                        findings.extend(rule.check(post, ctx))
+                    except ModelUnavailable as exc:
+                        self._unavailable(item, rule, exc)
+                    except Exception as exc:
+                        self._crashed(item, rule, exc)
+            if step.by_hit or step.conditional or step.one_language:
+                rules: list[Rule] = []
+                if step.by_hit:
+                    hit = self._index.hits(ctx)
+                    if hit:
+                        by_hit = step.by_hit
+                        rules.extend(
+                            by_hit[r] for r in hit if r in by_hit and _language_ok(by_hit[r], ctx)
+                        )
+                if step.conditional:
+                    rules.extend(r for r in step.conditional if r.applies_to(post, ctx.languages))
+                if step.one_language:
+                    rules.extend(r for r in step.one_language if _language_ok(r, ctx))
+                for rule in rules:
+                    if rule.gate is not None and not _passes(rule.gate, gates, post, ctx):
+                        continue
+                    try:
+                        findings.extend(rule.check(post, ctx))
+                    except ModelUnavailable as exc:
+                        self._unavailable(item, rule, exc)
+                    except Exception as exc:
+                        self._crashed(item, rule, exc)
             for pack_rule in step.late_language:
+                if pack_rule.gate is not None and not _passes(pack_rule.gate, gates, post, ctx):
+                    continue
                 try:
                     found = list(pack_rule.check(post, ctx))
                     if found and _language_ok(pack_rule, ctx):
@@ -403,7 +487,7 @@ class Guard:
             key=lambda f: (f.span[0] if f.span else -1, -f.severity, f.rule),
         )
         policy = item.ctx.account.policy
-        decision = self.pm.hook.decide(post=item.post, findings=findings, policy=policy)
+        decision = self._decide.first(post=item.post, findings=findings, policy=policy)
         if decision is None:
             decision = default_decision(findings, policy)
         return Verdict(
@@ -431,6 +515,18 @@ def _language_ok(rule: Rule, ctx: CheckContext) -> bool:
 
 
 _ALL_LANGUAGES = frozenset(LANGUAGES)
+
+
+def _passes(gate: Gate, seen: dict[Gate, bool], post: Post, ctx: CheckContext) -> bool:
+    """A gate's answer for this post, asked once; a gate that fails lets its rules run."""
+    answer = seen.get(gate)
+    if answer is None:
+        try:
+            answer = bool(gate(post, ctx))
+        except Exception:
+            answer = True
+        seen[gate] = answer
+    return answer
 
 
 def error_verdict(message: str, post_id: str | None = None) -> Verdict:

@@ -20,9 +20,12 @@ if TYPE_CHECKING:
     from smguard.config import AccountSettings, Config
     from smguard.guard.normalize import NormalizedText
 
-__all__ = ["CheckContext", "Example", "Rule"]
+__all__ = ["CheckContext", "Example", "Gate", "Rule"]
 
 ANY_LANGUAGE = "*"
+
+#: A rule's precondition (:attr:`Rule.gate`): may any rule behind it flag this post?
+Gate = Callable[[Post, "CheckContext"], bool]
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,12 @@ class Rule:
     batch: ClassVar[bool] = False
     #: A required rule that cannot run (``ModelUnavailable``) adds an integrity finding.
     required: bool = field(default=False, kw_only=True)
+    #: A cheap test the post must pass for this rule to find anything (``None``: no test).
+    #: Rules that share one gate share its answer: the engine asks it once per post and skips
+    #: all of them when it says no, so a plugin's rules cost one test on the posts they cannot
+    #: flag. A gate must never say no to a post that one of its rules would flag; a gate that
+    #: raises counts as yes (the rules run and report their own errors).
+    gate: Gate | None = field(default=None, kw_only=True, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:

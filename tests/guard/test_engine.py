@@ -407,3 +407,66 @@ def test_a_batched_rule_can_mark_single_posts_unavailable() -> None:
     assert id_.engines["t-half"].status == "skipped"
     assert id_.engines["t-half"].fix == "smguard models pull multilingual"
     assert [f.rule for f in id_.findings] == ["SMG-INT-002"]
+
+
+def test_a_gate_is_asked_once_per_post_and_skips_every_rule_behind_it() -> None:
+    asked: list[str] = []
+
+    def has_digit(post: Post, ctx: CheckContext) -> bool:
+        asked.append(post.text)
+        return any(c.isdigit() for c in post.text)
+
+    gated = [WordRule(f"T-G{i}", "bad", gate=has_digit) for i in range(3)]
+    guard = make_guard([rules_plugin(*gated, WordRule("T-FREE", "bad"))])
+    verdict = guard.check("bad words, no number")
+    assert [f.rule for f in verdict.findings] == ["T-FREE"]
+    assert asked == ["bad words, no number"]
+    verdict = guard.check("bad words and 1 number")
+    assert sorted(f.rule for f in verdict.findings) == ["T-FREE", "T-G0", "T-G1", "T-G2"]
+    assert asked == ["bad words, no number", "bad words and 1 number"]
+
+
+def test_a_gate_that_raises_lets_its_rules_run() -> None:
+    def broken(post: Post, ctx: CheckContext) -> bool:
+        raise RuntimeError("gate bug")
+
+    guard = make_guard([rules_plugin(WordRule("T-G", "bad", gate=broken))])
+    verdict = guard.check("bad")
+    assert [f.rule for f in verdict.findings] == ["T-G"]
+    assert verdict.engines["test"].status == "ok"
+
+
+def test_gates_apply_to_rules_of_one_language_too() -> None:
+    def never(post: Post, ctx: CheckContext) -> bool:
+        return False
+
+    rule = WordRule("T-ID", "bad", gate=never, languages=frozenset({"id"}))
+    guard = make_guard([rules_plugin(rule)])
+    assert guard.check({"text": "bad", "language": "id"}).findings == ()
+
+
+def test_hooks_registered_after_the_guard_was_built_are_called() -> None:
+    guard = make_guard([rules_plugin(WordRule("T-LOW", "hmm", Severity.LOW))])
+    assert guard.check("hmm").decision == "allow"
+
+    class Strict:
+        @hookimpl
+        def decide(self, post: Post, findings: Sequence[Finding], policy: Any) -> str | None:
+            return "block" if findings else None
+
+    guard.pm.register(Strict())
+    assert guard.check("hmm").decision == "block"
+    assert guard.check("fine").decision == "allow"
+
+
+def test_a_hook_wrapper_is_honoured() -> None:
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def decide(self, post: Post, findings: Sequence[Finding], policy: Any) -> Any:
+            decision = yield
+            return "review" if decision == "allow" and "flag" in post.text else decision
+
+    guard = make_guard([Wrapper(), rules_plugin(WordRule("T-1", "bad"))])
+    assert guard.check("flag me").decision == "review"
+    assert guard.check("fine").decision == "allow"
+    assert guard.check("bad").decision == "block"
