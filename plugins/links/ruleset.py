@@ -11,7 +11,6 @@ from smguard.guard.rule import Example, Rule
 from smguard.types import Severity
 
 from .rules import (
-    has_links,
     BrandRule,
     DenyRule,
     DisguisedRule,
@@ -20,6 +19,7 @@ from .rules import (
     LookalikeRule,
     PlainLoginRule,
     ShortenerRule,
+    has_links,
 )
 from .settings import LinkSettings
 

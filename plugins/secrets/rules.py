@@ -22,9 +22,9 @@ from .formats import placeholder
 from .mask import mask_code, mask_password, mask_secret
 from .patterns import (
     ASSIGN_RE,
-    MIN_TOKEN,
     CODE_KEYWORDS,
     CODE_RE,
+    MIN_TOKEN,
     PASSWORD_CI_RE,
     PASSWORD_RE,
     PRIVATE_KEY_RE,
@@ -39,7 +39,7 @@ PLUGIN = "secrets"
 
 # A run of non-space characters as long as the shortest token the finders look at
 # (``str.split`` and ``\s`` agree on what a space is).
-_LONG_RUN_RE = re.compile(r"\S{%d}" % MIN_TOKEN)
+_LONG_RUN_RE = re.compile(rf"\S{{{MIN_TOKEN}}}")
 
 
 def has_long_token(post: Post, ctx: CheckContext) -> bool:
