@@ -455,10 +455,16 @@ class Guard:
         """Each engine's status: skipped or failed as recorded, else ``ok`` with its time."""
         failed, times = item.engines, item.times
         out: dict[str, EngineStatus] = {}
-        for name in sorted(times.keys() | failed.keys()):
-            status = failed.get(name) or EngineStatus("ok", elapsed_ms=times[name])
-            detailed = f"engine_detail:{name}" in item.ctx.cache
-            out[name] = self._detailed(name, status, item) if detailed else status
+        if failed:
+            for name in sorted(times.keys() | failed.keys()):
+                out[name] = failed.get(name) or EngineStatus("ok", times[name])
+        else:
+            for name in sorted(times):
+                out[name] = EngineStatus("ok", times[name])
+        for key in [k for k in item.ctx.cache if k.startswith("engine_detail:")]:
+            name = key[len("engine_detail:") :]
+            if name in out:
+                out[name] = self._detailed(name, out[name], item)
         return out
 
     @staticmethod
