@@ -66,6 +66,9 @@ class CategoryPolicy:
     review_at: Severity | None = None
 
 
+_NO_OVERRIDE = CategoryPolicy()
+
+
 @dataclass(frozen=True)
 class PolicySettings:
     block_at: Severity = Severity.HIGH
@@ -77,7 +80,7 @@ class PolicySettings:
     def for_finding(self, finding: Finding) -> Decision:
         if finding.category == "integrity":
             return self.on_engine_error
-        cat = self.categories.get(finding.category, CategoryPolicy())
+        cat = self.categories.get(finding.category, _NO_OVERRIDE)
         block_at = cat.block_at if cat.block_at is not None else self.block_at
         review_at = cat.review_at if cat.review_at is not None else self.review_at
         if finding.severity >= block_at:

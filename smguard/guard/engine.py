@@ -301,10 +301,11 @@ class Guard:
             raise InputError(f"cannot check a {type(raw).__name__}; give a text or a post")
         if not post.text.strip():
             raise InputError("the text is empty")
-        try:
-            post.text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InputError("the text is not valid UTF-8") from None
+        if not post.text.isascii():  # only non-ASCII text can hold a lone surrogate
+            try:
+                post.text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError("the text is not valid UTF-8") from None
         return post
 
     def _languages(self, post: Post, account_language: str | None) -> frozenset[str] | None:
