@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["roots"]
+__all__ = ["Prefixed", "roots"]
 
 _CLITICS = ("nya", "lah", "kah", "pun", "mu", "ku")
 _SUFFIXES = ("kan", "an", "i")
@@ -59,3 +59,52 @@ def roots(word: str) -> frozenset[str]:
             for start in restore:
                 out |= _unsuffixed(start + rest)
     return frozenset(out)
+
+
+class Prefixed:
+    """A quick necessary test for "one of :func:`roots` of a word is one of these words".
+
+    A root comes from a word by cutting a clitic and a suffix off its end and perhaps a prefix
+    off its start (putting back a dropped first letter). So the word without such an ending
+    is the root itself or the root with a prefix: this class holds every root with every
+    prefix in front (a few thousand strings for a few hundred roots) and looks up the word's
+    few unsuffixed readings. It may say yes wrongly (it ignores the minimum lengths), never
+    no wrongly; :func:`roots` decides after a yes.
+    """
+
+    __slots__ = ("forms",)
+
+    def __init__(self, words: frozenset[str]) -> None:
+        forms: set[str] = set(words)
+        for word in words:
+            for prefix, restore in _PREFIXES:
+                for start in restore:
+                    if word.startswith(start):
+                        forms.add(prefix + word[len(start) :])
+        self.forms = frozenset(forms)
+
+    def __call__(self, word: str) -> bool:
+        forms = self.forms
+        if word in forms:
+            return True
+        bares = [word]
+        if word[-3:] in _CLITICS3:
+            bares.append(word[:-3])
+        elif word[-2:] in _CLITICS2:
+            bares.append(word[:-2])
+        for bare in bares:
+            if bare is not word and bare in forms:
+                return True
+            end = bare[-1:]
+            if end == "i":
+                if bare[:-1] in forms:
+                    return True
+            elif end == "n" and bare[-2:] == "an":
+                if bare[:-2] in forms or (bare[-3:] == "kan" and bare[:-3] in forms):
+                    return True
+        return False
+
+
+_CLITICS3 = frozenset(c for c in _CLITICS if len(c) == 3)
+_CLITICS2 = frozenset(c for c in _CLITICS if len(c) == 2)
+assert set(_CLITICS) == _CLITICS3 | _CLITICS2 and set(_SUFFIXES) == {"kan", "an", "i"}

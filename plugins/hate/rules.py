@@ -16,7 +16,7 @@ from smguard.guard.normalize import squeeze, word_forms
 from smguard.guard.rule import CheckContext, Example, Rule, examples_from
 from smguard.types import Finding, Post, Severity
 
-from .morphology import roots
+from .morphology import Prefixed, roots
 from .vocabulary import CUE_KINDS, TARGETS, Vocabulary
 
 __all__ = ["ENGINE", "StructureRule", "analyse", "make_rules"]
@@ -54,6 +54,8 @@ class _Lookup:
         #: Every word that can start a group: target terms, first words of target phrases,
         #: places. A post none of whose words reaches one of them has no group, so no finding.
         self.groups = groups
+        #: Cheap test before the roots: can any reading of a form be one of :attr:`groups`?
+        self.may_be_group = Prefixed(groups)
         self.memo: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         #: Post words (as tokenised, before leetspeak and slang) looked up so far, and those of
         #: them that can be a group word through one of their forms; for :attr:`slang`.
@@ -79,10 +81,13 @@ class _Lookup:
         if new:
             # The guard's word-forms cache (it belongs to the same slang table), else a local one.
             cache = ctx.forms_cache if ctx.forms_cache is not None else {}
-            slang, groups = norm.slang, self.groups
+            slang, groups, maybe = norm.slang, self.groups, self.may_be_group
             for word in new:
                 forms = word_forms(word, slang, cache)
-                if any(not groups.isdisjoint(self(f)[1]) for f in forms):
+                if any(
+                    (maybe(f) or maybe(squeeze(f))) and not groups.isdisjoint(self(f)[1])
+                    for f in forms
+                ):
                     hot.add(word)
                 seen.add(word)
         return not distinct.isdisjoint(hot)
