@@ -220,7 +220,7 @@ class Guard:
             r for r in self.packs.rules if r.id not in self.config.disabled_rules
         )
         # Grouped by engine so that each engine's time is measured with few clock reads.
-        self._forms_cache: dict[str, tuple[str, ...]] = {}
+        self._forms_cache: dict[str, tuple[str, ...]] = self._index.forms_cache
         self._single = sorted((r for r in self.rules if not r.batch), key=lambda r: r.engine)
         self._batched = [r for r in self.rules if r.batch]
         self._plans: dict[str, list[_Step]] = {}

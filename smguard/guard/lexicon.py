@@ -30,17 +30,28 @@ _TRIPLE_RE = re.compile(r"(.)\1\1")
 _MAX_WORDS = 200_000
 
 
-@dataclass(frozen=True)
 class _Candidates:
-    """What one word of a post can stand for."""
+    """What one word of a post can stand for (built once per distinct word, so kept cheap)."""
 
-    plain: frozenset[str]
-    #: Squeezed forms, when the word's letters are stretched far enough to count.
-    squeezed: frozenset[str]
-    #: Forms with an Indonesian suffix removed.
-    stems: frozenset[str]
-    #: All of the above: what a phrase's next word is first tested against.
-    every: frozenset[str]
+    __slots__ = ("every", "plain", "squeezed", "stems")
+
+    def __init__(
+        self,
+        plain: frozenset[str],
+        squeezed: frozenset[str],
+        stems: frozenset[str],
+        every: frozenset[str],
+    ) -> None:
+        self.plain = plain
+        #: Squeezed forms, when the word's letters are stretched far enough to count.
+        self.squeezed = squeezed
+        #: Forms with an Indonesian suffix removed.
+        self.stems = stems
+        #: All of the above: what a phrase's next word is first tested against.
+        self.every = every
+
+
+_EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -67,12 +78,20 @@ _NOTHING: _Starting[object] = _Starting((), (), frozenset())
 class PhraseMatcher(Generic[T]):
     """Phrases looked up by their first word; ``find`` returns ``(first, last, payload)``."""
 
-    def __init__(self, slang: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        slang: Mapping[str, str],
+        *,
+        forms: dict[str, tuple[str, ...]] | None = None,
+        candidates: dict[str, _Candidates] | None = None,
+    ) -> None:
+        """``forms`` and ``candidates`` may be shared by matchers of the same ``slang``: what a
+        word can stand for does not depend on the phrases."""
         self.slang = slang
         self._exact: dict[str, list[_Phrase[T]]] = {}
         self._squeezed: dict[str, list[_Phrase[T]]] = {}
-        self._forms: dict[str, tuple[str, ...]] = {}
-        self._cands: dict[str, _Candidates] = {}
+        self._forms: dict[str, tuple[str, ...]] = {} if forms is None else forms
+        self._cands: dict[str, _Candidates] = {} if candidates is None else candidates
         self._starts: dict[str, _Starting[T]] = {}
         #: The words seen so far that start at least one phrase.
         self._hot: set[str] = set()
@@ -93,22 +112,28 @@ class PhraseMatcher(Generic[T]):
         found = self._cands.get(word)
         if found is not None:
             return found
-        plain = word_forms(word, self.slang, self._forms)
-        squeezed: set[str] = set()
-        stems: set[str] = set()
+        forms = self._forms
+        plain = forms.get(word) or word_forms(word, self.slang, forms)
+        squeezed: set[str] | None = None
+        stems: set[str] | None = None
         for form in plain:
             if _DOUBLE_RE.search(form):
                 sq = squeeze(form)
                 # "anjiing" → "anjing"; but "good" is not "god": short words need a real stretch.
                 if len(sq) >= 4 or _TRIPLE_RE.search(form):
+                    squeezed = squeezed or set()
                     squeezed.add(sq)
             if len(form) > 6 and form.endswith(ID_SUFFIXES):
+                stems = stems or set()
                 stems.update(form[: -len(s)] for s in ID_SUFFIXES if form.endswith(s))
+        every = plain_set = frozenset(plain)
+        if squeezed or stems:
+            every = plain_set.union(squeezed or (), stems or ())
         found = _Candidates(
-            frozenset(plain),
-            frozenset(squeezed),
-            frozenset(stems),
-            frozenset(plain) | squeezed | stems,
+            plain_set,
+            frozenset(squeezed) if squeezed else _EMPTY,
+            frozenset(stems) if stems else _EMPTY,
+            every,
         )
         if len(self._cands) >= _MAX_WORDS:
             self._cands.clear()
@@ -120,6 +145,14 @@ class PhraseMatcher(Generic[T]):
         if started is not None:
             return started
         cand = self.candidates(word)
+        exact = self._exact
+        if (
+            exact.keys().isdisjoint(cand.plain)
+            and (not cand.squeezed or self._squeezed.keys().isdisjoint(cand.squeezed))
+            and (not cand.stems or exact.keys().isdisjoint(cand.stems))
+        ):
+            # Most words start no phrase: say so without building anything.
+            return self._remember(word, _NOTHING)  # type: ignore[arg-type]
         out: dict[int, _Phrase[T]] = {}
         for form in cand.plain:
             for p in self._exact.get(form, ()):
@@ -140,11 +173,14 @@ class PhraseMatcher(Generic[T]):
             if phrases
             else _NOTHING  # type: ignore[assignment]
         )
+        return self._remember(word, result)
+
+    def _remember(self, word: str, result: _Starting[T]) -> _Starting[T]:
         if len(self._starts) >= _MAX_WORDS:
             self._starts.clear()
             self._hot.clear()
         self._starts[word] = result
-        if phrases:
+        if result is not _NOTHING:
             self._hot.add(word)
         return result
 

@@ -45,6 +45,7 @@ _LEET: dict[str, str] = {
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_ALT = str.maketrans({**_LEET, "1": "l", "!": "l", "|": "i"})
 _LEET_CHARS = frozenset(_LEET)
+_LETTER_RE = re.compile(r"[^\W\d_]")
 
 # Words: letters or digits, with leet symbols allowed inside a word. `@` and `$` may lead a word
 # (`@njing`, `$hit`) or end it (`a$$`); `!`, `|` and `+` only between letters (`b!tch`).
@@ -108,7 +109,8 @@ def _first_of_run(match: re.Match[str]) -> str:
 
 def deleet(word: str) -> tuple[str, ...]:
     """Leetspeak readings of a word that mixes letters with digits/symbols (else ``()``)."""
-    if not any(c in _LEET_CHARS for c in word) or not any(c.isalpha() for c in word):
+    # Set and regex tests run in C: most words hold no leet character at all.
+    if _LEET_CHARS.isdisjoint(word) or _LETTER_RE.search(word) is None:
         return ()
     first = word.translate(_LEET_TABLE)
     alt = word.translate(_LEET_ALT)

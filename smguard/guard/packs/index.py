@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from smguard.guard.lexicon import PhraseMatcher
 from smguard.guard.packs.rule import PackRule
@@ -30,13 +31,19 @@ class LexiconIndex:
         self.slang = slang
         self._matchers: dict[tuple[frozenset[str], str], PhraseMatcher[tuple[str, str]]] = {}
         self._cache_key = f"lexicon:{id(self)}"
+        #: Word → lexicon forms, and what each word can stand for: they depend on the slang
+        #: table only, so every matcher of the index shares them (and the guard's posts too).
+        self.forms_cache: dict[str, tuple[str, ...]] = {}
+        self._candidates: dict[str, Any] = {}
 
     def matcher(self, languages: frozenset[str], kind: str) -> PhraseMatcher[tuple[str, str]]:
         key = (languages, kind)
         matcher = self._matchers.get(key)
         if matcher is None:
             probe = Post(text=".", kind=kind)
-            matcher = PhraseMatcher(self.slang)
+            matcher = PhraseMatcher(
+                self.slang, forms=self.forms_cache, candidates=self._candidates
+            )
             for rule in self.rules:
                 if rule.applies_to(probe, languages):
                     for term in rule.terms:
