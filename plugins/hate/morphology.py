@@ -95,13 +95,12 @@ class Prefixed:
         for bare in bares:
             if bare is not word and bare in forms:
                 return True
-            end = bare[-1:]
-            if end == "i":
-                if bare[:-1] in forms:
-                    return True
-            elif end == "n" and bare[-2:] == "an":
-                if bare[:-2] in forms or (bare[-3:] == "kan" and bare[:-3] in forms):
-                    return True
+            if bare[-1:] == "i" and bare[:-1] in forms:
+                return True
+            if bare[-2:] == "an" and (
+                bare[:-2] in forms or (bare[-3:] == "kan" and bare[:-3] in forms)
+            ):
+                return True
         return False
 
 

@@ -41,9 +41,7 @@ class LexiconIndex:
         matcher = self._matchers.get(key)
         if matcher is None:
             probe = Post(text=".", kind=kind)
-            matcher = PhraseMatcher(
-                self.slang, forms=self.forms_cache, candidates=self._candidates
-            )
+            matcher = PhraseMatcher(self.slang, forms=self.forms_cache, candidates=self._candidates)
             for rule in self.rules:
                 if rule.applies_to(probe, languages):
                     for term in rule.terms:
