@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from smguard.plugins.hate import rules as hate_rules
-from smguard.plugins.hate.morphology import roots
+from smguard.plugins.hate.morphology import Prefixed, roots
 
 from smguard.config import Config
 from smguard.errors import ConfigError, RulePackError
@@ -215,3 +217,29 @@ def test_the_documented_local_file_loads_and_works(tmp_path: Path) -> None:
     assert [f.rule for f in structure(guard, "Orang Sampit itu lintah darat")] == [RULES["race"]]
     assert structure(guard, "Bule itu teroris semua") == []
     assert structure(make(), "Bule itu teroris semua")
+
+
+_ROOTS = ["kafir", "cina", "yahudi", "tumpas", "pukul", "sunda", "kristen", "aseng", "usir"]
+_word_parts = st.tuples(
+    st.sampled_from(["", "me", "mem", "men", "meng", "meny", "pe", "pem", "pen", "peng", "peny",
+                     "di", "ter", "ber", "ke", "se", "ng", "nge", "x"]),
+    st.sampled_from(_ROOTS),
+    st.sampled_from(["", "kan", "an", "i", "x"]),
+    st.sampled_from(["", "nya", "lah", "kah", "pun", "mu", "ku"]),
+    st.integers(0, 2),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(_word_parts, st.text(alphabet="aiknmptsu", max_size=4))
+def test_prefixed_forms_never_miss_a_root(
+    parts: tuple[str, str, str, str, int], noise: str
+) -> None:
+    """The cheap test before the root readings may say yes wrongly, never no wrongly."""
+    prefix, root, suffix, clitic, drop = parts
+    word = prefix + root[drop:] + suffix + clitic
+    groups = frozenset(_ROOTS[:5])
+    maybe = Prefixed(groups)
+    for candidate in (word, noise + word, word + noise, noise):
+        if not groups.isdisjoint(roots(candidate)):
+            assert maybe(candidate), candidate
