@@ -297,10 +297,12 @@ class EngineStatus:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status, "elapsed_ms": round(self.elapsed_ms, 3)}
-        for key in ("reason", "fix", "detail"):
-            value = getattr(self, key)
-            if value:
-                out[key] = value
+        if self.reason:
+            out["reason"] = self.reason
+        if self.fix:
+            out["fix"] = self.fix
+        if self.detail:
+            out["detail"] = self.detail
         return out
 
 
