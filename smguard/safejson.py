@@ -155,6 +155,7 @@ def loads(text: str | bytes, start: int = 0) -> Any:
 _CUT_MARGIN = 16
 #: How far :meth:`ArrayStream.head` looks ahead by default.
 HEAD_CHARS = 1 << 16
+_NUMBER_CHARS = frozenset("0123456789.eE+-")
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
@@ -301,6 +302,9 @@ class ArrayStream:
             except RecursionError:
                 raise SafeJsonError(f"nested deeper than {MAX_DEPTH} levels") from None
             except ValueError:  # an integer beyond Python's own digit limit (4300)
+                if not self._eof and self._buf[-1:] in _NUMBER_CHARS:
+                    self._grow()  # it may be a float's digits, the rest in the next chunk
+                    continue
                 raise SafeJsonError(
                     f"an integer of thousands of digits (at most {MAX_INT_DIGITS})"
                 ) from None
