@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -91,6 +92,10 @@ _READ_ERRORS = (
     RuntimeError,
     OSError,
 )
+
+
+#: Where ``str.splitlines`` ends a line.
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _mib(size: int) -> str:
@@ -267,6 +272,20 @@ class ExportSource:
             ) from None
         if text:
             yield text
+
+    def lines(self, name: str, size: int | None = None) -> Iterator[str]:
+        """A member's lines, as ``read_text(name).splitlines()`` gives them, read chunk by
+        chunk (one line and one chunk in memory at a time)."""
+        pending: list[str] = []  # the line read so far, maybe ending in half of a "\r\n"
+        for text in self.text_chunks(name, size):
+            if _LINE_BREAK.search(text) is None and not (pending and pending[-1][-1] == "\r"):
+                pending.append(text)
+                continue
+            pieces = ("".join(pending) + text).splitlines(keepends=True)
+            pending = [pieces.pop()]
+            for piece in pieces:
+                yield piece.splitlines()[0]
+        yield from "".join(pending).splitlines()
 
     def read_bytes(self, name: str) -> bytes:
         """A member's bytes, read no further than :attr:`max_member_bytes` (and the total)."""

@@ -276,3 +276,42 @@ def test_generated_archives_stream_to_the_whole_file_parse(
         assert _outcome(lambda: _streamed_ytd(tweets_js, size)) == _outcome(
             lambda: _whole_ytd(tweets_js)
         )
+
+
+_LINE_TEXT = st.lists(
+    st.sampled_from(["a", "é", "中", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85",
+                     "\u2028", "\u2029", " ", "{"]),
+    max_size=40,
+).map("".join)  # fmt: skip
+
+
+@BOUNDED
+@given(_LINE_TEXT, st.integers(1, 9))
+def test_lines_are_what_splitlines_gives_the_whole_text(text: str, size: int) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        feed = Path(scratch) / "feed.jsonl"
+        feed.write_text(text, "utf-8", newline="")
+        with ExportSource.open(feed) as source:
+            source.chunk_bytes = size
+            assert list(source.lines(source.names[0])) == text.splitlines()
+
+
+def test_a_jsonl_feed_reads_the_same_at_every_chunk_size(tmp_path: Path) -> None:
+    from smguard.plugins.connectors.jsonl import JsonlConnector
+
+    def read(path: Path, size: int | None) -> Any:
+        with ExportSource.open(path) as source:
+            if size:
+                source.chunk_bytes = size
+            return _outcome(lambda: JsonlConnector().read(source, None, None))
+
+    for name in ("feed.jsonl", "feed_bad.jsonl"):
+        expected = read(EXPORTS / name, None)
+        for size in (1, 2, 7, 64):
+            assert read(EXPORTS / name, size) == expected, (name, size)
+    crlf = tmp_path / "feed.jsonl"
+    crlf.write_bytes((EXPORTS / "feed.jsonl").read_bytes().replace(b"\n", b"\r\n"))
+    for size in (1, 2, 7):
+        assert read(crlf, size) == read(EXPORTS / "feed.jsonl", None)
