@@ -28,6 +28,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from smguard.watch.connectors import ExportSource
+
 T0 = datetime(2023, 1, 1, tzinfo=UTC)
 WORDS = (
     "layanan pajak kantor buka pukul info jadwal sobat terima kasih pengumuman resmi kegiatan "
@@ -47,7 +49,8 @@ def _tweet(rng: random.Random, n: int) -> dict[str, Any]:
         short = f"https://t.co/{n:010d}"
         text += f" {short}"
         urls.append({"url": short, "expanded_url": f"https://kemcontoh.example/p/{n}",
-                     "display_url": f"kemcontoh.example/p/{n}", "indices": ["120", "143"]})  # fmt: skip
+                     "display_url": f"kemcontoh.example/p/{n}",
+                     "indices": ["120", "143"]})  # fmt: skip
     return {"tweet": {
         "edit_info": {"initial": {"editTweetIds": [tid], "editableUntil": when.isoformat(),
                                   "editsRemaining": "5", "isEditEligible": True}},
@@ -66,7 +69,7 @@ def _x_json(value: Any) -> str:
     return re.sub(r'^(\s*"(?:[^"\\]|\\.)*"): ', r"\1 : ", json.dumps(value, indent=2), flags=re.M)
 
 
-def make_archive(folder: Path, tweets: int, seed: int = 7) -> Path:
+def make_archive(folder: Path, tweets: int, seed: int = 7, part_bytes: int = PART_BYTES) -> Path:
     """An X archive folder of ``tweets`` tweets, split into parts as X splits large files."""
     rng = random.Random(seed)
     data = folder / "data"
@@ -74,7 +77,7 @@ def make_archive(folder: Path, tweets: int, seed: int = 7) -> Path:
     part, size, handle = 0, 0, None
     for n in range(tweets):
         body = _x_json(_tweet(rng, n))
-        if handle is None or size + len(body) > PART_BYTES:
+        if handle is None or size + len(body) > part_bytes:
             if handle is not None:
                 handle.write("\n]")
                 handle.close()
@@ -133,15 +136,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tweets", type=int, default=200_000)
     parser.add_argument("--keep", type=Path, help="write the archive here and keep it")
+    parser.add_argument("--archive", type=Path, help="measure this archive (made by --keep)")
+    parser.add_argument(
+        "--part-mib", type=int, default=PART_BYTES >> 20, help="largest tweets file, in MiB"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
-        folder = make_archive((args.keep or scratch) / "archive", args.tweets)
-        archive = zip_folder(folder, (args.keep or scratch) / "twitter-archive.zip")
-        unpacked = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-        parts = len(list((folder / "data").glob("tweets*.js")))
-        print(f"archive: {args.tweets:,} tweets in {parts} files, {unpacked / (1 << 20):.0f} MiB "
+        archive = args.archive
+        if archive is None:
+            folder = make_archive(
+                (args.keep or scratch) / "archive", args.tweets, part_bytes=args.part_mib << 20
+            )
+            archive = zip_folder(folder, (args.keep or scratch) / "twitter-archive.zip")
+        with zipfile.ZipFile(archive) as zf:
+            members = [i for i in zf.infolist() if "/tweets" in f"/{i.filename}"]
+            unpacked = sum(i.file_size for i in zf.infolist())
+        print(f"archive: {len(members)} tweets files, {unpacked / (1 << 20):.0f} MiB "
               f"unpacked, {archive.stat().st_size / (1 << 20):.0f} MiB zipped")  # fmt: skip
+        if args.part_mib > ExportSource.max_member_bytes >> 20:
+            print("(files larger than smguard reads from one file: archive made, not ingested)")
+            return
         result = measure(archive, scratch)
         print(f"{result['report']}")
         print(f"peak resident memory of smguard ingest: {result['peak_mib']:,.0f} MiB, "
