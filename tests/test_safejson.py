@@ -157,6 +157,15 @@ def test_brackets_quotes_and_numbers_inside_strings_survive_every_split() -> Non
         assert _streamed(text, size) == items, size
 
 
+def test_runs_of_small_elements_are_read_whole_and_in_order() -> None:
+    """Small elements are parsed several at a time (one call for a run): none lost or moved."""
+    small = ["0", "12", "-1.5e3", '"ab"', "true", "null", "{}", "[]", '{"a": 1}', "[1, 2]"]
+    text = "[" + ", ".join(small[n % len(small)] + " " * (n % 3) for n in range(400)) + "]"
+    whole = safejson.loads(text)
+    for size in [*range(1, 50), 1 << 16]:
+        assert _streamed(text, size) == whole, size
+
+
 def test_a_long_number_split_across_chunks_is_read_whole() -> None:
     """Regression: 5,000 digits cut before their ``.5`` looked like an integer beyond the limit."""
     text = "[1, " + "9" * 5_000 + ".5, 2]"
@@ -206,6 +215,11 @@ def test_a_damaged_document_is_the_same_error_at_the_same_place(text: str) -> No
         ('[{"a": "\\ud800"}, {"b": 1, "b": 2}]', "duplicate key 'b'"),
         ('[{"a": "\\ud800"}, [' + "9" * 50 + "]]", "integer of 50 digits"),
         ('[{"a": "\\ud800"}, "\\udc00", [' + "9" * 50 + "]]", "lone surrogate"),
+        # runs of small elements, read several at a time, refused as one by one
+        ("[0, 1, " + "2, " * 50 + '{"a": 1, "a": 2}, 3]', "duplicate key 'a'"),
+        ("[0, [1, 2], " + "9" * 45 + ', {"x": 1}, ' + "2, " * 50 + "3]", "integer of 45 digits"),
+        ("[0, " + "1, " * 50 + "9" * 5_000 + ", 2]", "thousands of digits"),
+        ("[0, " + '{"a": 1}, ' * 50 + '{"a": ' + "1" * 50 + "}, 2]", "integer of 50 digits"),
     ],
 )
 def test_hostile_elements_are_refused_as_loads_refuses_them(text: str, message: str) -> None:
@@ -300,4 +314,48 @@ def test_stream_equals_whole_document_parse_on_hostile_text(
     mode: dict[str, Any] = {"keys": ("k", "j")} if keyed else {}
     if keyed:
         text = '{"j": ' + json_texts(data) + ', "k": ' + text + "}"
+    assert _verdict(lambda: _streamed(text, size, **mode)) == _verdict(lambda: _whole(text, **mode))
+
+
+_GOOD = st.sampled_from(
+    [
+        "0",
+        "-1.5e3",
+        "12",
+        '"ab"',
+        "true",
+        "null",
+        "{}",
+        "[]",
+        '{"a": 1, "b": "c"}',
+        "[1, 2]",
+        '{"a": {"b": []}}',
+        '"a\\"b"',
+        " \n 7",
+    ]
+)
+_BAD = st.sampled_from(
+    ['{"a": 1, "a": 2}', "9" * 45, "9" * 5_000, '"\\ud800"', '{"\\udc00": 1}', "NaN", "01", "tru",
+     "[" * 70 + "]" * 70, "[1, 2"]
+)  # fmt: skip
+
+
+@BOUNDED
+@given(
+    st.lists(_GOOD, max_size=120),
+    st.lists(st.tuples(st.integers(0, 120), _BAD), max_size=2),
+    st.integers(1, 64),
+    st.booleans(),
+)
+def test_stream_equals_whole_document_parse_on_long_arrays_of_small_elements(
+    pieces: list[str], bad: list[tuple[int, str]], size: int, keyed: bool
+) -> None:
+    """Small elements are read several at a time; good ones with a bad one or two among them
+    give the same verdict, and the same elements when all are good."""
+    for where, piece in bad:
+        pieces.insert(where, piece)
+    text = "[" + ", ".join(pieces) + "]"
+    mode: dict[str, Any] = {"keys": ("k",)} if keyed else {}
+    if keyed:
+        text = '{"z": [' + ", ".join(reversed(pieces)) + '], "k": ' + text + "}"
     assert _verdict(lambda: _streamed(text, size, **mode)) == _verdict(lambda: _whole(text, **mode))
