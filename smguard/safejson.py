@@ -19,7 +19,15 @@ import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import Any
 
-__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "ArrayStream", "SafeJsonError", "loads", "short"]
+__all__ = [
+    "HEAD_CHARS",
+    "MAX_DEPTH",
+    "MAX_INT_DIGITS",
+    "ArrayStream",
+    "SafeJsonError",
+    "loads",
+    "short",
+]
 
 #: Deepest nesting of arrays and objects accepted (a post object needs three).
 MAX_DEPTH = 64

@@ -214,9 +214,10 @@ class ExportSource:
         return handle, os.fstat(handle.fileno()).st_size
 
     def _unreadable(self, name: str, exc: Exception) -> ExportError:
-        if isinstance(exc, RuntimeError):  # an encrypted member
+        if isinstance(exc, RuntimeError) and not isinstance(exc, NotImplementedError):
+            # an encrypted member (an unknown compression method is NotImplementedError)
             return ExportError(f"{self.where(name)}: cannot read: {exc}")
-        if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
+        if isinstance(exc, OSError):
             return ExportError(f"{self.where(name)}: cannot read: {exc.strerror or exc}")
         return ExportError(f"{self.where(name)}: damaged inside the zip ({exc})")
 

@@ -315,3 +315,29 @@ def test_a_jsonl_feed_reads_the_same_at_every_chunk_size(tmp_path: Path) -> None
     crlf.write_bytes((EXPORTS / "feed.jsonl").read_bytes().replace(b"\n", b"\r\n"))
     for size in (1, 2, 7):
         assert read(crlf, size) == read(EXPORTS / "feed.jsonl", None)
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        ("method", "damaged inside the zip (That compression method is not supported)"),
+        ("encrypted", "cannot read: File"),
+    ],
+)
+def test_a_member_that_cannot_be_unpacked_is_named(
+    tmp_path: Path, patch: str, message: str
+) -> None:
+    archive = tmp_path / "x.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("data/tweets.js", "window.YTD.tweets.part0 = []")
+    data = bytearray(archive.read_bytes())
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    if patch == "method":  # an unknown compression method in both headers
+        data[local + 8 : local + 10] = data[central + 10 : central + 12] = b"\x63\x00"
+    else:  # the "encrypted" flag
+        data[local + 6] |= 1
+        data[central + 8] |= 1
+    archive.write_bytes(bytes(data))
+    with pytest.raises(ExportError) as info:
+        _read(archive, "x")
+    assert f"x.zip:data/tweets.js: {message}" in str(info.value), info.value
