@@ -12,7 +12,8 @@ the line, so the same line ingested twice is still one event. Optional: ``source
 ``ip``, ``device``, ``country``, ``city``, ``latitude``, ``longitude``, ``text``, ``url``,
 ``links`` (list of strings) and ``raw`` (an object). Any other field is refused, so a typo is
 noticed. Blank lines are skipped. One bad line stops the whole ingest before anything is stored;
-the message names the line (and says how many more lines are bad).
+the message names the line (and says how many more lines are bad). The feed is read line by line,
+not whole.
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ class JsonlConnector:
         first: str | None = None
         bad = 0
         feed = f"jsonl:{source.path.name}"
-        for number, line in enumerate(source.read_text(name).splitlines(), 1):
+        for number, line in enumerate(source.lines(name), 1):
             if not line.strip():
                 continue
             try:

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from smguard import safejson
 from smguard.types import ActivityEvent
-from smguard.watch.connectors import ExportError, ExportSource, load_json, stable_id
+from smguard.watch.connectors import ExportError, ExportSource, stable_id, stream_json
 
 from ._common import epoch, fix_mojibake, iso_time, text_or_none
 
@@ -172,18 +173,18 @@ def _html_only(source: ExportSource, wanted: Iterable[str]) -> bool:
     )
 
 
-def _entries(source: ExportSource, name: str, keys: Iterable[str]) -> tuple[str, list[Any]]:
+def _entries(source: ExportSource, name: str, keys: Sequence[str]) -> Iterator[Any]:
+    """The entries of the list under the first of ``keys`` the file's object holds, streamed
+    (one entry in memory at a time). Consume it to the end: a damage anywhere in the file raises
+    :class:`ExportError` when it is met."""
     where = source.where(name)
-    data = load_json(source.read_text(name), where)
-    if isinstance(data, Mapping):
-        for key in keys:
-            if key in data:
-                entries = data[key]
-                if not isinstance(entries, list):
-                    raise ExportError(f"{where}: '{key}' should be a list of entries")
-                return where, entries
-    expected = " or ".join(f"'{k}'" for k in keys)
-    raise ExportError(f"{where}: no {expected} list (is this the right file?)")
+    stream = safejson.ArrayStream(source.text_chunks(name), keys=keys)
+    yield from stream_json(stream, where)
+    if stream.key is None:
+        expected = " or ".join(f"'{k}'" for k in keys)
+        raise ExportError(f"{where}: no {expected} list (is this the right file?)")
+    if not stream.found:
+        raise ExportError(f"{where}: '{stream.key}' should be a list of entries")
 
 
 def _pairs(entry: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
@@ -226,15 +227,15 @@ def _ig_type(value: str) -> tuple[str, str]:
     return "other", "profile_activity"
 
 
-def _first_list(data: Any) -> list[Any] | None:
-    """``profile_activity.json`` is a list, or an object holding one (the key varies)."""
-    if isinstance(data, list):
-        return data
-    if isinstance(data, Mapping):
-        for value in data.values():
-            if isinstance(value, list):
-                return value
-    return None
+def _first_list(source: ExportSource, name: str) -> Iterator[Any]:
+    """``profile_activity.json`` is a list, or an object holding one (the key varies): its
+    entries, streamed as :func:`_entries` streams them."""
+    stream = safejson.ArrayStream(source.text_chunks(name), any_key=True)
+    yield from stream_json(stream, source.where(name))
+    if not stream.found:
+        raise ExportError(
+            f"{source.where(name)}: expected a list of entries (is this the right file?)"
+        )
 
 
 def _details(entry: Mapping[str, Any]) -> dict[str, str]:
@@ -281,8 +282,8 @@ class InstagramConnector:
             if name in activity:
                 continue
             key, kind = _IG_FILES[source.basename(name)]
-            where, entries = _entries(source, name, (key,))
-            for n, entry in enumerate(entries, 1):
+            where = source.where(name)
+            for n, entry in enumerate(_entries(source, name, (key,)), 1):
                 if not isinstance(entry, Mapping):
                     raise ExportError(f"{where}: entry {n} is not an object")
                 fields = classify_fields(_pairs(entry))
@@ -323,12 +324,9 @@ class InstagramConnector:
         changes, password changes, security e-mails and checkpoints, one ``label_values`` list
         per entry with a ``Type`` label."""
         where = source.where(name)
-        entries = _first_list(load_json(source.read_text(name), where))
-        if entries is None:
-            raise ExportError(f"{where}: expected a list of entries (is this the right file?)")
         seen = {(e.kind, e.at, e.ip) for e in known}
         out: list[ActivityEvent] = []
-        for n, entry in enumerate(entries, 1):
+        for n, entry in enumerate(_first_list(source, name), 1):
             if not isinstance(entry, Mapping):
                 raise ExportError(f"{where}: entry {n} is not an object")
             cells = [c for c in entry.get("label_values") or [] if isinstance(c, Mapping)]
@@ -437,8 +435,8 @@ class FacebookConnector:
             raise ExportError(f"{source.path}: no account_activity.json in this export")
         best: dict[str, ActivityEvent] = {}
         for name in members:
-            where, entries = _entries(source, name, _FB_FILES[source.basename(name)])
-            for n, entry in enumerate(entries, 1):
+            where = source.where(name)
+            for n, entry in enumerate(_entries(source, name, _FB_FILES[source.basename(name)]), 1):
                 if not isinstance(entry, Mapping):
                     raise ExportError(f"{where}: entry {n} is not an object")
                 event = self._event(entry, account, source.basename(name), where, n)

@@ -33,17 +33,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from smguard import safejson
 from smguard.types import ActivityEvent
-from smguard.watch.connectors import ExportError, ExportSource, load_json, stable_id
+from smguard.watch.connectors import ExportError, ExportSource, stable_id, stream_json
 
 from ._common import iso_time, obj, text_or_none
 
-__all__ = ["XArchiveConnector", "read_ytd"]
+__all__ = ["XArchiveConnector", "iter_ytd", "read_ytd"]
 
 _FILE = re.compile(r"^(?P<stem>[a-z][a-z-]*?)(?:-part(?P<part>\d+))?\.js$")
 _PREFIX = re.compile(r"\A\s*window\.YTD\.[A-Za-z0-9_]+\.part\d+\s*=\s*")
@@ -68,21 +69,27 @@ _RETWEET = re.compile(r"\ART @(?P<user>\w{1,15}):?")
 _SHORTENED_END = re.compile(r"(?:…|\.\.\.)?(?:\s*https://t\.co/\w+)?\s*\Z")
 
 
-def read_ytd(source: ExportSource, name: str) -> list[Any]:
-    """The JSON array of one ``window.YTD…`` file (plain JSON arrays are accepted too)."""
-    text = source.read_text(name)
+def iter_ytd(source: ExportSource, name: str) -> Iterator[Any]:
+    """The elements of the JSON array of one ``window.YTD…`` file (plain JSON arrays are
+    accepted too), streamed: one element and one chunk of the file in memory at a time. Consume
+    it to the end: a damage anywhere in the file raises :class:`ExportError` when it is met."""
     where = source.where(name)
-    match = _PREFIX.match(text)
-    if match is None and not text.lstrip().startswith("["):
+    stream = safejson.ArrayStream(source.text_chunks(name))
+    head = stream.head(safejson.HEAD_CHARS)
+    match = _PREFIX.match(head)
+    if match is None and not head.lstrip().startswith("["):
         raise ExportError(
             f"{where}: does not start with 'window.YTD.<name>.part0 = [' (not an X archive file?)"
         )
-    data = load_json(text, where, start=match.end() if match else 0)
-    if not isinstance(data, list):
-        raise ExportError(
-            f"{where}: expected a list of records after '=', found {type(data).__name__}"
-        )
-    return data
+    stream.skip(match.end() if match else 0)
+    yield from stream_json(stream, where)
+    if stream.root != "list":
+        raise ExportError(f"{where}: expected a list of records after '=', found {stream.root}")
+
+
+def read_ytd(source: ExportSource, name: str) -> list[Any]:
+    """The JSON array of one ``window.YTD…`` file, whole (see :func:`iter_ytd`)."""
+    return list(iter_ytd(source, name))
 
 
 def _x_time(value: Any) -> datetime | None:
@@ -142,7 +149,7 @@ class _File:
         key = _WRAPPERS[self.stem]
         for name in self.names:
             where = self.source.where(name)
-            for n, item in enumerate(read_ytd(self.source, name), 1):
+            for n, item in enumerate(iter_ytd(self.source, name), 1):
                 if isinstance(item, Mapping) and isinstance(item.get(key), Mapping):
                     item = item[key]
                 if not isinstance(item, Mapping):

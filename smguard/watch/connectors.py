@@ -20,13 +20,16 @@ Imports only the kernel (errors, types), so that loading a connector stays cheap
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import os
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from smguard import safejson
 from smguard.errors import InputError, PluginError, SmguardError
@@ -52,6 +55,7 @@ __all__ = [
     "load_json",
     "polling_connectors",
     "stable_id",
+    "stream_json",
 ]
 
 
@@ -79,13 +83,34 @@ def stable_id(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+#: What reading a member of a zip or a file can raise (an encrypted member: RuntimeError).
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    EOFError,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+)
+
+
+#: Where ``str.splitlines`` ends a line.
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _mib(size: int) -> str:
     return f"{size / (1 << 20):g} MiB"
 
 
-def _line_col(text: str, pos: int) -> tuple[int, int]:
-    line = text.count("\n", 0, pos) + 1
-    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+def _export_error(err: safejson.SafeJsonError, where: str) -> ExportError:
+    """``err`` as one line naming the file and, for a damaged document, the line and column."""
+    if err.decode is None:
+        return ExportError(f"{where}: refused: {err}")
+    if err.truncated:
+        why = "the file ends too early (truncated?)"
+    else:
+        why = f"{err.decode.msg.lower()} (damaged?)"
+    return ExportError(f"{where}: not valid JSON at line {err.line}, column {err.column}: {why}")
 
 
 def load_json(text: str, where: str, *, start: int = 0) -> Any:
@@ -95,16 +120,16 @@ def load_json(text: str, where: str, *, start: int = 0) -> Any:
     try:
         return safejson.loads(text, start)
     except safejson.SafeJsonError as err:
-        exc = err.decode
-        if exc is None:
-            raise ExportError(f"{where}: refused: {err}") from None
-        pos = exc.pos
-        line, col = _line_col(text, pos)
-        if not text[pos:].strip() or exc.msg.startswith("Unterminated string"):
-            why = "the file ends too early (truncated?)"
-        else:
-            why = f"{exc.msg.lower()} (damaged?)"
-        raise ExportError(f"{where}: not valid JSON at line {line}, column {col}: {why}") from None
+        raise _export_error(err, where) from None
+
+
+def stream_json(stream: safejson.ArrayStream, where: str) -> Iterator[Any]:
+    """The elements ``stream`` yields; a damaged or hostile document raises the
+    :class:`ExportError` :func:`load_json` would raise for the whole text."""
+    try:
+        yield from stream
+    except safejson.SafeJsonError as err:
+        raise _export_error(err, where) from None
 
 
 class ExportSource:
@@ -160,53 +185,115 @@ class ExportSource:
 
     #: Most bytes read from one member of an export, and from all of them together. A zip of a
     #: few megabytes can expand to gigabytes; reading stops at the limit, whatever the zip
-    #: claims. An X archive's tweets.js holds about 1,000 posts per megabyte; a larger export can
-    #: be split, or these raised (``ExportSource.max_member_bytes``) where memory allows.
+    #: claims. Large JSON is streamed (:meth:`text_chunks`), so memory no longer grows with
+    #: these: they bound the time an ingest takes and the events it holds before storing them.
+    #: An X archive's tweets.js holds about 1,000 posts per megabyte; a larger export can be
+    #: split, or these raised (``ExportSource.max_member_bytes``) in an integration.
     max_member_bytes = 32 << 20
     max_total_bytes = 256 << 20
+    #: Bytes read at a time from a member when it is streamed.
+    chunk_bytes = 64 << 10
+
+    def _too_big(self, name: str, limit: int) -> ExportError:
+        if limit == self.max_member_bytes:
+            return ExportError(
+                f"{self.where(name)}: larger than {_mib(self.max_member_bytes)} unpacked, "
+                f"the most smguard reads from one file of an export"
+            )
+        return ExportError(
+            f"{self.where(name)}: the export unpacks to more than "
+            f"{_mib(self.max_total_bytes)} in all, the most smguard reads from one export"
+        )
+
+    def _open(self, name: str) -> tuple[IO[bytes], int]:
+        """A member opened for reading, and the size its zip entry or file claims."""
+        if self._zip is not None:
+            return self._zip.open(name), self._zip.getinfo(name).file_size
+        path = self.path if self.kind == "file" else self.path / name
+        handle = path.open("rb")
+        return handle, os.fstat(handle.fileno()).st_size
+
+    def _unreadable(self, name: str, exc: Exception) -> ExportError:
+        if isinstance(exc, RuntimeError) and not isinstance(exc, NotImplementedError):
+            # an encrypted member (an unknown compression method is NotImplementedError)
+            return ExportError(f"{self.where(name)}: cannot read: {exc}")
+        if isinstance(exc, OSError):
+            return ExportError(f"{self.where(name)}: cannot read: {exc.strerror or exc}")
+        return ExportError(f"{self.where(name)}: damaged inside the zip ({exc})")
+
+    def chunks(self, name: str, size: int | None = None) -> Iterator[bytes]:
+        """A member's bytes, ``size`` (:attr:`chunk_bytes`) at a time, no further than
+        :attr:`max_member_bytes` and the total. A member whose zip entry or file claims more is
+        refused before anything is read; one that holds more than it claims, at the limit."""
+        limit = min(self.max_member_bytes, self.max_total_bytes - self._read_so_far)
+        size = size or self.chunk_bytes
+        try:
+            handle, claimed = self._open(name)
+        except _READ_ERRORS as exc:
+            raise self._unreadable(name, exc) from None
+        with handle:
+            if claimed > limit:
+                raise self._too_big(name, limit)
+            read = 0
+            while True:
+                try:
+                    data = handle.read(min(size, limit + 1 - read))
+                except _READ_ERRORS as exc:
+                    raise self._unreadable(name, exc) from None
+                if not data:
+                    return
+                read += len(data)
+                if read > limit:
+                    raise self._too_big(name, limit)
+                self._read_so_far += len(data)
+                yield data
+
+    def text_chunks(self, name: str, size: int | None = None) -> Iterator[str]:
+        """A member's text (UTF-8, a leading byte-order mark dropped), chunk by chunk, read as
+        :meth:`chunks` reads it."""
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        fed = 0  # bytes given to the decoder, after the byte-order mark
+        first: bytes | None = b""  # the first bytes, until it is known whether they are a mark
+        try:
+            for data in self.chunks(name, size):
+                if first is not None:
+                    first += data
+                    if len(first) < len(codecs.BOM_UTF8) and codecs.BOM_UTF8.startswith(first):
+                        continue
+                    data, first = first.removeprefix(codecs.BOM_UTF8), None
+                text = decoder.decode(data)
+                fed += len(data)
+                if text:
+                    yield text
+            text = decoder.decode(first or b"", final=True)
+        except UnicodeDecodeError as exc:
+            byte = fed - len(decoder.getstate()[0]) + exc.start + 1
+            raise ExportError(
+                f"{self.where(name)}: not UTF-8 text (byte {byte}): is this the right file?"
+            ) from None
+        if text:
+            yield text
+
+    def lines(self, name: str, size: int | None = None) -> Iterator[str]:
+        """A member's lines, as ``read_text(name).splitlines()`` gives them, read chunk by
+        chunk (one line and one chunk in memory at a time)."""
+        pending: list[str] = []  # the line read so far, maybe ending in half of a "\r\n"
+        for text in self.text_chunks(name, size):
+            if _LINE_BREAK.search(text) is None and not (pending and pending[-1][-1] == "\r"):
+                pending.append(text)
+                continue
+            pieces = ("".join(pending) + text).splitlines(keepends=True)
+            pending = [pieces.pop()]
+            for piece in pieces:
+                yield piece.splitlines()[0]
+        yield from "".join(pending).splitlines()
 
     def read_bytes(self, name: str) -> bytes:
         """A member's bytes, read no further than :attr:`max_member_bytes` (and the total)."""
-        room = self.max_total_bytes - self._read_so_far
-        limit = min(self.max_member_bytes, room)
-        try:
-            if self._zip is not None:
-                with self._zip.open(name) as member:
-                    data = member.read(limit + 1)
-            elif self.kind == "file":
-                with self.path.open("rb") as fh:
-                    data = fh.read(limit + 1)
-            else:
-                with (self.path / name).open("rb") as fh:
-                    data = fh.read(limit + 1)
-        except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
-            raise ExportError(f"{self.where(name)}: damaged inside the zip ({exc})") from None
-        except RuntimeError as exc:  # an encrypted member
-            raise ExportError(f"{self.where(name)}: cannot read: {exc}") from None
-        except OSError as exc:
-            raise ExportError(f"{self.where(name)}: cannot read: {exc.strerror or exc}") from None
-        if len(data) > limit:
-            if limit == self.max_member_bytes:
-                raise ExportError(
-                    f"{self.where(name)}: larger than {_mib(self.max_member_bytes)} unpacked, "
-                    f"the most smguard reads from one file of an export"
-                )
-            raise ExportError(
-                f"{self.where(name)}: the export unpacks to more than "
-                f"{_mib(self.max_total_bytes)} in all, the most smguard reads from one export"
-            )
-        self._read_so_far += len(data)
-        return data
+        return b"".join(self.chunks(name, 1 << 20))
 
     def read_text(self, name: str) -> str:
-        data = self.read_bytes(name)
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ExportError(
-                f"{self.where(name)}: not UTF-8 text (byte {exc.start + 1}): "
-                "is this the right file?"
-            ) from None
+        return "".join(self.text_chunks(name, 1 << 20))
 
     def close(self) -> None:
         if self._zip is not None:

@@ -65,13 +65,15 @@ def engagement_row(event: ActivityEvent, now: datetime) -> dict[str, Any] | None
 def record_engagement(session: Session, events: Iterable[ActivityEvent]) -> int:
     """Insert or refresh the counts ``events`` carry, in ``session``; return how many rows."""
     now = utcnow()
-    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+    # The event, not its row, is kept per post: a row is built again when its chunk is written,
+    # so a large ingest holds one chunk of rows rather than one for every post.
+    latest: dict[tuple[str, str, str], ActivityEvent] = {}
     for event in events:
         row = engagement_row(event, now)
         if row is not None:
             # The last reading in a batch wins (an edit is read after the version it replaces).
-            rows[(row["account"], row["platform"], row["post_id"])] = row
-    if not rows:
+            latest[(row["account"], row["platform"], row["post_id"])] = event
+    if not latest:
         return 0
     stmt = insert_for(session, _TABLE)
     stmt = stmt.on_conflict_do_update(
@@ -85,7 +87,8 @@ def record_engagement(session: Session, events: Iterable[ActivityEvent]) -> int:
             "event_id": stmt.excluded.event_id,
         },
     )
-    batch = list(rows.values())
+    batch = list(latest.values())
     for start in range(0, len(batch), _CHUNK):
-        session.execute(stmt, batch[start : start + _CHUNK])
+        rows = [engagement_row(e, now) for e in batch[start : start + _CHUNK]]
+        session.execute(stmt, [r for r in rows if r is not None])
     return len(batch)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from smguard.config import Config
@@ -59,6 +61,26 @@ def test_a_repeat_refreshes_the_counts_of_one_row(db: Database) -> None:
     with db.session() as s:
         (row,) = s.scalars(select(PostEngagement))
         assert row.published_at == WHEN and (row.reposts, row.replies) == (2, 1)
+
+
+def test_the_last_reading_of_a_post_in_one_batch_wins(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows are built a chunk at a time as they are written; which reading wins is unchanged."""
+    import smguard.watch.engagement as engagement
+
+    store = Store(Config(), db)
+    others = [
+        replace(status(n), id=f"mastodon:kem:status:{n}",
+                raw={"engagement": {**status(n).raw["engagement"], "post_id": str(n)}})
+        for n in range(100, 107)
+    ]  # fmt: skip
+    monkeypatch.setattr(engagement, "_CHUNK", 3)  # the repeated post's readings in two chunks
+    store_events(store, [status(3), *others, status(41, edited=True)])
+    found = rows(db)
+    assert len(found) == 8
+    assert ("9", "post", 41, "mastodon:kem:status:9:edited:2026-06-01T13:00:00Z") in found
+    assert [r[2] for r in found if r[0] != "9"] == list(range(100, 107))
 
 
 def test_ingesting_an_x_archive_stores_its_counts(db: Database) -> None:

@@ -331,3 +331,20 @@ def test_an_x_archive_with_an_out_of_range_date_is_an_input_error(
     assert result.exit_code == 3, result.output
     assert message in result.output and "SQL" not in result.output, result.output
     assert run.rows() == []
+
+
+def test_damage_after_good_records_stores_nothing(run: Run, tmp_path: Path) -> None:
+    """Records are streamed to the connector before the end of a file is read: the export is
+    still refused whole when its end is damaged."""
+    import shutil
+
+    shutil.copytree(EXPORTS / "x_archive", tmp_path / "x")
+    tweets = tmp_path / "x" / "data" / "tweets.js"
+    text = tweets.read_text("utf-8").rstrip()
+    assert text.endswith("]")
+    tweets.write_text(text[:-1] + ', {"tweet": {"id_str": "9", "id_str": "9"}} ]', "utf-8")
+    result = run(str(tmp_path / "x"), "--account", "kem_x")
+    assert result.exit_code == 3, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "tweets.js: refused: duplicate key 'id_str'" in line, line
+    assert run.rows() == []
