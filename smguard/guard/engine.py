@@ -388,15 +388,24 @@ class Guard:
                         self._unavailable(item, rule, exc)
                     except Exception as exc:
                         self._crashed(item, rule, exc)
+            late: list[Rule] = []
             if step.by_hit or step.conditional or step.one_language:
                 rules: list[Rule] = []
                 if step.by_hit:
                     hit = self._index.hits(ctx)
                     if hit:
                         by_hit = step.by_hit
-                        rules.extend(
-                            by_hit[r] for r in hit if r in by_hit and _language_ok(by_hit[r], ctx)
-                        )
+                        for rule_id in hit:
+                            rule = by_hit.get(rule_id)
+                            if rule is None:
+                                continue
+                            if ctx.languages_known or _any_language(rule):
+                                if _language_ok(rule, ctx):
+                                    rules.append(rule)
+                            else:
+                                # A rule of one language whose terms are in the post: ask for
+                                # the post's language only if the rule finds something.
+                                late.append(rule)
                 if step.conditional:
                     rules.extend(r for r in step.conditional if r.applies_to(post, ctx.languages))
                 if step.one_language:
@@ -410,15 +419,17 @@ class Guard:
                         self._unavailable(item, rule, exc)
                     except Exception as exc:
                         self._crashed(item, rule, exc)
-            for pack_rule in step.late_language:
-                if pack_rule.gate is not None and not _passes(pack_rule.gate, gates, post, ctx):
+            for late_rule in (*late, *step.late_language) if late else step.late_language:
+                if late_rule.gate is not None and not _passes(late_rule.gate, gates, post, ctx):
                     continue
                 try:
-                    found = list(pack_rule.check(post, ctx))
-                    if found and _language_ok(pack_rule, ctx):
+                    found = list(late_rule.check(post, ctx))
+                    if found and _language_ok(late_rule, ctx):
                         findings.extend(found)
+                except ModelUnavailable as exc:
+                    self._unavailable(item, late_rule, exc)
                 except Exception as exc:
-                    self._crashed(item, pack_rule, exc)
+                    self._crashed(item, late_rule, exc)
             t1 = clock()
             times[step.engine] = times.get(step.engine, 0.0) + (t1 - t0) * 1000
             t0 = t1
@@ -522,6 +533,11 @@ def _language_ok(rule: Rule, ctx: CheckContext) -> bool:
 
 
 _ALL_LANGUAGES = frozenset(LANGUAGES)
+
+
+def _any_language(rule: Rule) -> bool:
+    """Whether a rule holds whatever a post's (undetected) language turns out to be."""
+    return ANY_LANGUAGE in rule.languages or rule.languages >= _ALL_LANGUAGES
 
 
 def _passes(gate: Gate, seen: dict[Gate, bool], post: Post, ctx: CheckContext) -> bool:
