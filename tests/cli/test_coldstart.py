@@ -23,6 +23,7 @@ NOT_FOR_A_CHECK = (
     "lingua",
     "importlib.metadata",
     "yaml",
+    "tomllib",  # no smguard.toml in the scratch folder
     "smguard.records",
     "smguard.alerting",
     "smguard.watch",
