@@ -18,14 +18,17 @@ import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pluggy
 
 from smguard import hookspecs
 from smguard._version import __version__
 from smguard.errors import PluginError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 __all__ = ["DEFAULT_PLUGINS", "PluginInfo", "get_plugin_manager", "installed_plugins"]
 
@@ -59,8 +62,54 @@ _ENTRY_POINTS: dict[tuple[str, ...], tuple[EntryPoint, ...]] = {}
 def _entry_points() -> tuple[EntryPoint, ...]:
     key = tuple(sys.path)
     if key not in _ENTRY_POINTS:
-        _ENTRY_POINTS[key] = tuple(entry_points(group=ENTRY_POINT_GROUP))
+        if _group_surely_empty():
+            _ENTRY_POINTS[key] = ()
+        else:
+            from importlib.metadata import entry_points
+
+            _ENTRY_POINTS[key] = tuple(entry_points(group=ENTRY_POINT_GROUP))
     return _ENTRY_POINTS[key]
+
+
+def _group_surely_empty() -> bool:
+    """Whether no distribution on ``sys.path`` can declare the ``smguard`` group.
+
+    Importing :mod:`importlib.metadata` and reading every distribution's metadata costs a cold
+    start tens of milliseconds, and most installations have no third-party plugin. So the
+    ``entry_points.txt`` files of the ``*.dist-info`` and ``*.egg-info`` folders are read first,
+    the way :mod:`importlib.metadata` finds them; only when one has a ``[smguard]`` section, or
+    when distributions may come from where this cannot look (a zip or egg on ``sys.path``,
+    another finder of distributions), does :mod:`importlib.metadata` do the real work.
+    """
+    from importlib.machinery import PathFinder
+
+    for finder in sys.meta_path:
+        if finder is not PathFinder and getattr(finder, "find_distributions", None) is not None:
+            return False
+    header = f"[{ENTRY_POINT_GROUP}]"
+    for entry in sys.path:
+        root = entry or "."
+        if root.lower().endswith(".egg"):
+            return False
+        try:
+            names = os.listdir(root)
+        except NotADirectoryError:
+            return False  # a zip archive of packages may hold distributions
+        except OSError:
+            continue  # a missing folder holds none (importlib.metadata skips it too)
+        for name in names:
+            if not name.lower().endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(root, name, "entry_points.txt"), encoding="utf-8") as fh:
+                    text = fh.read()
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except (OSError, UnicodeDecodeError):
+                return False  # importlib.metadata will say what is wrong with it
+            if header in text and any(line.strip() == header for line in text.splitlines()):
+                return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from smguard.errors import RulePackError
 from smguard.guard.normalize import fold, normalize
-from smguard.guard.packs.yaml_loader import StrictLoader
+from smguard.guard.packs.load import is_yaml_error, load_yaml_data
 from smguard.types import Severity
 
 __all__ = ["CUE_KINDS", "TARGETS", "Cue", "Target", "Vocabulary", "builtin_path", "load_vocabulary"]
@@ -203,14 +201,19 @@ def builtin_path() -> Path:
 
 def _read(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise RulePackError(
             f"cannot read the vocabulary file: {exc.strerror}", file=str(path)
         ) from None
+    # Through the rule packs' JSON cache: YAML is parsed (and imported) only for new content.
     try:
-        return yaml.load(text, Loader=StrictLoader)
-    except yaml.YAMLError as exc:
+        return load_yaml_data(raw)
+    except UnicodeDecodeError:
+        raise RulePackError("not valid UTF-8 text", file=str(path)) from None
+    except Exception as exc:
+        if not is_yaml_error(exc):
+            raise
         raise RulePackError(f"not valid YAML: {exc}", file=str(path)) from None
 
 

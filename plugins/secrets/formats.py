@@ -10,8 +10,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 __all__ = ["TokenFormat", "documentation_values", "formats", "formats_file", "placeholder"]
 
 
@@ -38,8 +36,11 @@ def formats_file() -> Path:
 
 @cache
 def _data() -> dict[str, Any]:
+    from smguard.guard.packs.load import load_yaml_data
+
+    # Through the rule packs' JSON cache: YAML is parsed (and imported) only for new content.
     path = formats_file()
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml_data(path.read_bytes())
     if not isinstance(data, dict) or not isinstance(data.get("formats"), list):
         raise ValueError(f"{path}: expected a 'formats' list")
     return data

@@ -60,6 +60,7 @@ class State:
         self.config_path = config_path
         self._lang = lang
         self._config: Any = None
+        self._pm: Any = None
         self._guard: Any = None
 
     @property
@@ -71,8 +72,9 @@ class State:
             from smguard.manager import get_plugin_manager
 
             config = Config.load(self.config_path)
-            check_settings(get_plugin_manager(config.disabled_plugins), config)
-            self._config = config
+            pm = get_plugin_manager(config.disabled_plugins)
+            check_settings(pm, config)
+            self._config, self._pm = config, pm
         return self._config
 
     @property
@@ -84,11 +86,13 @@ class State:
 
         from smguard.guard.engine import Guard
 
+        # The plugin manager that checked the configuration serves the guard too: building a
+        # second one registers every plugin's hooks again.
         if extra_rule_paths:
             config = replace(self.config, rule_paths=self.config.rule_paths + extra_rule_paths)
-            return Guard(config)
+            return Guard(config, self._pm)
         if self._guard is None:
-            self._guard = Guard(self.config)
+            self._guard = Guard(self.config, self._pm)
         return self._guard
 
 

@@ -10,7 +10,6 @@ raises :class:`~smguard.errors.ConfigError` naming the file and the key, e.g.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +128,8 @@ class Config:
             file = Path(CONFIG_FILE)
         data: dict[str, Any] = {}
         if file is not None:
+            import tomllib  # imported only when there is a file to read
+
             try:
                 data = tomllib.loads(file.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as exc:
@@ -169,6 +170,8 @@ def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
 
 
 def _env_value(value: str) -> Any:
+    import tomllib
+
     try:
         return tomllib.loads(f"v = {value}")["v"]
     except tomllib.TOMLDecodeError:

@@ -207,7 +207,9 @@ def test_parsed_packs_are_cached_as_json_and_checked_like_yaml(
     def no_yaml(*_: object, **__: object) -> None:
         raise AssertionError("YAML parsed although the cache holds this file")
 
-    monkeypatch.setattr(load, "load_pack_yaml", no_yaml)
+    from smguard.guard.packs import yaml_loader  # load imports the parser only on a miss
+
+    monkeypatch.setattr(yaml_loader, "load_pack_yaml", no_yaml)
     assert [r.terms for r in load.load_packs([pack.parent]).rules] == [(("kasar",),)]
 
     # A damaged entry is validated like YAML would be: it cannot slip a bad rule in.
@@ -227,6 +229,8 @@ def test_parsed_packs_are_cached_as_json_and_checked_like_yaml(
 def test_yaml_that_is_not_plain_json_is_not_cached(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import yaml
+
     from smguard.guard.packs import load
 
     cache = tmp_path / "cache"
@@ -238,5 +242,5 @@ def test_yaml_that_is_not_plain_json_is_not_cached(
     for name, text in (("dates.yaml", "version: 2026-01-01\n"), ("bomb.yaml", bomb)):
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
-        load._cache_put(path.read_bytes(), load.yaml.safe_load(text))
+        load._cache_put(path.read_bytes(), yaml.safe_load(text))
     assert not cache.exists() or not list(cache.glob("*.json"))

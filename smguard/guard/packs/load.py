@@ -7,21 +7,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from smguard.errors import RulePackError
 from smguard.guard.normalize import fold
 from smguard.guard.packs.index import PackSet
 from smguard.guard.packs.rule import PackRule
 from smguard.guard.packs.validate import parse_languages, parse_rule
-from smguard.guard.packs.yaml_loader import load_pack_yaml
 from smguard.guard.rule import ANY_LANGUAGE
 
-__all__ = ["load_pack_file", "load_packs"]
+__all__ = ["is_yaml_error", "load_pack_file", "load_packs", "load_yaml_data"]
 
 
 def _pack_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -67,20 +65,18 @@ def load_pack_file(file: Path) -> tuple[list[PackRule], dict[str, str]]:
     """Read and validate one pack file: its rules and its slang table."""
     name = str(file)
     try:
-        raw = file.read_bytes()
-        data = _cache_get(raw)
-        if data is _MISS:
-            data = load_pack_yaml(raw.decode("utf-8"))
-            _cache_put(raw, data)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = (getattr(exc, "problem", None) or str(exc).splitlines()[0])[:200]
-        raise RulePackError(f"not valid YAML{at}: {problem}", file=name) from None
+        data = load_yaml_data(file.read_bytes())
     except UnicodeDecodeError:
         raise RulePackError("not valid UTF-8 text", file=name) from None
     except OSError as exc:
         raise RulePackError(f"cannot read: {exc.strerror}", file=name) from None
+    except Exception as exc:
+        if not is_yaml_error(exc):
+            raise
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = (getattr(exc, "problem", None) or str(exc).splitlines()[0])[:200]
+        raise RulePackError(f"not valid YAML{at}: {problem}", file=name) from None
     if data is None:
         return [], {}
     if not isinstance(data, Mapping):
@@ -102,6 +98,28 @@ def load_pack_file(file: Path) -> tuple[list[PackRule], dict[str, str]]:
     return rules, slang
 
 
+def load_yaml_data(raw: bytes) -> Any:
+    """The data of a YAML file (pack-file rules: no duplicate keys, aliases bounded), from the
+    JSON cache below when this content was parsed before; parsed and cached otherwise.
+
+    Raises :class:`UnicodeDecodeError`, or a ``yaml.YAMLError`` (:func:`is_yaml_error`): YAML
+    itself is imported only on a cache miss, so a cold start with a warm cache never loads it.
+    """
+    data = _cache_get(raw)
+    if data is _MISS:
+        from smguard.guard.packs.yaml_loader import load_pack_yaml
+
+        data = load_pack_yaml(raw.decode("utf-8"))
+        _cache_put(raw, data)
+    return data
+
+
+def is_yaml_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is YAML's complaint about a file (false when YAML was never loaded)."""
+    yaml = sys.modules.get("yaml")
+    return yaml is not None and isinstance(exc, yaml.YAMLError)
+
+
 # A pack file's parsed YAML is kept as JSON in the user's cache folder, named after the SHA-256
 # of the file's bytes: JSON reads about twenty times faster than YAML, which is most of a cold
 # start's pack loading. Only plain data is kept (never pickle), and it is validated exactly like
@@ -118,6 +136,12 @@ def _cache_dir() -> Path | None:
         return None
     if setting:
         return Path(setting)
+    if sys.platform == "linux" and not os.environ.get("ANDROID_ROOT"):
+        # What platformdirs answers on Linux (XDG), without importing it at every start.
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        if not base.strip():
+            base = os.path.expanduser("~/.cache")
+        return Path(base) / "smguard" / "packs"
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("smguard", appauthor=False)) / "packs"
