@@ -17,7 +17,7 @@ from .patterns import (
     PW_STOPWORDS,
     TEACHING_AFTER_RE,
     TEACHING_RE,
-    TOKEN_RE,
+    token_re,
 )
 
 __all__ = [
@@ -93,14 +93,14 @@ def _url_placeholder(value: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def known_tokens(text: str) -> tuple[TokenMatch, ...]:
-    """Keys and tokens of a known format (``TOKEN_FORMATS``) among the long tokens."""
+    """Keys and tokens of a known format (:func:`.patterns.token_formats`) among the long tokens."""
     out: list[TokenMatch] = []
     for offset, tok in _long_tokens(text):
         # Every known format holds a run of 20+ key characters; URLs and long words rarely do,
         # and this cheap test spares them the 19-way pattern.
         if KEY_RUN_RE.search(tok) is None and "://" not in tok:
             continue
-        for m in TOKEN_RE.finditer(tok):
+        for m in token_re().finditer(tok):
             fmt = formats()[int(str(m.lastgroup)[1:])]
             value = m.group()
             if fmt.needs and fmt.needs not in value:

@@ -5,6 +5,7 @@ assignments, and the words that mark a post as advice rather than a leak."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .formats import formats
 
@@ -21,21 +22,45 @@ __all__ = [
     "PW_STOPWORDS",
     "TEACHING_AFTER_RE",
     "TEACHING_RE",
-    "TOKEN_FORMATS",
-    "TOKEN_NAMES_ID",
-    "TOKEN_RE",
+    "token_formats",
+    "token_names_id",
+    "token_re",
 ]
 
 # Known token formats: (name shown to people, pattern), from rules/secrets/token_formats.yaml.
 # Checked only inside long tokens of the text (a combined pattern over the whole text would
-# cost ~80 µs a post in Python's engine).
-TOKEN_FORMATS: tuple[tuple[str, str], ...] = tuple(
-    (f.name_en, f.pattern.pattern) for f in formats()
-)
-TOKEN_RE = re.compile(
-    "|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TOKEN_FORMATS))
-)
-TOKEN_NAMES_ID = {f.name_en: f.name_id for f in formats()}
+# cost ~80 µs a post in Python's engine). Read and compiled on first use: most posts hold no
+# long token, and a one-post check should not pay for fifty patterns it does not need.
+
+
+@cache
+def token_formats() -> tuple[tuple[str, str], ...]:
+    """Every known format as (English name, pattern)."""
+    return tuple((f.name_en, f.pattern.pattern) for f in formats())
+
+
+@cache
+def token_re() -> re.Pattern[str]:
+    """One pattern for all formats; the group ``t<i>`` that matched names format ``i``."""
+    return re.compile(
+        "|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(token_formats()))
+    )
+
+
+@cache
+def token_names_id() -> dict[str, str]:
+    """English format name → Indonesian name."""
+    return {f.name_en: f.name_id for f in formats()}
+
+
+def __getattr__(name: str) -> object:
+    # The old module-level names, computed when someone asks for them.
+    lazy = {"TOKEN_FORMATS": token_formats, "TOKEN_RE": token_re, "TOKEN_NAMES_ID": token_names_id}
+    if name in lazy:
+        return lazy[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 MIN_TOKEN = 16
 KEY_RUN_RE = re.compile(r"[\w-]{20}")
 

@@ -29,7 +29,7 @@ from .patterns import (
     PASSWORD_RE,
     PRIVATE_KEY_RE,
     PW_KEYWORDS,
-    TOKEN_NAMES_ID,
+    token_names_id,
 )
 from .settings import SecretSettings
 
@@ -74,7 +74,7 @@ class TokenRule(SecretRule):
         for tok in known_tokens(post.text):
             if tok.value in self.settings.allow:
                 continue
-            kind_id = TOKEN_NAMES_ID.get(tok.kind, tok.kind)
+            kind_id = token_names_id().get(tok.kind, tok.kind)
             if tok.placeholder:
                 out.append(
                     self.finding(
