@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from smguard.errors import ConfigError
+from smguard.guard.packs.yaml_loader import load_bounded_yaml
 from smguard.types import localized
 
 __all__ = [
@@ -194,7 +195,7 @@ def _rule(raw: Any, where: str, source: str, default_kind: str) -> DayRule:
 def load_rules(path: Path, *, default_kind: str = "organisation") -> list[DayRule]:
     """The entries of one calendar file; :class:`ConfigError` names the file and the entry."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_bounded_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"calendar file {path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from smguard.errors import InputError
+from smguard.guard.packs.yaml_loader import load_bounded_yaml
 from smguard.types import POST_KINDS
 
 __all__ = ["PLAN_COLUMNS", "PlanError", "PlannedPost", "read_plan"]
@@ -100,7 +101,7 @@ def read_plan(path: Path, zone_of: Any) -> tuple[list[PlannedPost], list[PlanErr
     rows: list[tuple[int, Any]] = []
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
-            data = yaml.safe_load(content)
+            data = load_bounded_yaml(content)
         except yaml.YAMLError as exc:
             raise InputError(f"{path}: not valid YAML: {exc}") from None
         if isinstance(data, Mapping):

@@ -19,6 +19,7 @@ import yaml
 
 from smguard.config.detectors import DETECTOR_ID
 from smguard.errors import ConfigError
+from smguard.guard.packs.yaml_loader import load_bounded_yaml
 from smguard.types import EVENT_KINDS, ActivityEvent, Severity
 from smguard.watch.detectors import (
     STATUSES,
@@ -326,7 +327,7 @@ class YamlDetector(Detector):
 def load_file(path: Path) -> list[YamlDetector]:
     """Every detector of one YAML file; DetectorFileError names the file and the problem."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_bounded_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""

@@ -261,3 +261,25 @@ def test_pack_errors_never_quote_an_unbounded_value(tmp_path: Path) -> None:
     with pytest.raises(RulePackError, match="duplicate key") as err:
         load_packs([tmp_path])
     assert len(str(err.value)) < 500
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("&anchor: 1\nrules: []\n", "not empty"),
+        ("null: 1\nrules: []\n", "'null' is null"),
+        ("rules: []\nslang:\n  on: pada\n", "'on' (a boolean)"),
+        ("rules: []\nslang:\n  2: dua\n", "'2' (a number)"),
+        ("? [a, b]\n: 1\nrules: []\n", "not a value"),
+    ],
+)
+def test_a_key_that_is_not_text_is_one_clear_error(tmp_path: Path, text: str, said: str) -> None:
+    """Regression (issue 12, found by the fuzz campaign): a key YAML reads as null, a boolean
+    or a number crashed pack loading with a TypeError (sorting mixed keys); with the JSON pack
+    cache warm it turned into another message. Both ways it is now the same one-line error."""
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    for _ in range(2):  # parsed, then from the pack cache
+        with pytest.raises(RulePackError, match="a key must be text") as err:
+            load_packs([tmp_path])
+        assert said in str(err.value)
+        assert "line" in str(err.value)

@@ -112,3 +112,20 @@ def test_a_file_that_is_not_a_plan_is_one_error_line(tmp_path: Path) -> None:
     code, out = run(tmp_path, "plan", "check", str(plan))
     assert code == 3
     assert "missing: when, account, text" in out and "Traceback" not in out
+
+
+def test_a_yaml_alias_bomb_in_a_plan_is_one_clear_error(tmp_path: Path) -> None:
+    """Hardening (issue 12): plain yaml.safe_load expands nested aliases to billions of values."""
+    from smguard.errors import InputError
+    from smguard.planning.planfile import read_plan
+
+    levels = ["a0: &a0 [" + ", ".join(["lol"] * 10) + "]"]
+    for n in range(1, 10):
+        levels.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]")
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        "bomb:\n" + "\n".join("  " + line for line in levels) + "\nposts: []\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"not valid YAML: .*aliases \(\*name\) expand") as err:
+        read_plan(path, lambda account: None)
+    assert len(str(err.value)) < 400

@@ -350,3 +350,20 @@ def test_the_docs_quote_the_containment_checklist() -> None:
     for steps in CONTAINMENT.values():
         for n, step in enumerate(steps, 1):
             assert f"{n}. {_flat(fill(step, {'account': 'ACCOUNT'}))}" in doc, step
+
+
+def _alias_bomb(top: str) -> str:
+    levels = ["a0: &a0 [" + ", ".join(["lol"] * 10) + "]"]
+    for n in range(1, 10):
+        levels.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]")
+    return "bomb:\n" + "\n".join("  " + line for line in levels) + f"\n{top}\n"
+
+
+def test_a_yaml_alias_bomb_in_a_detector_file_is_refused_before_it_expands(
+    tmp_path: Path,
+) -> None:
+    """Hardening (issue 12): plain yaml.safe_load expands nested aliases to billions of values."""
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_alias_bomb("detectors: []"), encoding="utf-8")
+    with pytest.raises(DetectorFileError, match=r"bomb\.yaml: not valid YAML at line 1"):
+        load_file(path)

@@ -8,19 +8,29 @@ import yaml
 
 from smguard.safejson import short
 
-__all__ = ["StrictLoader", "load_pack_yaml"]
+__all__ = ["StrictLoader", "load_bounded_yaml", "load_pack_yaml"]
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
 
 
 class StrictLoader(_BaseLoader):  # type: ignore[misc]
-    """Safe YAML that also refuses duplicate keys (a classic silent pack bug)."""
+    """Safe YAML that also refuses duplicate keys (a classic silent pack bug) and keys that
+    are not text."""
 
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
+        if not isinstance(key, str):
+            # JSON (the pack cache) has text keys only, and every key of a pack is a name or a
+            # word: a bare `null:`, `yes:`, `1:` or `&x:` key is a typing slip, said here once.
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"a key must be text, not {_yaml_key(key_node, key)}: write it in quotes",
+                key_node.start_mark,
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {short(key)}", key_node.start_mark
@@ -28,6 +38,21 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
         seen.add(key)
     mapping: dict[Any, Any] = loader.construct_mapping(node)
     return mapping
+
+
+def _yaml_key(node: yaml.Node, key: Any) -> str:
+    """What YAML made of a key, as the pack's author wrote it (``yes`` is a boolean)."""
+    written = node.value if isinstance(node, yaml.ScalarNode) else None
+    if key is None:
+        return f"empty ({short(written)} is null)" if written else "empty"
+    kind = (
+        "a boolean"
+        if isinstance(key, bool)
+        else "a number"
+        if isinstance(key, int | float)
+        else "a value"
+    )
+    return f"{short(written)} ({kind})" if isinstance(written, str) else kind
 
 
 StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -60,14 +85,7 @@ def _expanded_size(root: yaml.Node) -> int:
     return sizes[id(root)]
 
 
-def load_pack_yaml(text: str) -> Any:
-    """A pack file's data; one whose aliases expand past :data:`MAX_EXPANDED_NODES` is refused.
-
-    An alias repeats a node without copying its text, so a few hundred bytes of nested aliases
-    ("billion laughs") stand for billions of values. The size is computed on the node graph,
-    before anything is built or quoted in a message.
-    """
-    loader = StrictLoader(text)
+def _load(loader: Any, text: str) -> Any:
     try:
         root = loader.get_single_node()
         if root is None:
@@ -82,3 +100,20 @@ def load_pack_yaml(text: str) -> Any:
         return loader.construct_document(root)
     finally:
         loader.dispose()
+
+
+def load_bounded_yaml(text: str) -> Any:
+    """Safe YAML (as ``yaml.safe_load``) whose aliases may not expand past
+    :data:`MAX_EXPANDED_NODES`: for the other files people give smguard (plans, detectors,
+    national days, clarification templates), which keep plain YAML's keys and values."""
+    return _load(_BaseLoader(text), text)
+
+
+def load_pack_yaml(text: str) -> Any:
+    """A pack file's data; one whose aliases expand past :data:`MAX_EXPANDED_NODES` is refused.
+
+    An alias repeats a node without copying its text, so a few hundred bytes of nested aliases
+    ("billion laughs") stand for billions of values. The size is computed on the node graph,
+    before anything is built or quoted in a message.
+    """
+    return _load(StrictLoader(text), text)

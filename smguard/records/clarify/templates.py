@@ -33,6 +33,7 @@ import yaml
 
 from smguard.config.clarify import ClarifySettings
 from smguard.errors import ConfigError, InputError
+from smguard.guard.packs.yaml_loader import load_bounded_yaml
 from smguard.records.errors import ClarificationError
 from smguard.records.incidents import Incident
 from smguard.types import LANGUAGES, long_date
@@ -91,7 +92,7 @@ def _template_error(file: Path, problem: str) -> ClarificationError:
 
 def _read_template(file: Path, kind: str, language: str) -> Template:
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = load_bounded_yaml(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""
