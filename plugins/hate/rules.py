@@ -40,6 +40,7 @@ class Hit:
 
 
 _NONE: frozenset[str] = frozenset()
+_NOTHING = (_NONE, _NONE)
 _MAX_MEMO = 200_000
 
 
@@ -98,7 +99,13 @@ class _Lookup:
             squeezed = squeeze(form)
             exact = self.known.intersection((form, squeezed))
             rooted = self.known.intersection(roots(form) | roots(squeezed))
-            found = (frozenset(exact) or _NONE, frozenset(rooted) or _NONE)
+            # Most forms are no vocabulary word: one shared pair for them, so the memo adds no
+            # object per such form for the garbage collector to walk through on every full pass.
+            found = (
+                (frozenset(exact) or _NONE, frozenset(rooted) or _NONE)
+                if exact or rooted
+                else _NOTHING
+            )
             if len(self.memo) > _MAX_MEMO:
                 self.memo.clear()
             self.memo[form] = found

@@ -358,9 +358,14 @@ def _numbers(text: str, lower: str, own_numbers: Collection[str]) -> set[str]:
     "txt … to", "call", "ketik … ke"; digits inside links do not count."""
     links = [(u.start, u.end) for u in extract_urls(text)] if "/" in text or "." in text else []
     found: set[str] = set()
+    # Runs and links both come in reading order (links never overlap), so one pointer walks
+    # the links: a post of many links and many numbers costs their sum, not their product.
+    k, n = 0, len(links)
     for m in _DIGIT_RUN.finditer(text):
         start, run = m.start(), m.group()
-        if any(a <= start < b for a, b in links):
+        while k < n and links[k][1] <= start:
+            k += 1
+        if k < n and links[k][0] <= start:
             continue
         digits = "".join(c for c in run if c.isdigit())
         if digits in own_numbers or digits.lstrip("0") in own_numbers:
