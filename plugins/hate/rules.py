@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 
 from smguard.guard.normalize import squeeze, word_forms
 from smguard.guard.rule import CheckContext, Example, Rule, examples_from
@@ -152,7 +153,9 @@ def _spans(
 ) -> list[tuple[int, int, str]]:
     """Word spans ``(first, last, word)`` of the single words and phrases found."""
     out: list[tuple[int, int, str]] = []
-    for i, forms in enumerate(words):
+    # Most words are no vocabulary word (an empty set): only the others are looked at.
+    for i in compress(range(len(words)), words):
+        forms = words[i]
         found = forms & single
         if found:
             out.append((i, i, min(found)))
