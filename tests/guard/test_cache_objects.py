@@ -16,6 +16,7 @@ import string
 from collections.abc import Iterator
 
 import pytest
+from smguard.plugins.spam import scam_signals
 
 from smguard.config import Config
 from smguard.guard import lexicon
@@ -23,7 +24,6 @@ from smguard.guard.engine import Guard
 from smguard.guard.lexicon import PhraseMatcher
 from smguard.guard.normalize import normalize
 from smguard.guard.packs.index import LexiconIndex
-from smguard.plugins.spam import scam_signals
 
 
 def _new_words(rng: random.Random, count: int) -> Iterator[str]:
@@ -127,7 +127,9 @@ def test_numbers_are_told_from_links_in_one_pass(monkeypatch: pytest.MonkeyPatch
     real = scam_signals.extract_urls
 
     def counted_urls(text: str) -> list[object]:
-        return [dataclasses.replace(u, start=_Counted(u.start), end=_Counted(u.end)) for u in real(text)]
+        return [
+            dataclasses.replace(u, start=_Counted(u.start), end=_Counted(u.end)) for u in real(text)
+        ]
 
     monkeypatch.setattr(scam_signals, "extract_urls", counted_urls)
     n = 300
