@@ -49,7 +49,10 @@ def _unsuffixed(word: str) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
+# Small: the hate rules remember each form's vocabulary words themselves, so this only spares
+# the second call for a form and its squeezed reading (often the same). A large cache of sets
+# would only add objects for each full garbage collection to walk through.
+@lru_cache(maxsize=1024)
 def roots(word: str) -> frozenset[str]:
     """``word`` and every reading of it with Indonesian affixes removed."""
     out = _unsuffixed(word)

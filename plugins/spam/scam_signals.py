@@ -159,6 +159,8 @@ MONEY_RE = re.compile(
 )
 #: Runs of digits with the punctuation numbers are written with ("0812-3456-7890").
 _DIGIT_RUN = re.compile(r"\d[\d.\-() ]*\d|\d")
+#: What a digit run holds besides digits: dropping it leaves the digits (in C, not per digit).
+_RUN_PUNCTUATION = str.maketrans("", "", ".-() ")
 #: What comes before a short code: "txt WIN to 80086", "call 83110", "ketik REG kirim ke 9889".
 _BEFORE_CODE = re.compile(
     r"(?:^|[^a-z])(?:to|txt|text|sms|call|ring|dial|on|at|ke|ketik|kirim|hubungi|telp|tlp|wa|cs)"
@@ -358,11 +360,16 @@ def _numbers(text: str, lower: str, own_numbers: Collection[str]) -> set[str]:
     "txt … to", "call", "ketik … ke"; digits inside links do not count."""
     links = [(u.start, u.end) for u in extract_urls(text)] if "/" in text or "." in text else []
     found: set[str] = set()
+    # Runs and links both come in reading order (links never overlap), so one pointer walks
+    # the links: a post of many links and many numbers costs their sum, not their product.
+    k, n = 0, len(links)
     for m in _DIGIT_RUN.finditer(text):
         start, run = m.start(), m.group()
-        if any(a <= start < b for a, b in links):
+        while k < n and links[k][1] <= start:
+            k += 1
+        if k < n and links[k][0] <= start:
             continue
-        digits = "".join(c for c in run if c.isdigit())
+        digits = run.translate(_RUN_PUNCTUATION)
         if digits in own_numbers or digits.lstrip("0") in own_numbers:
             continue
         before = text[start - 1 : start]

@@ -7,7 +7,10 @@ stretched letters squeezed (``anjiiiing``, ``maaaaf``) and — for phrases that 
 Indonesian suffix removed (``bangsatnya``, ``kecewanya``).
 
 What a word can match is worked out once per distinct word and remembered, so a post costs about
-one set operation plus one dictionary look-up per word that starts a phrase.
+one set operation plus one dictionary look-up per word that starts a phrase. What is remembered
+per word is a tuple of tuples of strings: the garbage collector stops tracking such tuples, so a
+memo of many thousand words does not make every full collection (a pause in whichever post
+happens to trigger it) walk through them.
 """
 
 from __future__ import annotations
@@ -27,31 +30,16 @@ T = TypeVar("T")
 ID_SUFFIXES = ("nya", "lah", "kah", "pun", "mu", "ku")
 _DOUBLE_RE = re.compile(r"(.)\1")
 _TRIPLE_RE = re.compile(r"(.)\1\1")
-_MAX_WORDS = 200_000
+# Every entry of a memo is visited by each full garbage collection (a pause in whichever
+# post triggers it, ~0.3 ms per 1,000 entries on a slow CPU): enough for a day's vocabulary.
+_MAX_WORDS = 50_000
 
 
-class _Candidates:
-    """What one word of a post can stand for (built once per distinct word, so kept cheap)."""
-
-    __slots__ = ("every", "plain", "squeezed", "stems")
-
-    def __init__(
-        self,
-        plain: frozenset[str],
-        squeezed: frozenset[str],
-        stems: frozenset[str],
-        every: frozenset[str],
-    ) -> None:
-        self.plain = plain
-        #: Squeezed forms, when the word's letters are stretched far enough to count.
-        self.squeezed = squeezed
-        #: Forms with an Indonesian suffix removed.
-        self.stems = stems
-        #: All of the above: what a phrase's next word is first tested against.
-        self.every = every
-
-
-_EMPTY: frozenset[str] = frozenset()
+#: What one word of a post can stand for: ``(plain, squeezed, stems, every)``, where ``plain`` is
+#: the word's forms, ``squeezed`` those forms with stretched letters squeezed (when stretched
+#: far enough to count), ``stems`` those forms with an Indonesian suffix removed, and ``every``
+#: all of them, what a phrase's next word is first tested against. Plain tuples (see above).
+_Candidates = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -114,27 +102,25 @@ class PhraseMatcher(Generic[T]):
             return found
         forms = self._forms
         plain = forms.get(word) or word_forms(word, self.slang, forms)
-        squeezed: set[str] | None = None
-        stems: set[str] | None = None
+        # Dictionaries as ordered sets: the same word always gives the same tuples.
+        squeezed: dict[str, None] | None = None
+        stems: dict[str, None] | None = None
         for form in plain:
             if _DOUBLE_RE.search(form):
                 sq = squeeze(form)
                 # "anjiing" → "anjing"; but "good" is not "god": short words need a real stretch.
                 if len(sq) >= 4 or _TRIPLE_RE.search(form):
-                    squeezed = squeezed or set()
-                    squeezed.add(sq)
+                    squeezed = squeezed or {}
+                    squeezed[sq] = None
             if len(form) > 6 and form.endswith(ID_SUFFIXES):
-                stems = stems or set()
-                stems.update(form[: -len(s)] for s in ID_SUFFIXES if form.endswith(s))
-        every = plain_set = frozenset(plain)
+                stems = stems or {}
+                stems.update((form[: -len(s)], None) for s in ID_SUFFIXES if form.endswith(s))
         if squeezed or stems:
-            every = plain_set.union(squeezed or (), stems or ())
-        found = _Candidates(
-            plain_set,
-            frozenset(squeezed) if squeezed else _EMPTY,
-            frozenset(stems) if stems else _EMPTY,
-            every,
-        )
+            extra = (*(squeezed or ()), *(stems or ()))
+            every = tuple(dict.fromkeys((*plain, *extra)))
+            found = (plain, tuple(squeezed or ()), tuple(stems or ()), every)
+        else:
+            found = (plain, (), (), plain)  # most words: nothing but their forms
         if len(self._cands) >= _MAX_WORDS:
             self._cands.clear()
         self._cands[word] = found
@@ -144,23 +130,23 @@ class PhraseMatcher(Generic[T]):
         started = self._starts.get(word)
         if started is not None:
             return started
-        cand = self.candidates(word)
+        plain, squeezed, stems, _ = self.candidates(word)
         exact = self._exact
         if (
-            exact.keys().isdisjoint(cand.plain)
-            and (not cand.squeezed or self._squeezed.keys().isdisjoint(cand.squeezed))
-            and (not cand.stems or exact.keys().isdisjoint(cand.stems))
+            exact.keys().isdisjoint(plain)
+            and (not squeezed or self._squeezed.keys().isdisjoint(squeezed))
+            and (not stems or exact.keys().isdisjoint(stems))
         ):
             # Most words start no phrase: say so without building anything.
             return self._remember(word, _NOTHING)  # type: ignore[arg-type]
         out: dict[int, _Phrase[T]] = {}
-        for form in cand.plain:
+        for form in plain:
             for p in self._exact.get(form, ()):
                 out.setdefault(id(p), p)
-        for form in cand.squeezed:
+        for form in squeezed:
             for p in self._squeezed.get(form, ()):
                 out.setdefault(id(p), p)
-        for form in cand.stems:
+        for form in stems:
             for p in self._exact.get(form, ()):
                 if p.stem:
                     out.setdefault(id(p), p)
@@ -185,12 +171,12 @@ class PhraseMatcher(Generic[T]):
         return result
 
     def _continues(self, word: str, alternatives: frozenset[str], stem: bool) -> bool:
-        cand = self.candidates(word)
-        if not alternatives.isdisjoint(cand.plain):
+        plain, squeezed, stems, _ = self.candidates(word)
+        if not alternatives.isdisjoint(plain):
             return True
-        if cand.squeezed and any(squeeze(a) in cand.squeezed for a in alternatives):
+        if squeezed and any(squeeze(a) in squeezed for a in alternatives):
             return True
-        return stem and not alternatives.isdisjoint(cand.stems)
+        return stem and not alternatives.isdisjoint(stems)
 
     def find(self, norm: NormalizedText, first_only: bool = False) -> list[tuple[int, int, T]]:
         """Every phrase occurrence as ``(first word, last word, payload)``, in reading order."""
@@ -222,7 +208,7 @@ class PhraseMatcher(Generic[T]):
                     return found
             if not starting.longer or i + 1 >= n:
                 continue
-            if starting.seconds.isdisjoint(self.candidates(words[i + 1]).every):
+            if starting.seconds.isdisjoint(self.candidates(words[i + 1])[3]):
                 continue
             for phrase in starting.longer:
                 j = i
