@@ -396,16 +396,16 @@ class Guard:
                     if hit:
                         by_hit = step.by_hit
                         for rule_id in hit:
-                            rule = by_hit.get(rule_id)
-                            if rule is None:
+                            found_rule = by_hit.get(rule_id)
+                            if found_rule is None:
                                 continue
-                            if ctx.languages_known or _any_language(rule):
-                                if _language_ok(rule, ctx):
-                                    rules.append(rule)
+                            if ctx.languages_known or _any_language(found_rule):
+                                if _language_ok(found_rule, ctx):
+                                    rules.append(found_rule)
                             else:
                                 # A rule of one language whose terms are in the post: ask for
                                 # the post's language only if the rule finds something.
-                                late.append(rule)
+                                late.append(found_rule)
                 if step.conditional:
                     rules.extend(r for r in step.conditional if r.applies_to(post, ctx.languages))
                 if step.one_language:
