@@ -96,9 +96,10 @@ def known_tokens(text: str) -> tuple[TokenMatch, ...]:
     """Keys and tokens of a known format (:func:`.patterns.token_formats`) among the long tokens."""
     out: list[TokenMatch] = []
     for offset, tok in _long_tokens(text):
-        # Every known format holds a run of 20+ key characters; URLs and long words rarely do,
-        # and this cheap test spares them the 19-way pattern.
-        if KEY_RUN_RE.search(tok) is None and "://" not in tok:
+        # Every known format holds a run of 20+ key characters but one, a user name and password
+        # in a link (``scheme://user:pass@host``); URLs and long words rarely hold either, and
+        # this cheap test spares them the many-way pattern (a run of links is one long token).
+        if KEY_RUN_RE.search(tok) is None and ("://" not in tok or "@" not in tok):
             continue
         for m in token_re().finditer(tok):
             fmt = formats()[int(str(m.lastgroup)[1:])]
