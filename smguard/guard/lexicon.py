@@ -162,9 +162,8 @@ class PhraseMatcher(Generic[T]):
         return self._remember(word, result)
 
     def _remember(self, word: str, result: _Starting[T]) -> _Starting[T]:
-        if len(self._starts) >= _MAX_WORDS:
-            self._starts.clear()
-            self._hot.clear()
+        # No clearing here: a memo emptied half-way through a post would forget the words of
+        # that post already looked up (see find, which makes room before it looks up).
         self._starts[word] = result
         if result is not _NOTHING:
             self._hot.add(word)
@@ -189,8 +188,16 @@ class PhraseMatcher(Generic[T]):
                 words[k][1:] for k in joined if words[k][0] in "ai" and len(words[k]) >= 5
             )
         starts = self._starts
-        for word in distinct.difference(starts):
-            self._phrases_starting(word)
+        new = distinct.difference(starts)
+        if new:
+            if len(starts) + len(new) > _MAX_WORDS:
+                # Make room before this post's words are looked up, with new objects: a post
+                # being matched in another thread keeps the two it read, which agree.
+                self._starts = starts = {}
+                self._hot = set()
+                new = distinct  # every word of this post, not only those new to the old memo
+            for word in new:
+                self._phrases_starting(word)
         hot = self._hot
         if distinct.isdisjoint(hot):
             return []

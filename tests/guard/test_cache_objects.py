@@ -149,3 +149,27 @@ def test_unusual_characters_keep_their_offsets() -> None:
     assert norm.offsets is not None and len(norm.offsets) == len(norm.text)
     for (start, end), word in zip(norm.spans, norm.words, strict=True):
         assert normalize(original[start:end]).text == word
+
+
+def test_a_full_word_memo_never_loses_the_words_of_the_post_being_matched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: when the memo filled up half-way through a post, the words of that post
+    looked up before it was emptied were forgotten, and their phrases not found (a reply's
+    "ya" stopped counting as courtesy after ~80,000 posts)."""
+    monkeypatch.setattr(lexicon, "_MAX_WORDS", 8)
+    phrases = [(("ya",), "ya"), (("terima", "kasih"), "thanks"), (("mohon", "maaf"), "sorry")]
+
+    def matcher() -> lexicon.PhraseMatcher[str]:
+        m: lexicon.PhraseMatcher[str] = lexicon.PhraseMatcher({})
+        for words, payload in phrases:
+            m.add(words, payload)
+        return m
+
+    warm = matcher()
+    rng = random.Random(5)
+    pool = [f"kata{n}" for n in range(30)] + ["ya", "terima", "kasih", "mohon", "maaf"]
+    for _ in range(300):
+        text = " ".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
+        norm = normalize(text)
+        assert warm.find(norm) == matcher().find(norm), text
