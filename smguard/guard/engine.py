@@ -377,20 +377,13 @@ class Guard:
         clock = time.perf_counter
         started = t0 = clock()
         for step in self._plan(post.kind):
+            rules: list[Rule] = []
             for block in step.blocks:
-                gate = block.gate
-                if gate is not None and not _passes(gate, gates, post, ctx):
-                    continue
-                for rule in block.rules:
-                    try:
-                        findings.extend(rule.check(post, ctx))
-                    except ModelUnavailable as exc:
-                        self._unavailable(item, rule, exc)
-                    except Exception as exc:
-                        self._crashed(item, rule, exc)
+                if block.gate is None or _passes(block.gate, gates, post, ctx):
+                    rules.extend(block.rules)
             late: list[Rule] = []
             if step.by_hit or step.conditional or step.one_language:
-                rules: list[Rule] = []
+                more: list[Rule] = []
                 if step.by_hit:
                     hit = self._index.hits(ctx)
                     if hit:
@@ -401,24 +394,23 @@ class Guard:
                                 continue
                             if ctx.languages_known or _any_language(found_rule):
                                 if _language_ok(found_rule, ctx):
-                                    rules.append(found_rule)
+                                    more.append(found_rule)
                             else:
                                 # A rule of one language whose terms are in the post: ask for
                                 # the post's language only if the rule finds something.
                                 late.append(found_rule)
                 if step.conditional:
-                    rules.extend(r for r in step.conditional if r.applies_to(post, ctx.languages))
+                    more.extend(r for r in step.conditional if r.applies_to(post, ctx.languages))
                 if step.one_language:
-                    rules.extend(r for r in step.one_language if _language_ok(r, ctx))
-                for rule in rules:
-                    if rule.gate is not None and not _passes(rule.gate, gates, post, ctx):
-                        continue
-                    try:
-                        findings.extend(rule.check(post, ctx))
-                    except ModelUnavailable as exc:
-                        self._unavailable(item, rule, exc)
-                    except Exception as exc:
-                        self._crashed(item, rule, exc)
+                    more.extend(r for r in step.one_language if _language_ok(r, ctx))
+                rules.extend(r for r in more if r.gate is None or _passes(r.gate, gates, post, ctx))
+            for rule in rules:
+                try:
+                    findings.extend(rule.check(post, ctx))
+                except ModelUnavailable as exc:
+                    self._unavailable(item, rule, exc)
+                except Exception as exc:
+                    self._crashed(item, rule, exc)
             for late_rule in (*late, *step.late_language) if late else step.late_language:
                 if late_rule.gate is not None and not _passes(late_rule.gate, gates, post, ctx):
                     continue
