@@ -53,14 +53,6 @@ def token_names_id() -> dict[str, str]:
     return {f.name_en: f.name_id for f in formats()}
 
 
-def __getattr__(name: str) -> object:
-    # The old module-level names, computed when someone asks for them.
-    lazy = {"TOKEN_FORMATS": token_formats, "TOKEN_RE": token_re, "TOKEN_NAMES_ID": token_names_id}
-    if name in lazy:
-        return lazy[name]()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 MIN_TOKEN = 16
 KEY_RUN_RE = re.compile(r"[\w-]{20}")
 
