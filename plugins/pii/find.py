@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from smguard.guard.contacts import digit_runs
+from smguard.guard.memo import per_post
 
 from .tables import DAYS_IN_MONTH, PROVINCE_CODES
 
@@ -47,7 +47,7 @@ def find_emails(text: str) -> list[EmailMatch]:
     return list(email_matches(text))
 
 
-@lru_cache(maxsize=1024)
+@per_post
 def email_matches(text: str) -> tuple[EmailMatch, ...]:
     """E-mail addresses in ``text``, cached per text (what the rules call)."""
     out: list[EmailMatch] = []
@@ -143,7 +143,7 @@ class NumberMatch:
     kind: str
 
 
-@lru_cache(maxsize=1024)
+@per_post
 def long_numbers(text: str) -> tuple[NumberMatch, ...]:
     """Card numbers and NIKs in the text's long digit runs (a card wins over a NIK)."""
     out: list[NumberMatch] = []

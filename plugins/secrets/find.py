@@ -8,7 +8,8 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+
+from smguard.guard.memo import per_post
 
 from .formats import formats, placeholder
 from .patterns import (
@@ -48,7 +49,7 @@ def long_tokens(text: str) -> tuple[tuple[int, str], ...]:
     return _long_tokens(text)
 
 
-@lru_cache(maxsize=1024)
+@per_post
 def _long_tokens(text: str) -> tuple[tuple[int, str], ...]:
     out: list[tuple[int, str]] = []
     cursor = 0
@@ -91,7 +92,7 @@ def _url_placeholder(value: str) -> bool:
     )
 
 
-@lru_cache(maxsize=1024)
+@per_post
 def known_tokens(text: str) -> tuple[TokenMatch, ...]:
     """Keys and tokens of a known format (:func:`.patterns.token_formats`) among the long tokens."""
     out: list[TokenMatch] = []

@@ -53,8 +53,19 @@ def _bad_usage(exc: click.UsageError) -> BadUsage:
     return exc if isinstance(exc, BadUsage) else BadUsage(exc)
 
 
+#: Whether this process is the ``smguard`` command itself (not a test or a host program
+#: calling the CLI in process): only then may a command change process-wide settings such as
+#: the garbage collector's (:func:`smguard.guard.memo.settle`).
+_OWN_PROCESS = False
+
+
 class State:
     """Lazily built config and guard, shared by the commands of one invocation."""
+
+    @property
+    def own_process(self) -> bool:
+        """Whether the process runs the ``smguard`` command alone (see ``_OWN_PROCESS``)."""
+        return _OWN_PROCESS
 
     def __init__(self, config_path: Path | None, lang: str | None) -> None:
         self.config_path = config_path
@@ -338,4 +349,6 @@ def _add_commands() -> None:
 
 
 def main() -> None:
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
     cli(prog_name="smguard")

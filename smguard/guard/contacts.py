@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from smguard.guard.memo import per_post
 from smguard.guard.urls import extract_urls
 
 __all__ = [
@@ -96,7 +97,7 @@ def digit_runs(text: str) -> tuple[tuple[int, int], ...]:
     return _digit_runs(text)
 
 
-@lru_cache(maxsize=1024)
+@per_post
 def _digit_runs(text: str) -> tuple[tuple[int, int], ...]:
     out = []
     for m in _DIGIT_RUN_RE.finditer(text):
@@ -107,7 +108,7 @@ def _digit_runs(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1024)
+@per_post
 def _phones(text: str, regions: tuple[str, ...]) -> tuple[PhoneMatch, ...]:
     out: list[PhoneMatch] = []
     done = 0

@@ -32,7 +32,7 @@ from smguard.guard.packs import PackRule, PackSet, load_packs
 from smguard.guard.policy import default_decision
 from smguard.guard.rule import ANY_LANGUAGE, CheckContext, Gate, Rule
 from smguard.manager import get_plugin_manager
-from smguard.types import LANGUAGES, EngineStatus, Finding, Post, Severity, Verdict
+from smguard.types import LANGUAGES, POST_KINDS, EngineStatus, Finding, Post, Severity, Verdict
 
 __all__ = ["Guard", "PostInput"]
 
@@ -235,6 +235,27 @@ class Guard:
     ) -> Guard:
         """Build a guard from ``smguard.toml`` (found or given) plus environment overrides."""
         return cls(config if config is not None else Config.load(path))
+
+    def warm_up(self) -> None:
+        """Build now what the guard otherwise builds on first use: the lexicon for every kind of
+        post and set of languages, the language detector, each rule's compiled patterns.
+
+        For a process that checks many posts (a batch, the server): its first posts are then no
+        slower than the rest, and :func:`smguard.guard.memo.settle` can set what was built
+        aside from the garbage collector's work. A one-post check does not need it.
+        """
+        languages = [frozenset(c) for c in ({"en"}, {"id"}, set(LANGUAGES))]
+        for kind in POST_KINDS:
+            for langs in languages:
+                self._index.matcher(langs, kind)
+        samples = (
+            "Thanks for waiting, our team will check your order today",
+            "Terima kasih sudah menunggu, tim kami cek pesananmu hari ini ya",
+        )
+        self.check_many(
+            [{"text": text, "kind": kind} for kind in POST_KINDS for text in samples]
+            + [{"text": text, "language": lang} for lang in LANGUAGES for text in samples]
+        )
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.all_rules if r.id == rule_id), None)

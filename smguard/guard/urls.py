@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from smguard.guard.memo import per_post
+
 if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList
 
@@ -160,7 +162,7 @@ def has_link(text: str) -> bool:
     return bool(_extract(text))
 
 
-@lru_cache(maxsize=1024)
+@per_post
 def _extract(text: str) -> tuple[UrlMatch, ...]:
     # Python's regex engine pays per position for a pattern that starts with a look-behind, so
     # find cheap anchors first (a dot followed by a letter, "://", "[.]" …) and run the full

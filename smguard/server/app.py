@@ -76,10 +76,15 @@ def create_app(
     store: Store | None = None,
     guard: Any = None,
     desk: bool = True,
+    settle: bool = False,
 ) -> Starlette:
-    """The app; ``store`` (tests) or ``config`` (``smguard serve``) says which database."""
+    """The app; ``store`` (tests) or ``config`` (``smguard serve``) says which database.
+
+    ``settle``: warm the guard up at start and set the process's start-up objects aside from
+    the garbage collector (:func:`smguard.guard.memo.settle`), for a worker that lives long.
+    """
     store = store or Store(config or Config.load(None))
-    service = Service(store, guard)
+    service = Service(store, guard, settle=settle)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
@@ -113,4 +118,4 @@ def app_from_environment() -> Starlette:
     from pathlib import Path
 
     path = os.environ.get("SMGUARD_CONFIG")
-    return create_app(Config.load(Path(path) if path else None))
+    return create_app(Config.load(Path(path) if path else None), settle=True)

@@ -25,8 +25,9 @@ __all__ = ["Service"]
 
 
 class Service:
-    def __init__(self, store: Store, guard: Any = None) -> None:
+    def __init__(self, store: Store, guard: Any = None, *, settle: bool = False) -> None:
         self.store = store
+        self._settle = settle
         self.config = store.config
         self.settings = store.config.server
         self._guard = guard
@@ -62,6 +63,11 @@ class Service:
 
     def start(self) -> None:
         _ = self.light
+        if self._settle:
+            from smguard.guard.memo import settle
+
+            self.guard.warm_up()
+            settle()
         self.usage.start()
 
     def stop(self) -> None:

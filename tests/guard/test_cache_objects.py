@@ -19,7 +19,7 @@ import pytest
 from smguard.plugins.spam import scam_signals
 
 from smguard.config import Config
-from smguard.guard import lexicon
+from smguard.guard import lexicon, memo, urls
 from smguard.guard.engine import Guard
 from smguard.guard.lexicon import PhraseMatcher
 from smguard.guard.normalize import normalize
@@ -173,3 +173,54 @@ def test_a_full_word_memo_never_loses_the_words_of_the_post_being_matched(
         text = " ".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
         norm = normalize(text)
         assert warm.find(norm) == matcher().find(norm), text
+
+
+def _alive(type_name: str) -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if type(o).__name__ == type_name)
+
+
+def test_per_post_memos_keep_a_few_posts_not_a_thousand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the memo of each post's links kept 1,024 posts; hostile posts of a few
+    thousand links each made it hold millions of objects, and a full collection then took
+    1.5 s in whichever post triggered it (found by the fuzz campaign)."""
+    monkeypatch.setenv("SMGUARD_DISABLE_PLUGINS", "toxicity")
+    guard = Guard(Config.from_dict({}))
+    links = 150
+    guard.check_many(["warm up https://a.example/x"])
+    before = _alive("UrlMatch")
+    guard.check_many(
+        [" ".join(f"https://p{n}.example/{k}" for k in range(links)) for n in range(60)]
+    )
+    kept = _alive("UrlMatch") - before
+    assert kept <= memo.PER_POST_TEXTS * links, f"{kept} links of earlier posts still held"
+
+
+def test_per_post_memo_still_spares_the_second_rule_the_work() -> None:
+    text = "promo https://bit.ly/abc 0812-3456-7890 user@example.com"
+    urls.extract_urls(text)
+    hits = urls._extract.cache_info().hits
+    urls.extract_urls(text)
+    assert urls._extract.cache_info().hits == hits + 1
+
+
+def test_a_warmed_up_guard_builds_nothing_more_for_any_kind_or_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What :func:`memo.settle` sets aside must be what the guard keeps: after ``warm_up`` no
+    post, of any kind or language, makes the guard build another lexicon."""
+    monkeypatch.setenv("SMGUARD_DISABLE_PLUGINS", "toxicity")
+    guard = Guard(Config.from_dict({}))
+    guard.warm_up()
+    built = len(guard._index._matchers)
+    phrases = _alive("_Phrase")
+    guard.check_many(
+        [
+            {"text": text, "kind": kind, **({"language": lang} if lang else {})}
+            for kind in ("post", "reply", "comment", "dm")
+            for lang in ("en", "id", None)
+            for text in ("Thank you so much, we will fix it", "Makasih kak, nanti kami bantu ya")
+        ]
+    )
+    assert len(guard._index._matchers) == built
+    assert _alive("_Phrase") == phrases

@@ -1,0 +1,68 @@
+"""A long ``smguard check --file`` warms the guard up and sets its start-up objects aside from
+the garbage collector (:func:`smguard.guard.memo.settle`); a short one, or the CLI called inside
+another program (a test, a host application), leaves the collector alone."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from smguard.cli import check as check_cli
+from smguard.cli.main import cli
+
+
+def _posts(path: Path, count: int) -> Path:
+    lines = (
+        json.dumps({"id": f"p{n}", "text": f"Terima kasih kak, pesanan {n} sudah kami kirim"})
+        for n in range(count)
+    )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _frozen_after_check(tmp_path: Path, posts: Path) -> tuple[int, list[str]]:
+    report = tmp_path / "frozen.txt"
+    code = (
+        "import atexit, gc, sys\n"
+        f"atexit.register(lambda: open({str(report)!r}, 'w').write(str(gc.get_freeze_count())))\n"
+        "from smguard.cli.main import main\n"
+        f"sys.argv = ['smguard', 'check', '--file', {str(posts)!r}, '--format', 'json']\n"
+        "main()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMGUARD_")}
+    env["SMGUARD_DISABLE_PLUGINS"] = "toxicity"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    decisions = [json.loads(line)["decision"] for line in proc.stdout.splitlines()]
+    return int(report.read_text()), decisions
+
+
+def test_a_long_batch_settles_and_a_short_one_does_not(tmp_path: Path) -> None:
+    many = check_cli._SETTLE_AFTER
+    frozen, decisions = _frozen_after_check(tmp_path, _posts(tmp_path / "many.jsonl", many))
+    assert frozen > 10_000  # the packs and lexicons, set aside
+    assert decisions == ["allow"] * many
+    frozen, decisions = _frozen_after_check(tmp_path, _posts(tmp_path / "few.jsonl", 3))
+    assert frozen == 0
+    assert decisions == ["allow"] * 3
+
+
+def test_the_cli_run_in_process_leaves_the_collector_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SMGUARD_DISABLE_PLUGINS", "toxicity")
+    monkeypatch.setattr(check_cli, "_SETTLE_AFTER", 2)
+    frozen = gc.get_freeze_count()
+    posts = _posts(tmp_path / "posts.jsonl", 5)
+    result = CliRunner().invoke(cli, ["check", "--file", str(posts), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert gc.get_freeze_count() == frozen
