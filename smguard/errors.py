@@ -121,7 +121,9 @@ class RulePackError(SmguardError):
         self.file = file
         self.rule = rule
         self.problem = problem
-        where = ", ".join(p for p in (file, f"rule {rule}" if rule else None) if p)
+        # A damaged pack can make anything its rule id: the message quotes the start of it.
+        shown = rule if rule is None or len(rule) <= 64 else rule[:64] + "…"
+        where = ", ".join(p for p in (file, f"rule {shown}" if shown else None) if p)
         super().__init__(f"{where}: {problem}" if where else problem)
 
 

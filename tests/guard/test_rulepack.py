@@ -261,6 +261,12 @@ def test_pack_errors_never_quote_an_unbounded_value(tmp_path: Path) -> None:
     with pytest.raises(RulePackError, match="duplicate key") as err:
         load_packs([tmp_path])
     assert len(str(err.value)) < 500
+    # Found by the property test: a rule id of thousands of characters (damage made it so).
+    long_id = pack_with("terms: [x]").replace("SMG-XX-T-001", "S" + "9" * 5_000 + "MG-XX-T-001")
+    write_pack(tmp_path, "p.yaml", long_id.replace("severity: high", "severity: huge"))
+    with pytest.raises(RulePackError, match="severity") as err:
+        load_packs([tmp_path])
+    assert len(str(err.value)) < 500
 
 
 @pytest.mark.parametrize(
