@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from smguard.errors import ConfigError
-from smguard.guard.packs.yaml_loader import load_bounded_yaml
+from smguard.guard.packs.yaml_loader import load_bounded_yaml, yaml_problem
 from smguard.types import localized
 
 __all__ = [
@@ -199,7 +199,7 @@ def load_rules(path: Path, *, default_kind: str = "organisation") -> list[DayRul
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"calendar file {path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"calendar file {path}: not valid YAML: {exc}") from None
+        raise ConfigError(f"calendar file {path}: not valid YAML{yaml_problem(exc)}") from None
     days = data.get("days") if isinstance(data, Mapping) else None
     if not isinstance(days, list):
         raise ConfigError(f"calendar file {path}: expected a list under 'days:'")

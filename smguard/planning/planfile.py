@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from smguard.errors import InputError
-from smguard.guard.packs.yaml_loader import load_bounded_yaml
+from smguard.guard.packs.yaml_loader import load_bounded_yaml, yaml_problem
 from smguard.types import POST_KINDS
 
 __all__ = ["PLAN_COLUMNS", "PlanError", "PlannedPost", "read_plan"]
@@ -103,7 +103,7 @@ def read_plan(path: Path, zone_of: Any) -> tuple[list[PlannedPost], list[PlanErr
         try:
             data = load_bounded_yaml(content)
         except yaml.YAMLError as exc:
-            raise InputError(f"{path}: not valid YAML: {exc}") from None
+            raise InputError(f"{path}: not valid YAML{yaml_problem(exc)}") from None
         if isinstance(data, Mapping):
             data = data.get("posts")
         if not isinstance(data, list):

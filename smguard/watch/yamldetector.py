@@ -19,7 +19,7 @@ import yaml
 
 from smguard.config.detectors import DETECTOR_ID
 from smguard.errors import ConfigError
-from smguard.guard.packs.yaml_loader import load_bounded_yaml
+from smguard.guard.packs.yaml_loader import load_bounded_yaml, yaml_problem
 from smguard.types import EVENT_KINDS, ActivityEvent, Severity
 from smguard.watch.detectors import (
     STATUSES,
@@ -329,9 +329,7 @@ def load_file(path: Path) -> list[YamlDetector]:
     try:
         data = load_bounded_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise DetectorFileError(f"{path}: not valid YAML{line}") from None
+        raise DetectorFileError(f"{path}: not valid YAML{yaml_problem(exc)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DetectorFileError(f"{path}: cannot read: {exc}") from None
     if not isinstance(data, Mapping) or not isinstance(data.get("detectors"), list):

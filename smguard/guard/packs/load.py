@@ -73,10 +73,9 @@ def load_pack_file(file: Path) -> tuple[list[PackRule], dict[str, str]]:
     except Exception as exc:
         if not is_yaml_error(exc):
             raise
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = (getattr(exc, "problem", None) or str(exc).splitlines()[0])[:200]
-        raise RulePackError(f"not valid YAML{at}: {problem}", file=name) from None
+        from smguard.guard.packs.yaml_loader import yaml_problem
+
+        raise RulePackError(f"not valid YAML{yaml_problem(exc)}", file=name) from None
     if data is None:
         return [], {}
     if not isinstance(data, Mapping):

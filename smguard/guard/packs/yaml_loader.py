@@ -8,7 +8,7 @@ import yaml
 
 from smguard.safejson import short
 
-__all__ = ["StrictLoader", "load_bounded_yaml", "load_pack_yaml"]
+__all__ = ["StrictLoader", "load_bounded_yaml", "load_pack_yaml", "yaml_problem"]
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
 
@@ -103,10 +103,20 @@ def _load(loader: Any, text: str) -> Any:
 
 
 def load_bounded_yaml(text: str) -> Any:
-    """Safe YAML (as ``yaml.safe_load``) whose aliases may not expand past
-    :data:`MAX_EXPANDED_NODES`: for the other files people give smguard (plans, detectors,
-    national days, clarification templates), which keep plain YAML's keys and values."""
-    return _load(_BaseLoader(text), text)
+    """Safe YAML for the other files people give smguard (plans, detectors, national days,
+    clarification templates), held to the rules of pack files: aliases may not expand past
+    :data:`MAX_EXPANDED_NODES`, every key is text and no mapping repeats one (a plan post with
+    two ``text:`` lines would otherwise keep the last one silently)."""
+    return _load(StrictLoader(text), text)
+
+
+def yaml_problem(exc: BaseException) -> str:
+    """YAML's complaint in one line, where it is: `` at line 3, column 5: duplicate key 'text'``
+    (the text after the file's name in an error message)."""
+    mark = getattr(exc, "problem_mark", None)
+    at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = (getattr(exc, "problem", None) or str(exc).splitlines()[0])[:200]
+    return f"{at}: {problem}"
 
 
 def load_pack_yaml(text: str) -> Any:

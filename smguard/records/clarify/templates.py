@@ -33,7 +33,7 @@ import yaml
 
 from smguard.config.clarify import ClarifySettings
 from smguard.errors import ConfigError, InputError
-from smguard.guard.packs.yaml_loader import load_bounded_yaml
+from smguard.guard.packs.yaml_loader import load_bounded_yaml, yaml_problem
 from smguard.records.errors import ClarificationError
 from smguard.records.incidents import Incident
 from smguard.types import LANGUAGES, long_date
@@ -94,9 +94,7 @@ def _read_template(file: Path, kind: str, language: str) -> Template:
     try:
         data = load_bounded_yaml(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise _template_error(file, f"not valid YAML{line}") from None
+        raise _template_error(file, f"not valid YAML{yaml_problem(exc)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise _template_error(file, f"cannot read: {exc}") from None
     if not isinstance(data, Mapping):
