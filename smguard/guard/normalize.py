@@ -144,6 +144,10 @@ def word_forms(
         cache.clear()
     forms = [word]
     forms.extend(deleet(word))
+    if "z" in word:
+        # Alay spelling writes "s" as "z" ("bangzat", "kampretz", "cebongz"). The pack terms
+        # this turns into other terms are spellings of one word ("kadrunz", "hoez").
+        forms.extend(f.replace("z", "s") for f in list(forms) if "z" in f)
     if slang:
         for f in list(forms):
             canon = slang.get(f)

@@ -107,6 +107,8 @@ EVASIONS = [
     ("slang", "nanya kok gak punya otak", "id", "SMG-ID-HAR-005", "gak punya otak"),
     ("slang", "Read it again, u dumb jerk", "en", "SMG-EN-HAR-002", "dumb"),
     ("suffix", "dasar bangsatnya", "id", "SMG-ID-PROF-003", "bangsatnya"),
+    ("alay z for s", "jijik bangzat", "id", "SMG-ID-PROF-003", "bangzat"),
+    ("alay z for s", "b4ngz4t lu", "id", "SMG-ID-PROF-003", "b4ngz4t"),
 ]
 
 
@@ -190,6 +192,9 @@ CLEAN = [
     "The a.s.s.e.s.s.m.e.n.t results are out.",
     "Lowongan c l a s s  a s s i s t a n t untuk sekolah internasional.",
     "Visa U.S.A. dan U.K. bisa diurus di kantor kami.",
+    # words with z: their s-reading is no bad word either
+    "Pizza party for the lazy crazy amazing zoo team!",
+    "Izin usaha, zakat dan rezeki: zaman now semua bisa diurus online.",
 ]
 
 
