@@ -143,7 +143,8 @@ def check(
     if state.own_process and len(inputs) >= _SETTLE_AFTER:
         from smguard.guard.memo import settle
 
-        guard.warm_up()
+        kinds = [p.get("kind", "post") for p in inputs if isinstance(p, dict)]
+        guard.warm_up({k for k in kinds if isinstance(k, str)})
         settle()
 
     def posts() -> Iterator[dict[str, Any] | InputError]:

@@ -236,16 +236,19 @@ class Guard:
         """Build a guard from ``smguard.toml`` (found or given) plus environment overrides."""
         return cls(config if config is not None else Config.load(path))
 
-    def warm_up(self) -> None:
-        """Build now what the guard otherwise builds on first use: the lexicon for every kind of
-        post and set of languages, the language detector, each rule's compiled patterns.
+    def warm_up(self, kinds: Iterable[str] = POST_KINDS) -> None:
+        """Build now what the guard otherwise builds on first use: the lexicon for each of
+        ``kinds`` of post (all by default) and set of languages, the language detector, each
+        rule's compiled patterns.
 
         For a process that checks many posts (a batch, the server): its first posts are then no
         slower than the rest, and :func:`smguard.guard.memo.settle` can set what was built
         aside from the garbage collector's work. A one-post check does not need it.
         """
+        wanted = set(kinds)
+        chosen = [k for k in POST_KINDS if k in wanted]
         languages = [frozenset(c) for c in ({"en"}, {"id"}, set(LANGUAGES))]
-        for kind in POST_KINDS:
+        for kind in chosen:
             for langs in languages:
                 self._index.matcher(langs, kind)
         samples = (
@@ -253,8 +256,13 @@ class Guard:
             "Terima kasih sudah menunggu, tim kami cek pesananmu hari ini ya",
         )
         self.check_many(
-            [{"text": text, "kind": kind} for kind in POST_KINDS for text in samples]
-            + [{"text": text, "language": lang} for lang in LANGUAGES for text in samples]
+            [{"text": text, "kind": kind} for kind in chosen for text in samples]
+            + [
+                {"text": text, "language": lang, "kind": kind}
+                for kind in chosen
+                for lang in LANGUAGES
+                for text in samples
+            ]
         )
 
     def rule(self, rule_id: str) -> Rule | None:

@@ -27,7 +27,7 @@ def _posts(path: Path, count: int) -> Path:
     return path
 
 
-def _frozen_after_check(tmp_path: Path, posts: Path) -> tuple[int, list[str]]:
+def _frozen_after_check(tmp_path: Path, posts: Path, rc: int = 0) -> tuple[int, list[str]]:
     report = tmp_path / "frozen.txt"
     code = (
         "import atexit, gc, sys\n"
@@ -41,7 +41,7 @@ def _frozen_after_check(tmp_path: Path, posts: Path) -> tuple[int, list[str]]:
     proc = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == rc, proc.stderr
     decisions = [json.loads(line)["decision"] for line in proc.stdout.splitlines()]
     return int(report.read_text()), decisions
 
@@ -54,6 +54,18 @@ def test_a_long_batch_settles_and_a_short_one_does_not(tmp_path: Path) -> None:
     frozen, decisions = _frozen_after_check(tmp_path, _posts(tmp_path / "few.jsonl", 3))
     assert frozen == 0
     assert decisions == ["allow"] * 3
+
+
+def test_a_long_batch_with_hostile_kinds_settles_and_answers_every_line(tmp_path: Path) -> None:
+    """Which kinds to warm up is read from the batch: a kind that is a list or an object is an
+    error verdict for its line, never a crash of the warm-up."""
+    path = _posts(tmp_path / "many.jsonl", check_cli._SETTLE_AFTER)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('{"text": "halo", "kind": ["post"]}\n{"text": "halo", "kind": {"a": 1}}\n')
+        fh.write('{"text": "halo kak", "kind": "reply"}\n')
+    frozen, decisions = _frozen_after_check(tmp_path, path, rc=3)  # 3: lines in error
+    assert frozen > 10_000
+    assert decisions == ["allow"] * check_cli._SETTLE_AFTER + ["review", "review", "allow"]
 
 
 def test_the_cli_run_in_process_leaves_the_collector_alone(
