@@ -111,11 +111,14 @@ COURTESY = """
     sama sama
 """
 #: Softer signs of courtesy: two of them (or one with an address by @handle or a sign-off such
-#: as "^AB") make a reply courteous, one alone does not.
+#: as "^AB") make a reply courteous, one alone does not. Handing the follower the next step
+#: ("here is the link", "you can contact them here", "berikut") is one.
 COURTESY_WEAK = """
     please | pls | plz | kindly | could you | would you | would you mind | can you | may we |
     may i | if needed | if you need | mohon | silakan | silahkan | boleh | bisa minta | tolong |
-    ya | yaa | yah | yuk | nggih | njih
+    ya | yaa | yah | yuk | nggih | njih |
+    here is | here s | here are | you can contact | you can reach | you can find | you may contact |
+    berikut | bisa menghubungi | dapat menghubungi | bisa dicek | dapat dilihat
 """
 COURTESY_SYMBOLS = ("🙏",)
 #: Friendly emoji and emoticons: a soft sign of courtesy, like "please".

@@ -393,6 +393,10 @@ ANGRY_EN = "Still waiting for my refund, this is ridiculous!!"
         "@rina_w May we know which version you use? -Shie 2/3",
         "Mksh sdh menunggu, paketnya dikirim hari ini",  # abbreviated thanks
         "No worries, it shipped today.",
+        # handing over the next step, with the follower's handle
+        "@rina_w Here is the link: https://example.org/help/ce-34224",
+        "@rina_w You can contact your carrier directly here: https://example.org/carrier",
+        "@budi99 Berikut tautan formulirnya: https://example.org/form",
     ],
 )
 def test_courtesy_as_desks_write_it(reply: Check, answer: str) -> None:
@@ -410,6 +414,8 @@ def test_courtesy_as_desks_write_it(reply: Check, answer: str) -> None:
         "Akan dicek ya.",  # a soft particle alone neither
         "Not our problem, contact your bank.",
         "Please wait.",
+        "Here is the link.",  # the next step alone, with no other sign, stays cold
+        "Berikut linknya.",
     ],
 )
 def test_cold_answers_to_an_angry_follower_still_fire(reply: Check, answer: str) -> None:
