@@ -127,3 +127,18 @@ def test_link_flood_counts_links_in_linear_time() -> None:
         """
     )
     assert out.strip() == "1"
+
+
+def test_an_amount_pattern_over_a_long_run_of_dotted_digits_is_linear() -> None:
+    """Regression (issue 12, found by the fuzz campaign): the money pattern of the scam rule
+    tried every digit of ".0.0.0…" as the start of an amount and read to the end of the run
+    each time; a 29,547-character post took 830 ms, and 400,000 characters would take a
+    quarter of an hour."""
+    out = _run(
+        """
+        from smguard.plugins.spam.scam_signals import MONEY_RE
+        text = "transfer ke rekening" + " ." + ".0" * 200_000 + " lalu 50rb"
+        print(MONEY_RE.search(text).group())
+        """
+    )
+    assert out.strip() == "50rb"
