@@ -8,7 +8,8 @@ Three campaigns, each spread over ``--workers`` processes (all CPUs by default):
 
 * **posts**: generated posts (random Unicode, long runs of one symbol, base64- and URL-like runs,
   confusables, zero-width and combining characters, hostile field values) checked one at a time
-  by a real :class:`~smguard.guard.engine.Guard` with the built-in packs and plugins. A crash is
+  by a real :class:`~smguard.guard.engine.Guard` with the built-in packs and plugins, warmed up
+  and settled as ``smguard check --file`` and ``smguard serve`` start it. A crash is
   an exception out of ``check_many`` (the contract says it never raises); an engine error is a
   rule that failed inside the guard (the verdict says so, the post goes to review). Time is
   reported *per 20,000 characters*: a post's time scaled down when it is longer than 20,000

@@ -60,6 +60,9 @@ class _Lookup:
         self.groups = groups
         #: Cheap test before the roots: can any reading of a form be one of :attr:`groups`?
         self.may_be_group = Prefixed(groups)
+        #: The same test for every vocabulary word: most forms of a post reach none, and are
+        #: then told so without computing their roots.
+        self.may_be_known = Prefixed(known)
         self.memo: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         #: Post words (as tokenised, before leetspeak and slang) looked up so far, and those of
         #: them that can be a group word through one of their forms; for :attr:`slang`.
@@ -100,6 +103,12 @@ class _Lookup:
         found = self.memo.get(form)
         if found is None:
             squeezed = squeeze(form)
+            maybe = self.may_be_known
+            if not (maybe(form) or (squeezed is not form and maybe(squeezed))):
+                if len(self.memo) > _MAX_MEMO:
+                    self.memo.clear()
+                self.memo[form] = _NOTHING
+                return _NOTHING
             exact = self.known.intersection((form, squeezed))
             rooted = self.known.intersection(roots(form) | roots(squeezed))
             # Most forms are no vocabulary word: one shared pair for them, so the memo adds no

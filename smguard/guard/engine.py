@@ -254,6 +254,10 @@ class Guard:
         samples = (
             "Thanks for waiting, our team will check your order today",
             "Terima kasih sudah menunggu, tim kami cek pesananmu hari ini ya",
+            # What rules read on first use: a phone number, an e-mail address, a link, an
+            # amount, a long token (phone metadata, token formats, lookalike tables).
+            "Info: 0812-3456-7890, cs@example.org, https://example.org/promo?id=1, Rp50.000, "
+            "key AKIAIOSFODNN7EXAMPLE, token ghp_000000000000000000000000000000000000",
         )
         self.check_many(
             [{"text": text, "kind": kind} for kind in chosen for text in samples]

@@ -243,3 +243,24 @@ def test_prefixed_forms_never_miss_a_root(
     for candidate in (word, noise + word, word + noise, noise):
         if not groups.isdisjoint(roots(candidate)):
             assert maybe(candidate), candidate
+
+
+def test_words_that_reach_no_vocabulary_word_are_not_taken_apart(
+    monkeypatch: pytest.MonkeyPatch, load_plugins: None
+) -> None:
+    """A post with a group word is analysed word by word; the words that cannot reach any
+    vocabulary word (most of them) are told so without computing their readings: a long
+    hostile post of made-up words took 20 ms more without it."""
+    calls: list[str] = []
+    real = hate_rules.roots
+
+    def counted(word: str) -> frozenset[str]:
+        calls.append(word)
+        return real(word)
+
+    monkeypatch.setattr(hate_rules, "roots", counted)
+    guard = make()
+    made_up = " ".join(f"qxz{n}vw" for n in range(200))
+    verdict = guard.check({"text": f"umat yahudi harus dibasmi {made_up}", "language": "id"})
+    assert any(f.rule.startswith("SMG-XX-SARA-") for f in verdict.findings)
+    assert not any(c.startswith("qxz") for c in calls), calls[:5]
