@@ -9,12 +9,10 @@ holds the parsed files. The modules a process loaded are read from ``sys.modules
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from smguard.cli.main import State
+from tests.support.child import run_smguard
 
 NOT_FOR_A_CHECK = (
     "sqlalchemy",
@@ -43,27 +41,13 @@ CLI_MODULES_OF_CHECK = {
 
 
 def _check_modules(tmp_path: Path, cache: Path, text: str) -> tuple[int, str, list[str]]:
-    out = tmp_path / "modules.json"
-    code = (
-        "import atexit, json, sys\n"
-        f"atexit.register(lambda: open({str(out)!r}, 'w').write(json.dumps(sorted(sys.modules))))\n"
-        "from smguard.cli.main import main\n"
-        f"sys.argv = ['smguard', 'check', {text!r}]\n"
-        "main()\n"
+    proc, modules = run_smguard(
+        tmp_path,
+        ["check", text],
+        "json.dumps(sorted(sys.modules))",
+        env={"SMGUARD_PACK_CACHE": str(cache)},
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMGUARD_")}
-    env["SMGUARD_DISABLE_PLUGINS"] = "toxicity"
-    env["SMGUARD_PACK_CACHE"] = str(cache)
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return proc.returncode, proc.stdout + proc.stderr, json.loads(out.read_text())
+    return proc.returncode, proc.stdout + proc.stderr, json.loads(modules)
 
 
 def _unwanted(modules: list[str]) -> list[str]:

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ from click.testing import CliRunner
 
 from smguard.cli import check as check_cli
 from smguard.cli.main import cli
+from tests.support.child import run_smguard
 
 
 def _posts(path: Path, count: int) -> Path:
@@ -28,22 +26,12 @@ def _posts(path: Path, count: int) -> Path:
 
 
 def _frozen_after_check(tmp_path: Path, posts: Path, rc: int = 0) -> tuple[int, list[str]]:
-    report = tmp_path / "frozen.txt"
-    code = (
-        "import atexit, gc, sys\n"
-        f"atexit.register(lambda: open({str(report)!r}, 'w').write(str(gc.get_freeze_count())))\n"
-        "from smguard.cli.main import main\n"
-        f"sys.argv = ['smguard', 'check', '--file', {str(posts)!r}, '--format', 'json']\n"
-        "main()\n"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMGUARD_")}
-    env["SMGUARD_DISABLE_PLUGINS"] = "toxicity"
-    proc = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True
+    proc, frozen = run_smguard(
+        tmp_path, ["check", "--file", str(posts), "--format", "json"], "gc.get_freeze_count()"
     )
     assert proc.returncode == rc, proc.stderr
     decisions = [json.loads(line)["decision"] for line in proc.stdout.splitlines()]
-    return int(report.read_text()), decisions
+    return int(frozen), decisions
 
 
 def test_a_long_batch_settles_and_a_short_one_does_not(tmp_path: Path) -> None:
