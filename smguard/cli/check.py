@@ -55,6 +55,12 @@ def _jsonl(stream: BinaryIO, name: str) -> Iterator[dict[str, Any] | InputError]
         yield obj
 
 
+#: A batch this long warms the guard up and sets its start-up objects aside from the garbage
+#: collector first (:func:`smguard.guard.memo.settle`): it costs about 0.1 s once and saves a
+#: pause of 15-50 ms in each post that triggers a full collection.
+_SETTLE_AFTER = 500
+
+
 def _inputs(
     text: str | None, file: str | None, overrides: dict[str, Any]
 ) -> tuple[list[dict[str, Any] | InputError], bool]:
@@ -186,12 +192,6 @@ def check(
     if batch and fmt == "text" and not quiet and skipped_notes is not None:
         click.echo(render_summary(seen, skipped_notes, lang))
     sys.exit(worst)
-
-
-#: A batch this long warms the guard up and sets its start-up objects aside from the garbage
-#: collector first (:func:`smguard.guard.memo.settle`): it costs about 0.1 s once and saves a
-#: pause of 15-50 ms in each post that triggers a full collection.
-_SETTLE_AFTER = 500
 
 
 def _record(store: Any, source: dict[str, Any], verdict: Verdict, author: str | None) -> Any:

@@ -62,17 +62,17 @@ _OWN_PROCESS = False
 class State:
     """Lazily built config and guard, shared by the commands of one invocation."""
 
-    @property
-    def own_process(self) -> bool:
-        """Whether the process runs the ``smguard`` command alone (see ``_OWN_PROCESS``)."""
-        return _OWN_PROCESS
-
     def __init__(self, config_path: Path | None, lang: str | None) -> None:
         self.config_path = config_path
         self._lang = lang
         self._config: Any = None
         self._pm: Any = None
         self._guard: Any = None
+
+    @property
+    def own_process(self) -> bool:
+        """Whether the process runs the ``smguard`` command alone (see ``_OWN_PROCESS``)."""
+        return _OWN_PROCESS
 
     @property
     def config(self) -> Any:
