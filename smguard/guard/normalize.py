@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import accumulate, chain, count, repeat
 from typing import NamedTuple
 
@@ -96,10 +96,13 @@ def fold(text: str) -> str:
 _RUN_RE = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=4096)
 def squeeze(word: str) -> str:
     """Collapse runs of the same character: ``anjiiiing`` → ``anjing``."""
     # Most words have no run: a search is cheaper than a substitution, and a function
-    # replacement cheaper than expanding a template on every call.
+    # replacement cheaper than expanding a template on every call. Memoised: the lexicon and
+    # the hate rules squeeze the same forms of a post (strings only, which the garbage
+    # collector does not track).
     return _RUN_RE.sub(_first_of_run, word) if _RUN_RE.search(word) else word
 
 
