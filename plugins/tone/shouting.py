@@ -20,12 +20,17 @@ __all__ = [
     "punct_weight",
 ]
 
+# Links, handles, hashtags, e-mail addresses and bare domains: masked before letters are
+# counted. An address or a domain is matched from the start of its run of name characters
+# only (the look-behinds): from every word boundary inside a long run ("+62-812-+62-812-…",
+# "a.a.a.…") each try read to the end of the run and back, time quadratic in its length
+# (200 ms for one fuzzed direct message of 17,541 characters).
 _SKIP_RE = re.compile(
     r"(?:https?://|www\.)\S+"
     r"|[@#][\w.]+"
-    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b(?:[\w-]+\.)+(?:com|id|net|org|co|go|ac|or|sch|io|ly|me|gov|edu|info|biz|app|link|"
-    r"site|online|store|shop|my|sg|uk|us)\b(?:/\S*)?",
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<![\w-])(?<![\w-]\.)(?:[\w-]+\.)+(?:com|id|net|org|co|go|ac|or|sch|io|ly|me|gov|edu|"
+    r"info|biz|app|link|site|online|store|shop|my|sg|uk|us)\b(?:/\S*)?",
     re.IGNORECASE,
 )
 _LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
