@@ -104,13 +104,11 @@ class _Lookup:
         if found is None:
             squeezed = squeeze(form)
             maybe = self.may_be_known
-            if not (maybe(form) or (squeezed is not form and maybe(squeezed))):
-                if len(self.memo) > _MAX_MEMO:
-                    self.memo.clear()
-                self.memo[form] = _NOTHING
-                return _NOTHING
-            exact = self.known.intersection((form, squeezed))
-            rooted = self.known.intersection(roots(form) | roots(squeezed))
+            if maybe(form) or (squeezed is not form and maybe(squeezed)):
+                exact = self.known.intersection((form, squeezed))
+                rooted = self.known.intersection(roots(form) | roots(squeezed))
+            else:  # no reading of it can be a vocabulary word: skip computing them
+                exact = rooted = _NONE
             # Most forms are no vocabulary word: one shared pair for them, so the memo adds no
             # object per such form for the garbage collector to walk through on every full pass.
             found = (
