@@ -477,7 +477,10 @@ def vault_store(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple
     from tests.support.security import KEY, MIXED_CONFIG, PLATFORM_SEED, STEP, code, enrol
 
     monkeypatch.setenv("SMGUARD_SECRET_KEY", KEY)
-    store = Store(Config.from_dict(MIXED_CONFIG), db)
+    # The vault records codes at the real time, so these tests run on the clock; the off-hours
+    # detector, which the clock meets between 17:00 and 22:00 UTC (night in WIB), is not theirs.
+    config = {**MIXED_CONFIG, "detectors": {"disable": ["SMG-DET-014"]}}
+    store = Store(Config.from_dict(config), db)
     now = datetime.now(UTC)
     sync_inventory(store, now=now)
     seed, _ = enrol(store, "ayu", at=now)
