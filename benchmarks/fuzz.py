@@ -13,7 +13,11 @@ Three campaigns, each spread over ``--workers`` processes (all CPUs by default):
   an exception out of ``check_many`` (the contract says it never raises); an engine error is a
   rule that failed inside the guard (the verdict says so, the post goes to review). Time is
   reported *per 20,000 characters*: a post's time scaled down when it is longer than 20,000
-  characters, never scaled up when it is shorter (goal: under 50 ms).
+  characters, never scaled up when it is shorter (goal: under 50 ms). A million measurements
+  include moments when the process, not the post, was slow (a collection, the hypervisor
+  taking the CPU away): the ten slowest posts are therefore checked again, five times each, each
+  time as the first check of a fresh process, and the median of those is what a post costs.
+  Both figures are printed.
 * **files**: hostile exports and feeds (zip bombs of zeros, of valid JSON and of whitespace,
   many-member zips, deep nesting, integers of thousands of digits, lone surrogates, duplicate
   keys, out-of-range dates, truncated and random bytes) read by ``smguard ingest`` into a
@@ -24,7 +28,8 @@ Three campaigns, each spread over ``--workers`` processes (all CPUs by default):
   damage to the built-in packs) loaded as ``[rules] paths`` would load them.
 
 Every input runs under a limit of CPU time (``--limit-s``); one that exceeds it is a stall.
-Times are wall-clock: run on a quiet machine, or read them as upper bounds.
+Times are CPU time of the checking process; still, run on a quiet machine (a busy one slows
+every process's memory and caches).
 Crashing and stalling inputs are written under ``--out`` so they can be replayed; the summary is
 printed and written to ``--out/summary.json``. Exit status 0 when there was no crash or stall.
 """
@@ -40,6 +45,7 @@ import os
 import random
 import resource
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -52,6 +58,9 @@ from typing import Any
 
 PER_CHARS = 20_000
 GOAL_MS = 50.0
+#: How many of the slowest posts are measured again in fresh processes, and how often.
+TOP = 10
+RUNS = 5
 GOAL_MB = 300.0
 
 # -- generated posts ---------------------------------------------------------------------------
@@ -445,6 +454,8 @@ def _posts_chunk(args: tuple[int, int, float, str]) -> dict[str, Any]:
             continue
         ms = (time.process_time() - t0) * 1000
         per = ms * PER_CHARS / max(length, PER_CHARS)
+        if per > GOAL_MS / 2:
+            result["top"] = _top([*result.get("top", []), (per, seed, index, length)])
         if per > result["slowest"][0]:
             result["slowest"] = (
                 per,
@@ -458,6 +469,51 @@ def _posts_chunk(args: tuple[int, int, float, str]) -> dict[str, Any]:
         result["engine_errors"] += sum(1 for e in verdict.engines.values() if e.status == "error")
     result["seconds"] = time.perf_counter() - started
     return result
+
+
+def _top(candidates: list[Any]) -> list[Any]:
+    """The slowest posts seen (``(ms per 20,000 characters, seed, index, length)``), one entry
+    per post, for :func:`_first_sight` to measure again."""
+    best: dict[tuple[int, int], Any] = {}
+    for entry in candidates:
+        key = (entry[1], entry[2])
+        if key not in best or entry[0] > best[key][0]:
+            best[key] = entry
+    return sorted(best.values(), reverse=True)[:TOP]
+
+
+def _regenerate(seed: int, index: int) -> Any:
+    rng = random.Random(seed)
+    for _ in range(index):
+        _post(rng)
+    return _post(rng)
+
+
+def _first_sight_once(args: tuple[int, int]) -> float:
+    """CPU milliseconds of one check of the post, the first this fresh process makes."""
+    post = _regenerate(*args)
+    guard = _STATE["guard"]
+    t0 = time.process_time()
+    guard.check_many([post])
+    return (time.process_time() - t0) * 1000
+
+
+def _first_sight(top: list[Any], runs: int) -> list[dict[str, Any]]:
+    """Check each of the slowest posts again, each time in a new process started and warmed up
+    as the campaign's workers are, so that each check is that post's first: the median of
+    ``runs`` is what the post costs, without the moments when the process itself was slow (a
+    collection, the hypervisor, the kernel) that a single measurement of a million includes."""
+    ctx = multiprocessing.get_context("fork")
+    again: list[dict[str, Any]] = []
+    with ctx.Pool(1, initializer=_init_posts, maxtasksperchild=1) as pool:
+        for per, seed, index, length in top:
+            times = pool.map(_first_sight_once, [(seed, index)] * runs, chunksize=1)
+            median = statistics.median(times) * PER_CHARS / max(length, PER_CHARS)
+            again.append(
+                {"seed": seed, "index": index, "length": length, "first_seen": per,
+                 "median": median, "runs_ms": times}
+            )  # fmt: skip
+    return again
 
 
 def _init_files() -> None:
@@ -589,6 +645,8 @@ def _merge(into: dict[str, Any], part: dict[str, Any]) -> None:
     for key, value in part.items():
         if key == "slowest":
             into[key] = max(into.get(key, value), value)
+        elif key == "top":
+            into[key] = _top([*into.get(key, []), *value])
         elif key in ("peak_mb", "baseline_mb"):
             into[key] = max(into.get(key, 0.0), value)
         elif key == "outcomes":
@@ -663,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
         summary["posts"] = _campaign(
             "posts", _init_posts, _posts_chunk, jobs, opts.workers, opts.out
         )
+        summary["posts"]["again"] = _first_sight(summary["posts"].get("top", []), RUNS)
     (opts.out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     _report({"posts": summary["posts"]} if "posts" in summary else {})
     bad = sum(part.get("crashes", 0) + part.get("stalls", 0) for part in summary.values()
@@ -683,6 +742,20 @@ def _report(summary: dict[str, Any]) -> None:
               f"(goal < {GOAL_MS:g} ms, {verdict}) on a post of {length:,} characters "
               f"starting {sample}")  # fmt: skip
         print(f"  ({why})")
+        again = posts.get("again", [])
+        if again:
+            worst = max(again, key=lambda a: a["median"])
+            verdict = "met" if worst["median"] < GOAL_MS else "NOT met"
+            print(f"  the {len(again)} slowest posts, each checked again {RUNS} times, each "
+                  f"time the first check of a fresh process (median per {PER_CHARS:,} "
+                  "characters):")  # fmt: skip
+            for a in sorted(again, key=lambda a: -a["median"]):
+                runs = ", ".join(f"{ms:.1f}" for ms in a["runs_ms"])
+                print(f"    chunk seed {a['seed']} post {a['index']} ({a['length']:,} characters):"
+                      f" {a['first_seen']:.1f} ms in the campaign, {a['median']:.1f} ms median "
+                      f"again ({runs} ms)")  # fmt: skip
+            print(f"  slowest input per {PER_CHARS:,} characters, measured again: "
+                  f"{worst['median']:.1f} ms (goal < {GOAL_MS:g} ms, {verdict})")  # fmt: skip
     for name in ("files", "packs"):
         part = summary.get(name)
         if not part:

@@ -75,7 +75,7 @@ class Prefixed:
     no wrongly; :func:`roots` decides after a yes.
     """
 
-    __slots__ = ("forms",)
+    __slots__ = ("forms", "longest")
 
     def __init__(self, words: frozenset[str]) -> None:
         forms: set[str] = set(words)
@@ -85,6 +85,9 @@ class Prefixed:
                     if word.startswith(start):
                         forms.add(prefix + word[len(start) :])
         self.forms = frozenset(forms)
+        #: No longer word passes (a clitic and a suffix are three letters at most each): a
+        #: caller with many words tests their length before calling.
+        self.longest = max(map(len, forms), default=0) + 6
 
     def __call__(self, word: str) -> bool:
         forms = self.forms

@@ -89,10 +89,15 @@ class _Lookup:
             # The guard's word-forms cache (it belongs to the same slang table), else a local one.
             cache = ctx.forms_cache if ctx.forms_cache is not None else {}
             slang, groups, maybe = norm.slang, self.groups, self.may_be_group
+            longest = maybe.longest
             for word in new:
                 forms = word_forms(word, slang, cache)
+                # A form longer than any group word with its affixes is none (most words of a
+                # long random token): its squeezed reading is no longer than it.
                 if any(
-                    (maybe(f) or maybe(squeeze(f))) and not groups.isdisjoint(self(f)[1])
+                    len(sf := squeeze(f)) <= longest
+                    and (maybe(f) or maybe(sf))
+                    and not groups.isdisjoint(self(f)[1])
                     for f in forms
                 ):
                     hot.add(word)
@@ -104,7 +109,9 @@ class _Lookup:
         if found is None:
             squeezed = squeeze(form)
             maybe = self.may_be_known
-            if maybe(form) or (squeezed is not form and maybe(squeezed)):
+            if len(squeezed) <= maybe.longest and (
+                maybe(form) or (squeezed is not form and maybe(squeezed))
+            ):
                 exact = self.known.intersection((form, squeezed))
                 rooted = self.known.intersection(roots(form) | roots(squeezed))
             else:  # no reading of it can be a vocabulary word: skip computing them

@@ -6,19 +6,20 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
+from smguard.guard.literals import anchors
 from smguard.guard.memo import per_post
 
-from .formats import formats, placeholder
+from .formats import TokenFormat, formats, placeholder
 from .patterns import (
     KEY_RUN_RE,
     MIN_TOKEN,
     PW_STOPWORDS,
     TEACHING_AFTER_RE,
     TEACHING_RE,
-    token_re,
 )
 
 __all__ = [
@@ -92,6 +93,41 @@ def _url_placeholder(value: str) -> bool:
     )
 
 
+@cache
+def _anchored() -> tuple[tuple[TokenFormat, frozenset[str] | None], ...]:
+    """Each format with the literals every key of it holds (``None``: no such literal)."""
+    return tuple((fmt, anchors(fmt.pattern)) for fmt in formats())
+
+
+def _format_matches(tok: str) -> Iterator[tuple[TokenFormat, re.Match[str]]]:
+    """The keys of a known format in ``tok``, in the order and with the same matches as one
+    pattern of all formats (``a|b|c…``) would find them: the leftmost next, the format listed
+    first at one position.
+
+    Only the formats whose literals the token holds are searched, each with its own pattern:
+    a combined pattern starts with character classes that Python's engine tries at every
+    position (~1 µs a character), while most formats start with a literal it finds at C speed.
+    """
+    pending = [
+        (fmt, fmt.pattern.search(tok))
+        for fmt, literals in _anchored()
+        if literals is None or any(literal in tok for literal in literals)
+    ]
+    pos = 0
+    while True:
+        found: tuple[TokenFormat, re.Match[str]] | None = None
+        for k, (fmt, m) in enumerate(pending):
+            if m is not None and m.start() < pos:
+                m = fmt.pattern.search(tok, pos)
+                pending[k] = (fmt, m)
+            if m is not None and (found is None or m.start() < found[1].start()):
+                found = (fmt, m)
+        if found is None:
+            return
+        yield found
+        pos = max(found[1].end(), found[1].start() + 1)
+
+
 @per_post
 def known_tokens(text: str) -> tuple[TokenMatch, ...]:
     """Keys and tokens of a known format (:func:`.patterns.token_formats`) among the long tokens."""
@@ -102,8 +138,7 @@ def known_tokens(text: str) -> tuple[TokenMatch, ...]:
         # this cheap test spares them the many-way pattern (a run of links is one long token).
         if KEY_RUN_RE.search(tok) is None and ("://" not in tok or "@" not in tok):
             continue
-        for m in token_re().finditer(tok):
-            fmt = formats()[int(str(m.lastgroup)[1:])]
+        for fmt, m in _format_matches(tok):
             value = m.group()
             if fmt.needs and fmt.needs not in value:
                 continue

@@ -22,29 +22,12 @@ __all__ = [
     "PW_STOPWORDS",
     "TEACHING_AFTER_RE",
     "TEACHING_RE",
-    "token_formats",
     "token_names_id",
-    "token_re",
 ]
 
-# Known token formats: (name shown to people, pattern), from rules/secrets/token_formats.yaml.
-# Checked only inside long tokens of the text (a combined pattern over the whole text would
-# cost ~80 µs a post in Python's engine). Read and compiled on first use: most posts hold no
-# long token, and a one-post check should not pay for fifty patterns it does not need.
-
-
-@cache
-def token_formats() -> tuple[tuple[str, str], ...]:
-    """Every known format as (English name, pattern)."""
-    return tuple((f.name_en, f.pattern.pattern) for f in formats())
-
-
-@cache
-def token_re() -> re.Pattern[str]:
-    """One pattern for all formats; the group ``t<i>`` that matched names format ``i``."""
-    return re.compile(
-        "|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(token_formats()))
-    )
+# Known token formats are read from rules/secrets/token_formats.yaml (.formats) on first use:
+# most posts hold no long token, and a one-post check should not pay for compiling them. They
+# are looked for only inside long tokens of the text (.find.known_tokens).
 
 
 @cache

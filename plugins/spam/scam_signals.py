@@ -161,8 +161,11 @@ MONEY_RE = re.compile(
     r"[£$€¥₹]\s?\d|rp\.?\s?\d|(?<!\d)(?<!\d[.,])\d++(?:[.,]\d+)*+\s?"
     r"(?:rb|ribu|jt|juta|k|m|gbp|usd|idr|pounds?|dollars?)\b"
 )
-#: Runs of digits with the punctuation numbers are written with ("0812-3456-7890").
-_DIGIT_RUN = re.compile(r"\d[\d.\-() ]*\d|\d")
+#: Runs of digits with the punctuation numbers are written with ("0812-3456-7890"), four
+#: characters or more: a shorter run is neither a number to call (nine digits) nor a short code
+#: (four to six), and a long random token holds thousands of them. A run of four or more is
+#: found whole, as ``\d[\d.\-() ]*\d`` finds it; a shorter one is not found at all.
+_DIGIT_RUN = re.compile(r"\d[\d.\-() ]{2,}\d")
 #: What a digit run holds besides digits: dropping it leaves the digits (in C, not per digit).
 _RUN_PUNCTUATION = str.maketrans("", "", ".-() ")
 #: What comes before a short code: "txt WIN to 80086", "call 83110", "ketik REG kirim ke 9889".

@@ -259,6 +259,12 @@ class Guard:
             "Info: 0812-3456-7890, cs@example.org, https://example.org/promo?id=1, Rp50.000, "
             "key AKIAIOSFODNN7EXAMPLE, token ghp_000000000000000000000000000000000000",
         )
+        if self.config.guard.language == "auto":
+            # The samples are decided without the detector (their function words tell), which
+            # loads its models on the first post that needs it.
+            from smguard.guard.language import warm_up
+
+            warm_up()
         self.check_many(
             [{"text": text, "kind": kind} for kind in chosen for text in samples]
             + [

@@ -17,7 +17,7 @@ import os
 import threading
 from typing import Any
 
-__all__ = ["detect"]
+__all__ = ["detect", "warm_up"]
 
 _lock = threading.Lock()
 _detector: Any = None
@@ -39,6 +39,12 @@ def _get_detector() -> Any:
                 _CODES.update({"ENGLISH": "en", "INDONESIAN": "id"})
                 _detector = builder.build()
     return _detector
+
+
+def warm_up() -> None:
+    """Build the detector and load its models (~50 ms, done on its first detection otherwise:
+    a post that happened to be the first to need it would pay for it)."""
+    _get_detector().compute_language_confidence_values("Terima kasih, thanks for waiting")
 
 
 # Function words, pronouns and the commonest chat spellings of each language: words a writer of

@@ -83,6 +83,9 @@ class PhraseMatcher(Generic[T]):
         self._starts: dict[str, _Starting[T]] = {}
         #: The words seen so far that start at least one phrase.
         self._hot: set[str] = set()
+        #: No word whose every form, squeezed, is longer than this starts a phrase (the
+        #: longest first word, with an Indonesian suffix).
+        self._longest = 0
 
     def add(self, words: Sequence[str], payload: T, *, stem: bool = True) -> None:
         """Add a phrase of normalised words; ``stem`` lets its words drop Indonesian suffixes."""
@@ -93,6 +96,7 @@ class PhraseMatcher(Generic[T]):
         for first in variants[0]:
             self._exact.setdefault(first, []).append(phrase)
             self._squeezed.setdefault(squeeze(first), []).append(phrase)
+            self._longest = max(self._longest, len(first) + max(map(len, ID_SUFFIXES)))
         self._starts.clear()
         self._hot.clear()
 
@@ -130,6 +134,14 @@ class PhraseMatcher(Generic[T]):
         started = self._starts.get(word)
         if started is not None:
             return started
+        if len(word) > self._longest:
+            # A long word (a piece of a random token, most often): its forms are read, but
+            # not the rest of what it can stand for, when each is too long to start a phrase.
+            forms = self._forms
+            plain = forms.get(word) or word_forms(word, self.slang, forms)
+            longest = self._longest
+            if all(len(f) > longest and len(squeeze(f)) > longest for f in plain):
+                return self._remember(word, _NOTHING)  # type: ignore[arg-type]
         plain, squeezed, stems, _ = self.candidates(word)
         exact = self._exact
         if (

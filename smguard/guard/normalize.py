@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain, count, repeat
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 from smguard.guard.confusables import LOOKALIKES
@@ -53,6 +53,8 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 # and a word never starts right after an `@` or `$`, so a long run of them is read once, not
 # once from every position (a 20,000-character `@@@…` took seconds before).
 _TOKEN_RE = re.compile(r"(?<![@$])[@$]*+[^\W_]++(?:[@$!|+]++[^\W_]++)*+[@$]*+")
+#: The same, split on: the gaps and the words in turn.
+_TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})")
 _INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cc"})
 _SEPARATORS = frozenset(" .-_*/\\,·•~")
 #: The longest gap between two letters of a spelled-out word (``b 🔥 a``, ``b . a``).
@@ -94,20 +96,18 @@ def fold(text: str) -> str:
 
 
 _RUN_RE = re.compile(r"(.)\1+")
+#: A character the same character follows (all of a run but its last).
+_REPEATED_RE = re.compile(r"(.)(?=\1)")
 
 
 @lru_cache(maxsize=4096)
 def squeeze(word: str) -> str:
     """Collapse runs of the same character: ``anjiiiing`` → ``anjing``."""
-    # Most words have no run: a search is cheaper than a substitution, and a function
-    # replacement cheaper than expanding a template on every call. Memoised: the lexicon and
-    # the hate rules squeeze the same forms of a post (strings only, which the garbage
-    # collector does not track).
-    return _RUN_RE.sub(_first_of_run, word) if _RUN_RE.search(word) else word
-
-
-def _first_of_run(match: re.Match[str]) -> str:
-    return match.group(1)
+    # Most words have no run: a search is cheaper than a substitution. A run is squeezed by
+    # deleting every character the same character follows, which needs neither a template
+    # nor a Python function per run. Memoised: the lexicon and the hate rules squeeze the
+    # same forms of a post (strings only, which the garbage collector does not track).
+    return _REPEATED_RE.sub("", word) if _RUN_RE.search(word) else word
 
 
 def deleet(word: str) -> tuple[str, ...]:
@@ -161,6 +161,31 @@ def word_forms(
     return result
 
 
+#: Runs of characters whose mapping is not one character long (one byte per length: no
+#: mapping of ``_map_char`` is longer than 18).
+_NOT_ONE = re.compile(rb"[^\x01]+")
+
+
+def _offsets(parts: list[str]) -> list[int]:
+    """The original index of each character of ``"".join(parts)``, where ``parts[i]`` is what
+    original character ``i`` became (most often one character, sometimes none or several).
+
+    Runs of one-to-one characters are ranges, added in C; only the others take a Python step
+    each. Most texts have a few of them (an invisible character dropped, a ligature spelled out).
+    """
+    lengths = bytes(map(len, parts))
+    offsets: list[int] = []
+    done = 0
+    for m in _NOT_ONE.finditer(lengths):
+        start, end = m.span()
+        offsets.extend(range(done, start))
+        for i in range(start, end):
+            offsets.extend([i] * lengths[i])
+        done = end
+    offsets.extend(range(done, len(parts)))
+    return offsets
+
+
 class NormalizedText:
     """A post's text, normalised for matching, with a map back to original offsets."""
 
@@ -198,7 +223,7 @@ class NormalizedText:
         mapping = {c: c.lower() if c.isascii() else _map_char(c) for c in set(original)}
         parts = list(map(mapping.__getitem__, original))
         self.text = "".join(parts)
-        self.offsets = list(chain.from_iterable(map(repeat, count(), map(len, parts))))
+        self.offsets = _offsets(parts)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised ``[start, end)`` to the original text."""
@@ -268,6 +293,10 @@ class NormalizedText:
         ]
 
 
+#: Three or more one-letter words in a row (one byte per word: its length, at most 2).
+_SINGLES_RUN = re.compile(rb"\x01{3,}")
+
+
 def _gap_kind(gap: str) -> str | None:
     """What separates two letters of a spelled-out word, or ``None`` if this gap does not.
 
@@ -275,6 +304,8 @@ def _gap_kind(gap: str) -> str | None:
     counts as the same kind, so ``b🔥a💥b`` is one word, while a change of kind ends a word:
     ``b.a.b.i g o b l o k`` is two words, not ``babigoblok``.
     """
+    if gap in _SEPARATORS:  # most often one space or one dot
+        return gap
     if not 0 < len(gap) <= _MAX_GAP:
         return None
     kind = []
@@ -296,36 +327,55 @@ def _join_spelled_out(
     The letters of one word are split by the same kind of separator throughout; where the kind
     changes (dots, then spaces, then emoji), a new word begins.
     """
-    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
-    words: list[str] = []
-    spans: list[tuple[int, int]] = []
+    # The text is gaps and words in turn (one pass of the pattern finds both): gaps[k] comes
+    # before words[k], so running sums of their lengths are every word's start and end (in C,
+    # not a Python step per word).
+    parts = _TOKEN_SPLIT_RE.split(text)
+    words, gaps = parts[1::2], parts[0::2]
+    lengths = [0] * (2 * len(words) + 1)
+    lengths[0::2] = map(len, gaps)
+    lengths[1::2] = map(len, words)
+    bounds = list(accumulate(lengths))
+    starts, ends = bounds[0:-1:2], bounds[1::2]
+    # Only a run of three or more one-letter words can hold a spelled-out word. Each run is
+    # read from its start: a word is joined from letter i to letter j when every gap between
+    # them is of one kind, else the next letter may still start one.
+    found: list[tuple[int, int]] = []
+    for run in _SINGLES_RUN.finditer(bytes(map(min, map(len, words), repeat(2)))):
+        i, last = run.span()
+        while i < last - 2:
+            kind = _gap_kind(gaps[i + 1])
+            j = i + 1
+            if kind is not None:
+                while j + 1 < last and _gap_kind(gaps[j + 1]) == kind:
+                    j += 1
+            if j - i >= 2:
+                found.append((i, j))
+                i = j + 1
+            else:
+                i += 1
+    # The words between joined ones are kept as they are, in slices.
+    out: list[str] = []
+    out_starts: list[int] = []
+    out_ends: list[int] = []
     joined: set[int] = set()
-    i = 0
-    n = len(raw)
-    while i < n:
-        j = i
-        if len(raw[i][0]) == 1 and i + 1 < n and len(raw[i + 1][0]) == 1:
-            kind = _gap_kind(text[raw[i][2] : raw[i + 1][1]])
-            while (
-                kind is not None
-                and j + 1 < n
-                and len(raw[j + 1][0]) == 1
-                and _gap_kind(text[raw[j][2] : raw[j + 1][1]]) == kind
-            ):
-                j += 1
-        if j - i >= 2:
-            joined.add(len(words))
-            words.append("".join(w for w, _, _ in raw[i : j + 1]))
-            spans.append((raw[i][1], raw[j][2]))
-            i = j + 1
-        else:
-            # Not a spelled-out word from here; the next letter may still start one.
-            words.append(raw[i][0])
-            spans.append((raw[i][1], raw[i][2]))
-            i += 1
+    done = 0
+    for i, j in found:
+        out.extend(words[done:i])
+        out_starts.extend(starts[done:i])
+        out_ends.extend(ends[done:i])
+        joined.add(len(out))
+        out.append("".join(words[i : j + 1]))
+        out_starts.append(starts[i])
+        out_ends.append(ends[j])
+        done = j + 1
+    out.extend(words[done:])
+    out_starts.extend(starts[done:])
+    out_ends.extend(ends[done:])
     if offsets is not None:
-        spans = [(offsets[s], offsets[e - 1] + 1) for s, e in spans]
-    return words, spans, frozenset(joined)
+        out_starts = list(map(offsets.__getitem__, out_starts))
+        out_ends = list(map((1).__add__, map(offsets.__getitem__, map((-1).__add__, out_ends))))
+    return out, list(zip(out_starts, out_ends, strict=True)), frozenset(joined)
 
 
 def normalize(

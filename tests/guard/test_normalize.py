@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+from itertools import groupby
 
-from smguard.guard.normalize import deleet, normalize, squeeze
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smguard.guard.normalize import _SPELLED_RE, _TOKEN_RE, _gap_kind, deleet, normalize, squeeze
 
 
 def forms(text: str) -> list[tuple[str, ...]]:
@@ -101,3 +106,61 @@ def test_slang_forms() -> None:
 )
 def test_spelled_out_words_end_where_the_separator_changes(text: str, words: list[str]) -> None:
     assert normalize(text).words == words
+
+
+def _spelled_out_reference(text: str) -> list[str]:
+    """The rule, one word at a time: three or more one-letter words with gaps of one kind (a
+    separator, or emoji) between them are one word; a change of kind starts a new one. (Only
+    in a text where a quick test finds three letters so spelled, whole.)"""
+    if not _SPELLED_RE.search(text):
+        return _TOKEN_RE.findall(text)
+    raw = [(m.group(), m.start(), m.end()) for m in re.finditer(_TOKEN_RE, text)]
+    words: list[str] = []
+    i = 0
+    while i < len(raw):
+        j = i
+        if len(raw[i][0]) == 1 and i + 1 < len(raw) and len(raw[i + 1][0]) == 1:
+            kind = _gap_kind(text[raw[i][2] : raw[i + 1][1]])
+            while (
+                kind is not None
+                and j + 1 < len(raw)
+                and len(raw[j + 1][0]) == 1
+                and _gap_kind(text[raw[j][2] : raw[j + 1][1]]) == kind
+            ):
+                j += 1
+        if j - i >= 2:
+            words.append("".join(w for w, _, _ in raw[i : j + 1]))
+            i = j + 1
+        else:
+            words.append(raw[i][0])
+            i += 1
+    return words
+
+
+_SPELLING = st.sampled_from(
+    ["a", "b", "1", "ab", " ", ".", "-", "_", "*", "/", " . ", "  ", "🔥", "💥", "x@", "$",
+     "\u200b", "é", "ﬁ", "ß", "\n", "anjing", "b.a.b.i", "g o b l o k"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SPELLING, max_size=40).map("".join))
+def test_words_and_spans_follow_the_rule_one_word_at_a_time(text: str) -> None:
+    """Runs of single letters are found in C and only they are read word by word (issue 12: a
+    post of thousands of dotted digits took 30 ms); the words are those of the plain rule, and
+    each word's span in the original text holds that word."""
+    norm = normalize(text)
+    assert norm.words == _spelled_out_reference(norm.text)
+    assert len(norm.spans) == len(norm.words)
+    for word, (start, end) in zip(norm.words, norm.spans, strict=True):
+        assert normalize(text[start:end]).text.replace(" ", "").startswith(word[:1])
+    for n in norm.joined:
+        assert len(norm.words[n]) >= 3
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aab\n1 éé", max_size=16))
+def test_squeeze_keeps_one_of_each_run(word: str) -> None:
+    """Every run of one character becomes that character (a run of new lines stays)."""
+    expected = "".join(k * (len(list(g)) if k == "\n" else 1) for k, g in groupby(word))
+    assert squeeze(word) == expected

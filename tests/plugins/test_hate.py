@@ -231,11 +231,12 @@ _word_parts = st.tuples(
 
 
 @settings(max_examples=300, deadline=None)
-@given(_word_parts, st.text(alphabet="aiknmptsu", max_size=4))
+@given(_word_parts, st.text(alphabet="aiknmptsu", max_size=12))
 def test_prefixed_forms_never_miss_a_root(
     parts: tuple[str, str, str, str, int], noise: str
 ) -> None:
-    """The cheap test before the root readings may say yes wrongly, never no wrongly."""
+    """The cheap test before the root readings may say yes wrongly, never no wrongly; and no
+    word longer than its bound passes (callers skip those without calling it)."""
     prefix, root, suffix, clitic, drop = parts
     word = prefix + root[drop:] + suffix + clitic
     groups = frozenset(_ROOTS[:5])
@@ -243,6 +244,17 @@ def test_prefixed_forms_never_miss_a_root(
     for candidate in (word, noise + word, word + noise, noise):
         if not groups.isdisjoint(roots(candidate)):
             assert maybe(candidate), candidate
+        if maybe(candidate):
+            assert len(candidate) <= maybe.longest, candidate
+
+
+def test_a_stretched_group_word_is_found_however_long(guard: Guard) -> None:
+    """Words longer than any vocabulary word are skipped, but only after squeezing: a group
+    word stretched to fifty letters is still that word."""
+    stretched = "k" + "a" * 50 + "fir harus dibasmiii"
+    assert structure(guard, stretched)
+    assert structure(guard, "kaaafir harus dibasmiii")
+    assert not structure(guard, "k" + "a" * 50 + "fixr harus dibasmiii")
 
 
 def test_words_that_reach_no_vocabulary_word_are_not_taken_apart(

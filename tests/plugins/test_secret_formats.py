@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from smguard.plugins.secrets.find import _format_matches
 from smguard.plugins.secrets.formats import formats, formats_file, placeholder
 
 from smguard.types import Severity
@@ -92,3 +95,27 @@ def test_allow_list_still_silences_a_format() -> None:
     value = "glpat-Zx8Kq2Mv7Tn4Rb9Lw1Pc"
     assert check(TOKEN, value)
     assert check(TOKEN, value, {"plugins": {"secrets": {"allow": [value]}}}) == []
+
+
+def _one_pattern_of_all_formats() -> re.Pattern[str]:
+    """How the formats were matched before: one alternation, the format listed first winning."""
+    return re.compile("|".join(f"(?P<t{i}>{f.pattern.pattern})" for i, f in enumerate(formats())))
+
+
+_KEY_PIECES = st.sampled_from(
+    [*(leak for f in formats() for leak in f.leak),
+     "AKIA", "SK", "ghp_", "eyJ", ".", ":", "-us1", "://", "@", "x", "0", "_", "-", "/", "+",
+     "0123456789abcdef0123456789abcdef", "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAx", "EAA", "sk-", "hf_"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_KEY_PIECES, min_size=1, max_size=8).map("".join))
+def test_formats_searched_one_by_one_find_what_one_pattern_of_all_found(token: str) -> None:
+    """Only the formats whose literals a token holds are searched, each on its own (issue 12);
+    the keys found, their formats and their order are those of one pattern of all formats."""
+    expected = [
+        (formats()[int(str(m.lastgroup)[1:])].id, m.span())
+        for m in _one_pattern_of_all_formats().finditer(token)
+    ]
+    assert [(fmt.id, m.span()) for fmt, m in _format_matches(token)] == expected
