@@ -95,7 +95,6 @@ def fold(text: str) -> str:
     return "".join(_map_char(c) for c in text)
 
 
-_RUN_RE = re.compile(r"(.)\1+")
 #: A character the same character follows (all of a run but its last).
 _REPEATED_RE = re.compile(r"(.)(?=\1)")
 
@@ -103,11 +102,11 @@ _REPEATED_RE = re.compile(r"(.)(?=\1)")
 @lru_cache(maxsize=4096)
 def squeeze(word: str) -> str:
     """Collapse runs of the same character: ``anjiiiing`` → ``anjing``."""
-    # Most words have no run: a search is cheaper than a substitution. A run is squeezed by
-    # deleting every character the same character follows, which needs neither a template
-    # nor a Python function per run. Memoised: the lexicon and the hate rules squeeze the
-    # same forms of a post (strings only, which the garbage collector does not track).
-    return _REPEATED_RE.sub("", word) if _RUN_RE.search(word) else word
+    # A run is squeezed by deleting every character the same character follows: one pass,
+    # with neither a template nor a Python function per run, and a word without a run comes
+    # back as the same object (callers test ``is``). Memoised: the lexicon and the hate rules
+    # squeeze the same forms of a post (strings only, which the collector does not track).
+    return _REPEATED_RE.sub("", word)
 
 
 def deleet(word: str) -> tuple[str, ...]:
