@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from smguard.plugins.hate import rules as hate_rules
 from smguard.plugins.hate.morphology import Prefixed, roots
+from smguard.plugins.hate.vocabulary import CUE_KINDS, Target, Vocabulary
 
 from smguard.config import Config
 from smguard.errors import ConfigError, RulePackError
@@ -276,3 +277,55 @@ def test_words_that_reach_no_vocabulary_word_are_not_taken_apart(
     verdict = guard.check({"text": f"umat yahudi harus dibasmi {made_up}", "language": "id"})
     assert any(f.rule.startswith("SMG-XX-SARA-") for f in verdict.findings)
     assert not any(c.startswith("qxz") for c in calls), calls[:5]
+
+
+def _pairs_every_one(
+    groups: list[tuple[int, int, str]], cues: list[tuple[int, int, str, str]], vocab: Any
+) -> list[hate_rules.Hit]:
+    """The pairing rule read pair by pair: each group with the first cue of the strongest kind
+    within the window that neither overlaps it nor is one of its own words."""
+    out = []
+    for g_first, g_last, name in groups:
+        best = None
+        for c in cues:
+            c_first, c_last, kind, word = c
+            if (g_first <= c_last and c_first <= g_last) or word in vocab.targets[name].terms:
+                continue
+            gap = c_first - g_last if c_first > g_last else g_first - c_last
+            if gap > vocab.window + 1:
+                continue
+            if best is None or CUE_KINDS.index(kind) < CUE_KINDS.index(best[2]):
+                best = c
+        if best is not None:
+            out.append(
+                hate_rules.Hit(name, min(g_first, best[0]), max(g_last, best[1]), best[2], best[3])
+            )
+    return out
+
+
+_spans_at = st.tuples(st.integers(0, 60), st.integers(0, 2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_spans_at, st.sampled_from(["religion", "race"])), max_size=12),
+    st.lists(
+        st.tuples(_spans_at, st.sampled_from(CUE_KINDS), st.sampled_from(["hama", "kafir", "x"])),
+        max_size=30,
+    ),
+    st.integers(0, 6),
+)
+def test_groups_are_paired_with_the_cues_near_them_as_pair_by_pair(
+    raw_groups: list[tuple[tuple[int, int], str]],
+    raw_cues: list[tuple[tuple[int, int], str, str]],
+    window: int,
+) -> None:
+    """Only the cues that start near a group are read (issue 12: a long post of group and cue
+    words took 50 ms pairing every one with every other); the hits are those of every pair."""
+    vocab = Vocabulary(window=window)
+    vocab.targets["religion"] = Target("religion", terms={"kafir"})
+    vocab.targets["race"] = Target("race", terms={"cina"})
+    groups = [(first, first + extra, name) for (first, extra), name in raw_groups]
+    cues = [(first, first + extra, kind, word) for (first, extra), kind, word in raw_cues]
+    expected = _pairs_every_one(groups, cues, vocab)
+    assert list(hate_rules._pairs(groups, cues, vocab)) == expected

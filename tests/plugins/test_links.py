@@ -89,6 +89,18 @@ def test_shorteners_are_flagged_medium_with_the_span(link: str) -> None:
     assert finding.span is not None and text[finding.span[0] : finding.span[1]] == link
 
 
+def test_a_link_written_again_is_reported_once_at_its_first_place() -> None:
+    text = (
+        "Klik bit.ly/abc sekarang, sekali lagi bit.ly/abc, dan s.id/promo. " + "bit.ly/abc " * 500
+    )
+    found = check("SMG-LINK-001", text)
+    assert [text[f.span[0] : f.span[1]] for f in found if f.span] == ["bit.ly/abc", "s.id/promo"]
+    assert found[0].span == (5, 15)
+    # A link given in the post's links and also written is the written one, once.
+    found = check("SMG-LINK-001", "Klik bit.ly/abc", links=("bit.ly/abc", "bit.ly/abc", "s.id/x"))
+    assert [(f.span, f.evidence) for f in found] == [((5, 15), "bit.ly/abc"), (None, "s.id/x")]
+
+
 def test_allowed_shortener_paths_and_domains_pass() -> None:
     config = {"plugins": {"links": {"allow": ["s.id/kemkes", "https://bit.ly/"]}}}
     assert not fired("SMG-LINK-001", "Daftar: s.id/kemkes-vaksin", config=config)
