@@ -202,26 +202,29 @@ def analyse(vocab: Vocabulary, ctx: CheckContext) -> _Analysis:
     if not lookup.may_have_group(ctx):
         return result  # most posts: no group word, so no (group, cue) pair
     plain, rooted = _words(lookup, ctx)
-    if len(plain) < 2 or sum(1 for w in rooted if w) < 2:
+    # Most words of a post are no vocabulary word (an empty set): only the others are read.
+    known_at = list(compress(range(len(rooted)), rooted))
+    if len(plain) < 2 or len(known_at) < 2:
         return result  # a group and an attack need two words of the vocabulary
+    plain_at = list(compress(range(len(plain)), plain))
     groups: list[tuple[int, int, str]] = []
     for name in TARGETS:
         target = vocab.targets[name]
         firsts = {p[0] for p in target.phrases}
         for first, last, _ in _spans(rooted, target.terms, target.phrases, firsts):
             groups.append((first, last, name))
-        for i, forms in enumerate(plain):
-            if forms & target.places and i > 0 and plain[i - 1] & vocab.persons:
+        for i in plain_at:
+            if plain[i] & target.places and i > 0 and plain[i - 1] & vocab.persons:
                 groups.append((i - 1, i, name))
     if not groups:
         return result
     # Counter-speech and reporting: the whole post condemns, reports or quotes.
-    if any(forms & vocab.counter_words for forms in rooted) or _spans(
+    if any(rooted[i] & vocab.counter_words for i in known_at) or _spans(
         plain, set(), vocab.counter_phrases, {p[0] for p in vocab.counter_phrases}
     ):
         result.countered = True
         return result
-    if _QUOTES_RE.search(ctx.post.text) and any(forms & vocab.reporting for forms in plain):
+    if _QUOTES_RE.search(ctx.post.text) and any(plain[i] & vocab.reporting for i in plain_at):
         result.countered = True
         return result
     cues: list[tuple[int, int, str, str]] = []

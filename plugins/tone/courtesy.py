@@ -20,7 +20,10 @@ from .words import COURTESY_EMOJI, COURTESY_SYMBOLS, STRONG, WEAK
 
 __all__ = ["courtesy_points", "sign_off_re"]
 
-_TRAILING_LINKS = re.compile(r"(?:\s+(?:https?://|www\.)\S+)+\s*$")
+#: Links at the end of a reply, from the start of the white space before the first: only there
+#: (a search that began inside a run of 20,000 new lines read to its end from every one of them,
+#: 3.6 s), and what it reads is never given back.
+_TRAILING_LINKS = re.compile(r"(?<!\s)(?:\s++(?:https?://|www\.)\S++)+\s*+$")
 
 
 @lru_cache(maxsize=16)

@@ -116,6 +116,9 @@ _ANCHOR_RE = re.compile(
 _DEFANGED_DOT = re.compile(r"\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{\.\}|[\u3002\uff0e\uff61]", re.I)
 _TRAILING = ".,;:!?'\"*…)]}>"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+#: The longest domain name DNS allows (RFC 1035: 255 octets on the wire, 253 characters).
+MAX_DOMAIN = 253
+_BRACKETS = "".join(_CLOSERS) + "".join(_CLOSERS.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,13 +266,23 @@ def _bare_domain_ok(raw_host: str, path: str, port: str | None) -> bool:
 
 
 def _trim(path: str) -> str:
-    while path and path[-1] in _TRAILING:
-        last = path[-1]
+    """The path without trailing punctuation, but with a closing bracket that closes one in
+    the path (``wiki/Foo_(bar)``). The brackets are counted once and the count kept as the end
+    moves back: counting (and slicing) again for each character made a link followed by
+    20,000 ``)`` cost 0.6 s."""
+    end = len(path)
+    if not end or path[-1] not in _TRAILING:
+        return path
+    counts = {c: path.count(c) for c in _BRACKETS}
+    while end and path[end - 1] in _TRAILING:
+        last = path[end - 1]
         opener = _CLOSERS.get(last)
-        if opener is not None and path.count(opener) >= path.count(last):
-            break  # balanced: "wiki/Foo_(bar)"
-        path = path[:-1]
-    return path
+        if opener is not None:
+            if counts[opener] >= counts[last]:
+                break  # balanced
+            counts[last] -= 1
+        end -= 1
+    return path[:end]
 
 
 @lru_cache(maxsize=4096)
@@ -335,10 +348,14 @@ def _prepare(host: str) -> str:
 
 def host_in(host: str, domains: frozenset[str] | tuple[str, ...] | set[str]) -> bool:
     """Whether ``host`` is one of ``domains`` or a subdomain of one (``www.bca.co.id`` is in
-    ``{"bca.co.id"}``; ``bca.co.id.evil.com`` is not)."""
+    ``{"bca.co.id"}``; ``bca.co.id.evil.com`` is not).
+
+    Only the parent domains a name can have are tried: at most 253 characters, the longest
+    name DNS allows (each try copies the rest of the host: a host of 10,000 labels took 0.2 s).
+    """
     if host in domains:
         return True
-    dot = host.find(".")
+    dot = host.find(".", max(0, len(host) - MAX_DOMAIN - 1))
     while dot != -1:
         if host[dot + 1 :] in domains:
             return True

@@ -98,7 +98,8 @@ def test_long_post_is_checked_through_the_whole_guard() -> None:
         guard = Guard(Config.from_dict({{
             "plugins": {{"disable": ["toxicity"]}}, "guard": {{"max_chars": {N}}}
         }}))
-        units = ("@", "$", "a@", "a.", "x-", "+62-812-", "https://x.co/a?b=1 ", "aGVsbG8gd29ybGQ=")
+        units = ("@", "$", "a@", "a.", "x-", "+62-812-", "https://x.co/a?b=1 ", "aGVsbG8gd29ybGQ=",
+                 "\\n")
         for unit in units:
             # Capitals make the tone rules read the letters of replies and direct messages,
             # masking addresses and domains first (regression: quadratic in a run of "a." or
@@ -149,3 +150,29 @@ def test_an_amount_pattern_over_a_long_run_of_dotted_digits_is_linear() -> None:
         """
     )
     assert out.strip() == "50rb"
+
+
+def test_runs_of_white_space_closing_brackets_and_labels_are_linear() -> None:
+    """Regressions (issue 12, found by scanning runs of every symbol in posts and replies): a
+    reply's sign-off test searched for trailing links from every character of a run of new
+    lines (20,000: 3.6 s), a link's trailing ")" or "]" were counted again for each one
+    dropped (20,000: 0.6 s), and the own-domain test copied the rest of a host for each of its
+    labels (10,000 labels: 0.2 s)."""
+    out = _run(
+        f"""
+        from smguard.guard.urls import extract_urls
+        from smguard.plugins.tone.courtesy import _TRAILING_LINKS
+        for unit in ("\\n", "\\t", " ", " \\n"):
+            text = "terima kasih" + unit * {N} + "x"
+            assert _TRAILING_LINKS.sub("", text) == text
+            assert _TRAILING_LINKS.sub("", text + " https://a.co/x") == text
+        for unit in (")", "]", ".", "}}"):
+            (url,) = extract_urls("lihat http://a.bc/x" + unit * {N})
+            assert url.url == "http://a.bc/x", url.url
+        from smguard.guard.urls import host_in
+        assert host_in("www." * {N} + "bca.co.id", frozenset({{"bca.co.id"}}))
+        assert not host_in("www." * {N} + "evil", frozenset({{"bca.co.id"}}))
+        print("ok")
+        """
+    )
+    assert out.strip() == "ok"

@@ -225,3 +225,14 @@ def test_host_in_matches_subdomains_only() -> None:
     assert host_in("sehatnegeriku.kemkes.go.id", own)
     assert not host_in("kemkes.go.id.verify-login.com", own)
     assert not host_in("fakekemkes.go.id", own)
+
+
+def test_host_in_looks_at_the_parent_domains_a_name_can_have() -> None:
+    """A host of thousands of labels is a subdomain of a listed domain when it ends in it; only
+    the last 253 characters (the longest name DNS allows) are tried (issue 12: each label
+    copied the rest of the host, 0.2 s for 10,000 labels)."""
+    own = frozenset({"kemkes.go.id", "a" * 60 + ".id"})
+    assert host_in("www." * 50_000 + "kemkes.go.id", own)
+    assert host_in("x." * 50_000 + "a" * 60 + ".id", own)
+    assert not host_in("www." * 50_000 + "kemkes.go.id.evil.com", own)
+    assert not host_in("kemkes.go.id." + "www." * 50_000 + "evil", own)
