@@ -352,19 +352,28 @@ class _Stall(Exception):
     pass
 
 
-def _alarm(_signum: int, _frame: Any) -> None:
-    raise _Stall
-
-
 def _limited(limit_s: float, work: Callable[[], Any]) -> Any:
     """Run ``work`` with a limit on the CPU time it uses (not wall time: on a shared machine a
-    niced worker may wait for the CPU much longer than it computes)."""
-    signal.signal(signal.SIGPROF, _alarm)
-    signal.setitimer(signal.ITIMER_PROF, limit_s)
+    niced worker may wait for the CPU much longer than it computes).
+
+    A wall-clock alarm looks at the CPU time used and waits again for what is left: a CPU-time
+    timer (``ITIMER_PROF``) would do it in one, but while one is armed Linux counts the
+    process's CPU time in scheduler ticks (4 ms), which blurs every figure of the campaign.
+    """
+    start = time.process_time()
+
+    def alarm(_signum: int, _frame: Any) -> None:
+        used = time.process_time() - start
+        if used >= limit_s:
+            raise _Stall
+        signal.setitimer(signal.ITIMER_REAL, max(limit_s - used, 0.01))
+
+    signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit_s)
     try:
         return work()
     finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _rss_mb() -> float:
@@ -516,6 +525,79 @@ def _first_sight(top: list[Any], runs: int) -> list[dict[str, Any]]:
     return again
 
 
+# -- shapes: one symbol repeated, twice as long --------------------------------------------------
+
+#: Units repeated to 20,000 and 40,000 characters, inside contexts that wake different rules.
+_SHAPE_UNITS = [
+    ")", "]", "}", ">", "(", "[", "{", "<", ".", ",", "!", "?", "'", '"', "*", ":", ";", "/", "-",
+    "_", "=", "+", "@", "$", "#", "%", "&", "~", "`", "^", "|", "\\", "\n", "\t", " ", "0",
+    "1.", "0.", "a.", "a-", "a_", "a/", "a@", "@a", "a:", "a ", "A", "Aa ", "aa", "ab", "AA ",
+    "A!", "!!", "?!", ".a", "x.co/", "http://a.b/", "www.", "k@k.co ", "a@b.", "#a", "@a ",
+    "+62", "08", "1 ", "1-", "a.b ", "Rp1.", "1rb ", "\u200b", "🔥", "a🔥", "é", "ﬁ",
+]  # fmt: skip
+_SHAPE_CONTEXTS = [
+    "{}", "lihat http://a.bc/x{}", "hubungi cs@bank.co.id{}", "kafir harus {}", "password: {}",
+    "{} 081234567890", "TOLONG BALAS {}",
+]  # fmt: skip
+#: A post twice as long costing more than this many times as much grows faster than its length.
+_GROWTH = 3.0
+
+
+def _init_shapes() -> None:
+    os.environ.setdefault("SMGUARD_DISABLE_PLUGINS", "toxicity")
+    from smguard.config import Config
+    from smguard.guard.engine import Guard
+    from smguard.guard.memo import settle
+
+    # Posts longer than guard.max_chars are cut to it: the limit is raised to see growth.
+    guard = Guard(Config.from_dict({"guard": {"max_chars": 100_000}}))
+    guard.warm_up()
+    settle()
+    _STATE["guard"] = guard
+
+
+def _shapes_chunk(args: tuple[str, float, str]) -> dict[str, Any]:
+    """Each context with ``unit`` repeated to 20,000 and 40,000 characters, as a post, a reply
+    to an angry follower and a direct message: CPU time of each (the median of three texts
+    that differ in their first word, so that nothing remembered of one text serves the next),
+    and how it grows."""
+    unit, limit_s, out = args
+    guard = _STATE["guard"]
+    result: dict[str, Any] = {"files": 0, "crashes": 0, "stalls": 0, "shapes": []}
+    serial = 0
+    for context in _SHAPE_CONTEXTS:
+        for kind in ("post", "reply", "dm"):
+            times: list[float] = []
+            for size in (PER_CHARS, 2 * PER_CHARS):
+                runs = []
+                for _ in range(3):
+                    serial += 1
+                    text = f"{serial} " + context.format(unit * (size // len(unit)))
+                    post: dict[str, Any] = {"text": text, "kind": kind}
+                    if kind == "reply":
+                        post["in_reply_to"] = {"text": "KENAPA PESANAN SAYA BELUM SAMPAI??"}
+                    t0 = time.process_time()
+                    try:
+                        _limited(limit_s, partial(guard.check_many, [post]))
+                    except _Stall:
+                        result["stalls"] += 1
+                        _save(Path(out), "shape-stalls", 0, size, post, f"over {limit_s} s")
+                        break
+                    except Exception:  # counting crashes is the point
+                        result["crashes"] += 1
+                        _save(Path(out), "shape-crashes", 0, size, post, traceback.format_exc())
+                        break
+                    runs.append((time.process_time() - t0) * 1000)
+                    result["files"] += 1
+                if len(runs) < 3:
+                    break
+                times.append(statistics.median(runs))
+            if len(times) == 2:
+                result["shapes"].append((times[1] / max(times[0], 0.1), times[0], times[1],
+                                         unit, context, kind))  # fmt: skip
+    return result
+
+
 def _init_files() -> None:
     os.environ.setdefault("SMGUARD_DISABLE_PLUGINS", "toxicity")
     from smguard.config import Config
@@ -647,6 +729,8 @@ def _merge(into: dict[str, Any], part: dict[str, Any]) -> None:
             into[key] = max(into.get(key, value), value)
         elif key == "top":
             into[key] = _top([*into.get(key, []), *value])
+        elif key == "shapes":
+            into[key] = [*into.get(key, []), *value]
         elif key in ("peak_mb", "baseline_mb"):
             into[key] = max(into.get(key, 0.0), value)
         elif key == "outcomes":
@@ -695,6 +779,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--limit-s", type=float, default=30.0, help="time limit per input")
     parser.add_argument("--out", type=Path, default=Path("fuzz-out"))
+    parser.add_argument(
+        "--no-shapes", action="store_true", help="skip the runs of one symbol at two lengths"
+    )
     opts = parser.parse_args(argv)
     opts.out.mkdir(parents=True, exist_ok=True)
     packs = opts.files if opts.packs is None else opts.packs
@@ -722,8 +809,13 @@ def main(argv: list[str] | None = None) -> int:
             "posts", _init_posts, _posts_chunk, jobs, opts.workers, opts.out
         )
         summary["posts"]["again"] = _first_sight(summary["posts"].get("top", []), RUNS)
+    if opts.posts and not opts.no_shapes:
+        jobs = [(unit, opts.limit_s, out) for unit in _SHAPE_UNITS]
+        summary["shapes"] = _campaign(
+            "shapes", _init_shapes, _shapes_chunk, jobs, opts.workers, opts.out
+        )
     (opts.out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    _report({"posts": summary["posts"]} if "posts" in summary else {})
+    _report({k: summary[k] for k in ("posts", "shapes") if k in summary})
     bad = sum(part.get("crashes", 0) + part.get("stalls", 0) for part in summary.values()
               if isinstance(part, dict))  # fmt: skip
     return 1 if bad else 0
@@ -756,6 +848,23 @@ def _report(summary: dict[str, Any]) -> None:
                       f"again ({runs} ms)")  # fmt: skip
             print(f"  slowest input per {PER_CHARS:,} characters, measured again: "
                   f"{worst['median']:.1f} ms (goal < {GOAL_MS:g} ms, {verdict})")  # fmt: skip
+    shapes = summary.get("shapes")
+    if shapes:
+        found = sorted(shapes["shapes"], reverse=True)
+        grows = [s for s in found if s[0] > _GROWTH and s[2] > 20]
+        slowest = max(found, key=lambda s: s[1]) if found else None
+        print(f"\nshapes: {len(found):,} runs of one symbol, each at {PER_CHARS:,} and "
+              f"{2 * PER_CHARS:,} characters, as a post, a reply and a direct message, in "
+              f"{shapes['wall_s']:,.0f} s; crashes {shapes['crashes']} (goal 0), stalls "
+              f"{shapes['stalls']}; growing faster than their length (x{_GROWTH:g} for twice "
+              f"the length, over 20 ms): {len(grows)} (goal 0)")  # fmt: skip
+        for ratio, t20, t40, unit, context, kind in found[:5]:
+            print(f"  x{ratio:.2f}: {t20:.1f} -> {t40:.1f} ms, {unit!r} in {context!r} ({kind})")
+        if slowest is not None:
+            verdict = "met" if slowest[1] < GOAL_MS else "NOT met"
+            print(f"  slowest at {PER_CHARS:,} characters: {slowest[1]:.1f} ms of CPU (goal "
+                  f"< {GOAL_MS:g} ms, {verdict}), {slowest[3]!r} in {slowest[4]!r} "
+                  f"({slowest[5]})")  # fmt: skip
     for name in ("files", "packs"):
         part = summary.get(name)
         if not part:
