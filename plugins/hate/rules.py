@@ -144,13 +144,18 @@ def _words(lookup: _Lookup, ctx: CheckContext) -> tuple[list[frozenset[str]], li
     plain: list[frozenset[str]] = []
     rooted: list[frozenset[str]] = []
     memo = lookup.memo
+    # A post repeats its words: the union for a word of several forms is made once a post.
+    several: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
     for forms in ctx.norm.forms:
         if len(forms) == 1:
             exact, root = memo.get(forms[0]) or lookup(forms[0])
+        elif forms in several:
+            exact, root = several[forms]
         else:
             pairs = [lookup(f) for f in forms]
             exact = frozenset().union(*(p[0] for p in pairs))
             root = frozenset().union(*(p[1] for p in pairs))
+            several[forms] = (exact, root)
         plain.append(exact)
         rooted.append(root)
     return plain, rooted

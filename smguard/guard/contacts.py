@@ -116,13 +116,53 @@ def _phones(text: str, regions: tuple[str, ...]) -> tuple[PhoneMatch, ...]:
     for start, end in _digit_runs(text):
         if national_id and text[start] not in "06" and text[start - 1 : start] not in "+(":
             continue  # in Indonesia a number starts with 0, 62, + or "(": not a price or date
-        # Step back over "+", "(" or "(+" so the exact pattern sees the whole number.
-        for m in _PHONE_RE.finditer(text, max(done, start - 2), end):
-            found = _phone_at(text, m.start(), m.group(), regions)
+        # Step back over "+", "(" or "(+" so the exact pattern sees the whole number; the
+        # pattern reads the run (and two characters before, for its look-behinds) as if the
+        # text ended with it, as ``finditer(text, pos, end)`` would.
+        pos = max(done, start - 2)
+        lo = max(0, pos - 2)
+        for m in _PHONE_RE.finditer(_without_dead_digits(text[lo:end]), pos - lo):
+            found = _phone_at(text, lo + m.start(), m.group(), regions)
             if found is not None:
                 out.append(found)
         done = end
     return tuple(out)
+
+
+#: The most digits one match of :data:`_PHONE_RE` holds: 5, then 6 groups of 6.
+_MOST_DIGITS = 41
+_DIGITS_RE = re.compile(r"\d+")
+#: A word character that is not a digit: a letter or ``_``.
+_GLUE_RE = re.compile(r"[^\W\d]")
+
+
+def _without_dead_digits(piece: str) -> str:
+    """``piece`` with every run of digits that no match of :data:`_PHONE_RE` can hold written
+    as ``_`` (the same length; a word character like a digit, but no letter).
+
+    A match ends before a character that is not a word character, so it holds a run of
+    digits whole or not at all: never one of more than 41 digits, nor one glued to a letter
+    or ``_`` (at the end of ``piece`` the pattern sees the end of the text, so nothing is
+    glued there). On such a run the pattern tried every way of cutting it into groups before
+    giving up: 8 s for a post of 200 runs of fifty digits. As ``_`` it stops at once, and
+    every match and look-around stays as it was (``_`` is no letter for the ``HP:+65`` one).
+    """
+    dead = [
+        m.span()
+        for m in _DIGITS_RE.finditer(piece)
+        if m.end() - m.start() > _MOST_DIGITS
+        or _GLUE_RE.match(piece, m.end())
+        or (m.start() and _GLUE_RE.match(piece, m.start() - 1))
+    ]
+    if not dead:
+        return piece
+    out: list[str] = []
+    done = 0
+    for start, end in dead:
+        out += (piece[done:start], "_" * (end - start))
+        done = end
+    out.append(piece[done:])
+    return "".join(out)
 
 
 def _phone_at(text: str, start: int, cand: str, regions: tuple[str, ...]) -> PhoneMatch | None:

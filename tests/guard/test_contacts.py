@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smguard.guard.contacts import (
+    _PHONE_RE,
+    _phone_at,
     digit_runs,
     find_contacts,
     find_phone_numbers,
@@ -73,3 +77,41 @@ def test_digit_runs_hold_eight_or_more_digits() -> None:
     text = "Rp 150.000 saja, NIK 3174012505900001, tgl 17-08-2026"
     runs = [text[s:e].strip() for s, e in digit_runs(text)]
     assert runs == ["3174012505900001", "17-08-2026"]
+
+
+def _phones_read_in_full(text: str, regions: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """How numbers were found before: the exact pattern over each digit run of the text, as is."""
+    out = []
+    done = 0
+    for start, end in digit_runs(text):
+        if regions == ("ID",) and text[start] not in "06" and text[start - 1 : start] not in "+(":
+            continue
+        for m in _PHONE_RE.finditer(text, max(done, start - 2), end):
+            found = _phone_at(text, m.start(), m.group(), regions)
+            if found is not None:
+                out.append((found.start, found.end, found.e164))
+        done = end
+    return out
+
+
+_NUMBER_PIECES = st.sampled_from(
+    ["0", "8", "12", "0812", "62", "+62", "(021)", "(+62)", "021", "3456", "7890", "123456",
+     " ", "-", ".", "(", ")", "+", "x", "_", "ya ", "HP:", "Rp", "a", "\n", "８"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_NUMBER_PIECES, max_size=12).map("".join), st.sampled_from([("ID",), ("ID", "SG")]))
+def test_numbers_are_found_as_the_exact_pattern_over_the_whole_text_found_them(
+    text: str, regions: tuple[str, ...]
+) -> None:
+    """Runs of digits no number can hold are hidden from the pattern (issue 12: it tried every
+    way of cutting a run of fifty digits into groups, 8 s for a post of 200 of them); the
+    numbers found are those the pattern finds in the text as it is."""
+    found = [(p.start, p.end, p.e164) for p in find_phone_numbers(text, regions)]
+    assert found == _phones_read_in_full(text, regions)
+
+
+def test_long_runs_of_digits_are_not_cut_into_every_group() -> None:
+    text = ("hubungi 0812 " + "8" * 50 + " ya ") * 200 + "atau 0812-3456-7890"
+    assert [p.raw for p in find_phone_numbers(text)] == ["0812-3456-7890"]
