@@ -111,7 +111,7 @@ def _format_matches(tok: str) -> Iterator[tuple[TokenFormat, re.Match[str]]]:
     pending = [
         (fmt, fmt.pattern.search(tok))
         for fmt, literals in _anchored()
-        if literals is None or any(literal in tok for literal in literals)
+        if literals is None or any(map(tok.__contains__, literals))
     ]
     pos = 0
     while True:
