@@ -253,19 +253,8 @@ class NormalizedText:
         if "spans" in self.__dict__:
             spans: list[tuple[int, int]] = self.__dict__["spans"]
             return spans
-        # Without a Python step per word: the text is words and the gaps between them, so
-        # running sums of their lengths are every word's start and end.
-        words = self.words
-        lengths = [0] * (2 * len(words) + 1)
-        lengths[0::2] = map(len, _TOKEN_RE.split(self.text))
-        lengths[1::2] = map(len, words)
-        bounds = list(accumulate(lengths))
-        starts, ends = bounds[0:-1:2], bounds[1::2]
-        offsets = self.offsets
-        if offsets is not None:
-            starts = list(map(offsets.__getitem__, starts))
-            ends = list(map((1).__add__, map(offsets.__getitem__, map((-1).__add__, ends))))
-        return list(zip(starts, ends, strict=True))
+        starts, ends = _bounds(_TOKEN_RE.split(self.text), self.words)
+        return _original_spans(starts, ends, self.offsets)
 
     @cached_property
     def joined(self) -> frozenset[int]:
@@ -290,6 +279,26 @@ class NormalizedText:
                 zip(self.words, self.spans, self.forms, strict=True)
             )
         ]
+
+
+def _bounds(gaps: list[str], words: list[str]) -> tuple[list[int], list[int]]:
+    """Each word's start and end in the normalised text, which is ``gaps[0] words[0] gaps[1]
+    words[1] …``: running sums of their lengths, in C rather than a Python step per word."""
+    lengths = [0] * (2 * len(words) + 1)
+    lengths[0::2] = map(len, gaps)
+    lengths[1::2] = map(len, words)
+    bounds = list(accumulate(lengths))
+    return bounds[0:-1:2], bounds[1::2]
+
+
+def _original_spans(
+    starts: list[int], ends: list[int], offsets: list[int] | None
+) -> list[tuple[int, int]]:
+    """Normalised ``[start, end)`` spans as spans of the original text."""
+    if offsets is not None:
+        starts = list(map(offsets.__getitem__, starts))
+        ends = list(map((1).__add__, map(offsets.__getitem__, map((-1).__add__, ends))))
+    return list(zip(starts, ends, strict=True))
 
 
 #: Three or more one-letter words in a row (one byte per word: its length, at most 2).
@@ -326,16 +335,10 @@ def _join_spelled_out(
     The letters of one word are split by the same kind of separator throughout; where the kind
     changes (dots, then spaces, then emoji), a new word begins.
     """
-    # The text is gaps and words in turn (one pass of the pattern finds both): gaps[k] comes
-    # before words[k], so running sums of their lengths are every word's start and end (in C,
-    # not a Python step per word).
+    # The text is gaps and words in turn (one pass of the pattern finds both).
     parts = _TOKEN_SPLIT_RE.split(text)
     words, gaps = parts[1::2], parts[0::2]
-    lengths = [0] * (2 * len(words) + 1)
-    lengths[0::2] = map(len, gaps)
-    lengths[1::2] = map(len, words)
-    bounds = list(accumulate(lengths))
-    starts, ends = bounds[0:-1:2], bounds[1::2]
+    starts, ends = _bounds(gaps, words)
     # Only a run of three or more one-letter words can hold a spelled-out word. Each run is
     # read from its start: a word is joined from letter i to letter j when every gap between
     # them is of one kind, else the next letter may still start one.
@@ -371,10 +374,7 @@ def _join_spelled_out(
     out.extend(words[done:])
     out_starts.extend(starts[done:])
     out_ends.extend(ends[done:])
-    if offsets is not None:
-        out_starts = list(map(offsets.__getitem__, out_starts))
-        out_ends = list(map((1).__add__, map(offsets.__getitem__, map((-1).__add__, out_ends))))
-    return out, list(zip(out_starts, out_ends, strict=True)), frozenset(joined)
+    return out, _original_spans(out_starts, out_ends, offsets), frozenset(joined)
 
 
 def normalize(
