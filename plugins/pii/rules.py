@@ -32,6 +32,16 @@ PLUGIN = "pii"
 _DIGIT_RE = re.compile(r"\d")
 
 
+def _first(seen: set[str], value: str) -> bool:
+    """Whether ``value`` is new to this post (and note it): a value written several times is
+    reported once, at its first place. A post repeating one address 3,000 times got 3,000
+    findings (a verdict nobody can read), and paid for each."""
+    if value in seen:
+        return False
+    seen.add(value)
+    return True
+
+
 def may_hold_pii(post: Post, ctx: CheckContext) -> bool:
     """The personal-data rules' gate: each of them needs an ``@`` (e-mail) or a digit (phone,
     NIK, card and account numbers, and the number in a wa.me link)."""
@@ -63,7 +73,10 @@ class EmailRule(PiiRule):
             return ()
         out = []
         own = self.own_domains(ctx)
+        seen: set[str] = set()
         for email in email_matches(text):
+            if not _first(seen, email.address.lower()):
+                continue
             if host_in(email.domain, own) or email.address.lower() in self.settings.allow_emails:
                 continue
             personal = email.domain in FREEMAIL
@@ -95,10 +108,11 @@ class PhoneRule(PiiRule):
         out = []
         allowed = self.settings.allow_numbers
         cards = [(n.start, n.end) for n in long_numbers(text) if n.kind != "NIK"]
+        seen: set[str] = set()
         for phone in find_phone_numbers(text, self.settings.regions):
             if phone.e164 in allowed or digits_only(phone.raw) in allowed:
                 continue
-            if any(s <= phone.start < e for s, e in cards):
+            if any(s <= phone.start < e for s, e in cards) or not _first(seen, phone.e164):
                 continue
             mobile = phone.kind == "mobile"
             out.append(
@@ -117,6 +131,8 @@ class PhoneRule(PiiRule):
                     continue
                 e164 = normalise_phone("+" + number, self.settings.regions[0])
                 if e164 is None or e164 in allowed or number in allowed:
+                    continue
+                if not _first(seen, e164):
                     continue
                 out.append(
                     self.finding(
@@ -142,10 +158,11 @@ _LANDLINE = {
 @dataclass(eq=False)
 class NikRule(PiiRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
+        seen: set[str] = set()
         return [
             self.finding(span=(n.start, n.end), evidence=mask_digits(n.digits))
             for n in long_numbers(post.text)
-            if n.kind == "NIK"
+            if n.kind == "NIK" and _first(seen, n.digits)
         ]
 
 
@@ -154,13 +171,15 @@ class CardRule(PiiRule):
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         out = []
         links: list[tuple[int, int]] | None = None
+        seen: set[str] = set()
         for n in long_numbers(post.text):
-            if n.kind == "NIK":
+            if n.kind == "NIK" or n.digits in seen:
                 continue
             if links is None:
                 links = [(u.start, u.end) for u in extract_urls(post.text)]
             if any(s <= n.start < e for s, e in links):
                 continue  # an id in a link's query ("?visit_id=6372…"), not a card
+            seen.add(n.digits)
             message = {
                 "en": f"This post shows what looks like a {n.kind} payment card number.",
                 "id": f"Unggahan ini menampilkan nomor yang tampaknya nomor kartu {n.kind}.",
@@ -181,6 +200,7 @@ class AccountRule(PiiRule):
         if not ("rek" in low or "a/c" in low or "account" in low or "va" in low):
             return ()
         out = []
+        seen: set[str] = set()
         for m in ACCOUNT_RE.finditer(low):
             raw = m.group(1)
             digits = digits_only(raw)
@@ -189,6 +209,8 @@ class AccountRule(PiiRule):
             start = m.start(1)
             if re.search(r"(?:rp|idr)\s?\.?\s?$", low[max(0, start - 5) : start]):
                 continue  # "rekening ... Rp 150.000.000" is an amount
+            if not _first(seen, digits):
+                continue
             out.append(self.finding(span=(start, m.end(1)), evidence=mask_digits(digits)))
         return out
 

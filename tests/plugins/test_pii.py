@@ -350,3 +350,57 @@ def test_digits_in_a_link_are_not_a_card_number() -> None:
     card = "4539148803436467"
     assert check(CARD, f"See https://help.example.com/answer/1?visit_id={card}-16809&rd=1") == []
     assert check(CARD, f"Refund sent to card {card}")
+
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "text", "first", "other"),
+    [
+        (
+            EMAIL,
+            "budi.santoso87@gmail.com, BUDI.SANTOSO87@gmail.com, sari@yahoo.com, "
+            "budi.santoso87@gmail.com",
+            "budi.santoso87@gmail.com",
+            "sari@yahoo.com",
+        ),
+        (
+            PHONE,
+            "0812-3456-7890 lalu 0812-3456-7890, 0813-9876-5432; lagi 0812-3456-7890",
+            "0812-3456-7890",
+            "0813-9876-5432",
+        ),
+        (
+            NIK,
+            "NIK 3174012505900001, NIK 3174012505900001, NIK 3273014107880002",
+            "3174012505900001",
+            "3273014107880002",
+        ),
+        (
+            CARD,
+            "kartu 4111 1111 1111 1111, 4111 1111 1111 1111, 5555 5555 5555 4444",
+            "4111 1111 1111 1111",
+            "5555 5555 5555 4444",
+        ),
+        (
+            ACCOUNT,
+            "Transfer ke rekening BCA 1234567890, ya rekening BCA 1234567890, "
+            "atau rekening BNI 9876543210",
+            "1234567890",
+            "9876543210",
+        ),
+    ],
+)
+def test_a_value_written_again_is_reported_once_at_its_first_place(
+    rule_id: str, text: str, first: str, other: str
+) -> None:
+    found = check(rule_id, text)
+    assert [spanned(text, f) for f in found] == [first, other]
+    assert found[0].span is not None and found[0].span[0] == text.index(first)
+
+
+def test_the_same_number_written_two_ways_is_one_finding() -> None:
+    # The same mobile number as 0812…, as +62 812… and in a WhatsApp link: one number.
+    text = "Hubungi 0812-3456-7890 atau +62 812 3456 7890, wa.me/6281234567890"
+    found = check(PHONE, text)
+    assert len(found) == 1 and spanned(text, found[0]) == "0812-3456-7890"
+
