@@ -352,7 +352,6 @@ def test_digits_in_a_link_are_not_a_card_number() -> None:
     assert check(CARD, f"Refund sent to card {card}")
 
 
-
 @pytest.mark.parametrize(
     ("rule_id", "text", "first", "other"),
     [
@@ -403,4 +402,3 @@ def test_the_same_number_written_two_ways_is_one_finding() -> None:
     text = "Hubungi 0812-3456-7890 atau +62 812 3456 7890, wa.me/6281234567890"
     found = check(PHONE, text)
     assert len(found) == 1 and spanned(text, found[0]) == "0812-3456-7890"
-
