@@ -34,8 +34,8 @@ _DIGIT_RE = re.compile(r"\d")
 
 def _first(seen: set[str], value: str) -> bool:
     """Whether ``value`` is new to this post (and note it): a value written several times is
-    reported once, at its first place. A post repeating one address 3,000 times got 3,000
-    findings (a verdict nobody can read), and paid for each."""
+    reported once, at its first place. A post repeating one address thousands of times got a
+    finding for each (a verdict nobody can read), and paid for building them."""
     if value in seen:
         return False
     seen.add(value)
@@ -75,9 +75,10 @@ class EmailRule(PiiRule):
         own = self.own_domains(ctx)
         seen: set[str] = set()
         for email in email_matches(text):
-            if not _first(seen, email.address.lower()):
+            address = email.address.lower()
+            if not _first(seen, address):
                 continue
-            if host_in(email.domain, own) or email.address.lower() in self.settings.allow_emails:
+            if host_in(email.domain, own) or address in self.settings.allow_emails:
                 continue
             personal = email.domain in FREEMAIL
             out.append(
@@ -173,13 +174,14 @@ class CardRule(PiiRule):
         links: list[tuple[int, int]] | None = None
         seen: set[str] = set()
         for n in long_numbers(post.text):
-            if n.kind == "NIK" or n.digits in seen:
+            if n.kind == "NIK":
                 continue
             if links is None:
                 links = [(u.start, u.end) for u in extract_urls(post.text)]
             if any(s <= n.start < e for s, e in links):
                 continue  # an id in a link's query ("?visit_id=6372…"), not a card
-            seen.add(n.digits)
+            if not _first(seen, n.digits):
+                continue
             message = {
                 "en": f"This post shows what looks like a {n.kind} payment card number.",
                 "id": f"Unggahan ini menampilkan nomor yang tampaknya nomor kartu {n.kind}.",
