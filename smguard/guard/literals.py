@@ -6,11 +6,16 @@ of it holds a ``:``, though, and a text without one cannot match at all. :func:`
 such literals from the parsed pattern, so that a cheap ``in`` test decides for most texts that a
 pattern need not run. The answer is exact in one direction only: a text holding no anchor has no
 match; a text holding one may still have none.
+
+A small class of plain characters counts too (``f[*#@%]ck`` holds one of ``* # @ %``), and where a
+pattern offers several choices the rarest wins: a symbol is rarer in posts than a letter, a long
+literal than a short one, so ``f[*#@%]ck`` is tested by its symbols, not by its ``f``.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -28,7 +33,9 @@ def anchors(pattern: str | re.Pattern[str]) -> frozenset[str] | None:
     if flags & re.IGNORECASE:
         return None
     try:
-        parsed = _parser.parse(source, flags)
+        with warnings.catch_warnings():  # "possible nested set" and the like: not ours to show
+            warnings.simplefilter("ignore")
+            parsed = _parser.parse(source, flags)
     except re.error:
         return None
     if parsed.state.flags & re.IGNORECASE:
@@ -36,10 +43,31 @@ def anchors(pattern: str | re.Pattern[str]) -> frozenset[str] | None:
     return _sequence(parsed)
 
 
+#: The most characters a class may list to be read as literals (a larger one is a letter range
+#: in all but name, and a text holds one of its characters almost always).
+_MAX_CLASS = 8
+
+
+def _rarity(literal: str) -> int:
+    # Letters, digits and spaces are in nearly every post; any other character far less often.
+    return sum(1 if ch.isalnum() or ch.isspace() else 3 for ch in literal)
+
+
 def _score(choice: frozenset[str]) -> tuple[int, int]:
-    # The shortest literal decides how often a text holds one by chance; fewer literals are
+    # The commonest literal decides how often a text holds one by chance; fewer literals are
     # cheaper to test.
-    return (min(map(len, choice)), -len(choice))
+    return (min(map(_rarity, choice)), -len(choice))
+
+
+def _class(items: Any) -> frozenset[str] | None:
+    """The characters of a class that lists a few plain characters (``[*#@%]``), else ``None``
+    (a range, a category such as ``\\d``, a negated class, or too many characters)."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is not sre.LITERAL:
+            return None
+        chars.add(chr(av))
+    return frozenset(chars) if 0 < len(chars) <= _MAX_CLASS else None
 
 
 def _sequence(items: Any) -> frozenset[str] | None:
@@ -74,7 +102,9 @@ def _sequence(items: Any) -> frozenset[str] | None:
                 found = _sequence(inner)
         elif op is sre.ATOMIC_GROUP:
             found = _sequence(av)
-        # Anything else (a class, any character, a look-around, a position) holds no literal.
+        elif op is sre.IN:
+            found = _class(av)
+        # Anything else (any character, a look-around, a position) holds no literal.
         if found:
             choices.append(found)
     flush()

@@ -11,7 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from smguard.plugins.secrets.formats import formats
 
+from smguard.config import Config
+from smguard.guard.engine import Guard
 from smguard.guard.literals import anchors
+from smguard.guard.packs.rule import re2_anchors
+from smguard.guard.rule import CheckContext
+from smguard.types import Post
+
+
+def _built_in_guard() -> Guard:
+    return Guard(Config.from_dict({"plugins": {"disable": ["toxicity"]}}))
 
 
 def test_literals_of_simple_patterns() -> None:
@@ -21,6 +30,56 @@ def test_literals_of_simple_patterns() -> None:
     assert anchors(r"sk-[a-z]+\.eyJ") == {".eyJ"}
     assert anchors(r"(?:AKIA|ASIA)[A-Z0-9]{16}") in ({"AKIA", "ASIA"}, {"KIA", "SIA"})
     assert anchors(r"(?:foo|ba+r)x") in ({"foo", "b"}, {"foo", "r"}, {"x"})
+
+
+def test_a_small_class_of_plain_characters_is_a_set_of_literals() -> None:
+    assert anchors(r"f[*#@%]ck") == {"*", "#", "@", "%"}  # rarer than the letters around it
+    assert anchors(r"\bf(?:[*#]{1,3}|u[*#])k") == {"*", "#"}
+    assert anchors(r"(?:bubarkan|lengserkan)(?:lah)?\b") == {"bubarkan", "lengserkan"}
+    # A literal of letters beats a class of letters; a long run of letters beats one symbol.
+    assert anchors(r"[abc]x") == {"x"}
+    assert anchors(r"a[*#$]holes?") == {"hole"}
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"[abcdefghij]",  # more characters than a useful test
+        r"[a-c]x?",
+        r"[^*#]",
+        r"[\d*]",
+        r"[[:alpha:]]x?",
+    ],
+)
+def test_a_class_that_is_not_a_few_plain_characters_holds_no_literal(pattern: str) -> None:
+    if pattern.startswith("[["):
+        # Python reads a POSIX class as a set and a literal "]"; RE2 (the packs' engine) as a
+        # class: the packs' reader refuses such patterns an anchor.
+        assert re2_anchors(pattern) is None
+    else:
+        assert anchors(pattern) is None
+
+
+def test_every_built_in_pack_regex_match_holds_its_literals() -> None:
+    # The pack rules skip a regex when the post holds none of its literals: every match of the
+    # examples, found by RE2 as the guard finds them, must hold one.
+    guard = _built_in_guard()
+    seen = 0
+    for rule in guard.packs.rules:
+        for pattern in rule.regexes:
+            literals = re2_anchors(pattern.pattern)
+            for example in rule.examples:
+                post = Post.from_dict(example.post)
+                ctx = CheckContext(post, None, guard.config, guard.config.account(None))
+                ctx.slang = guard.packs.slang
+                text = post.text if rule.regex_on == "original" else ctx.norm.text
+                for m in pattern.finditer(text):
+                    seen += 1
+                    assert literals is None or any(lit in m.group() for lit in literals), (
+                        rule.id,
+                        example.text,
+                    )
+    assert seen >= 5
 
 
 @pytest.mark.parametrize(
@@ -57,6 +116,10 @@ def test_every_known_key_format_names_literals_its_examples_hold() -> None:
 
 _PATTERNS = [
     *(fmt.pattern.pattern for fmt in formats()),
+    *(p.pattern for r in _built_in_guard().packs.rules for p in r.regexes),
+    r"f[*#@%]c?k",
+    r"(?:[*#@%]{1,3}|u[*#])k",
+    r"a[xyz]+b|[0-9][.,]",
     r"(?:a|bc)d{2,}(?:ef)+",
     r"x(?:y|z)w",
     r"(?:ab|cd)(?:ef|gh)",

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from smguard.guard.literals import anchors
 from smguard.guard.rule import CheckContext, Rule
 from smguard.types import Finding, Post
 
@@ -44,6 +45,9 @@ class PackRule(Rule):
     min_distinct: int = 1
     stem: bool = False
     index: LexiconIndex | None = field(default=None, repr=False)
+    #: Per regex, literals one of which every match holds (``None``: no such test); read from
+    #: the patterns on first use.
+    _anchors: tuple[frozenset[str] | None, ...] | None = field(default=None, init=False, repr=False)
 
     def check(self, post: Post, ctx: CheckContext) -> Iterable[Finding]:
         matches: list[tuple[int, int, str]] = []  # original start, end, matched key
@@ -58,13 +62,17 @@ class PackRule(Rule):
                     if self.not_near and _context(forms, i, j, self.not_near):
                         continue
                     matches.append((spans[i][0], spans[j][1], key))
-        for pattern in self.regexes:
-            if self.regex_on == "original":
-                found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(post.text)]
+        original = self.regex_on == "original"
+        for pattern, literals in zip(self.regexes, self._regex_anchors(), strict=True):
+            subject = post.text if original else ctx.norm.text
+            if literals is not None and not any(lit in subject for lit in literals):
+                continue  # most posts: no match can lack all of them, so the pattern need not run
+            if original:
+                found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(subject)]
             else:
                 norm = ctx.norm
                 found = [
-                    (*norm.span(m.start(), m.end()), m.group()) for m in pattern.finditer(norm.text)
+                    (*norm.span(m.start(), m.end()), m.group()) for m in pattern.finditer(subject)
                 ]
             if found and (self.near or self.not_near):
                 found = [m for m in found if self._regex_context_ok(ctx, m[0], m[1])]
@@ -86,6 +94,12 @@ class PackRule(Rule):
             for s, e, _ in kept[:_MAX_FINDINGS_PER_RULE]
         ]
 
+    def _regex_anchors(self) -> tuple[frozenset[str] | None, ...]:
+        found = self._anchors
+        if found is None:
+            found = self._anchors = tuple(re2_anchors(p.pattern) for p in self.regexes)
+        return found
+
     def _regex_context_ok(self, ctx: CheckContext, start: int, end: int) -> bool:
         """Apply near / not_near to a regex match through the words it covers.
 
@@ -101,6 +115,18 @@ class PackRule(Rule):
         if self.near and not _context(forms, i, j, self.near):
             return False
         return not (self.not_near and _context(forms, i, j, self.not_near))
+
+
+def re2_anchors(source: str) -> frozenset[str] | None:
+    """:func:`~smguard.guard.literals.anchors` of an RE2 pattern (packs are compiled with RE2).
+
+    It reads the pattern as Python's ``re`` does, which agrees with RE2 on what a match must
+    hold, and fails (no anchors) on RE2's own escapes; the exception is a POSIX class
+    (``[[:alpha:]]``), which Python reads as a set of characters followed by a literal ``]``.
+    """
+    if "[:" in source:
+        return None
+    return anchors(source)
 
 
 def _word_bounds(ctx: CheckContext) -> tuple[list[int], list[int]]:
