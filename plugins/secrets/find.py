@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from smguard.guard.literals import anchors
+from smguard.guard.literals import anchors, may_hold
 from smguard.guard.memo import per_post
 
 from .formats import TokenFormat, formats, placeholder
@@ -109,9 +109,7 @@ def _format_matches(tok: str) -> Iterator[tuple[TokenFormat, re.Match[str]]]:
     position (~1 µs a character), while most formats start with a literal it finds at C speed.
     """
     pending = [
-        (fmt, fmt.pattern.search(tok))
-        for fmt, literals in _anchored()
-        if literals is None or any(map(tok.__contains__, literals))
+        (fmt, fmt.pattern.search(tok)) for fmt, literals in _anchored() if may_hold(tok, literals)
     ]
     pos = 0
     while True:

@@ -20,7 +20,7 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["anchors"]
+__all__ = ["anchors", "may_hold"]
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 
@@ -41,6 +41,12 @@ def anchors(pattern: str | re.Pattern[str]) -> frozenset[str] | None:
     if parsed.state.flags & re.IGNORECASE:
         return None
     return _sequence(parsed)
+
+
+def may_hold(text: str, literals: frozenset[str] | None) -> bool:
+    """Whether ``text`` may hold a match of a pattern whose :func:`anchors` are ``literals``
+    (``None``: no test, so it may)."""
+    return literals is None or any(map(text.__contains__, literals))
 
 
 #: The most characters a class may list to be read as literals (a larger one is a letter range

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from smguard.guard.literals import anchors
+from smguard.guard.literals import anchors, may_hold
 from smguard.guard.rule import CheckContext, Rule
 from smguard.types import Finding, Post
 
@@ -63,9 +63,9 @@ class PackRule(Rule):
                         continue
                     matches.append((spans[i][0], spans[j][1], key))
         original = self.regex_on == "original"
+        subject = (post.text if original else ctx.norm.text) if self.regexes else ""
         for pattern, literals in zip(self.regexes, self._regex_anchors(), strict=True):
-            subject = post.text if original else ctx.norm.text
-            if literals is not None and not any(lit in subject for lit in literals):
+            if not may_hold(subject, literals):
                 continue  # most posts: no match can lack all of them, so the pattern need not run
             if original:
                 found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(subject)]
