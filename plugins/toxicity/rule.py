@@ -17,9 +17,7 @@ goes to review. It never passes a post silently.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +28,7 @@ from smguard.errors import ModelUnavailable
 from smguard.guard.rule import Rule
 from smguard.toxicity import loading
 from smguard.toxicity import onnx as onnxengine
+from smguard.toxicity.extras import installed
 from smguard.toxicity.loading import LABEL_ALIASES
 from smguard.toxicity.manifest import get_model
 from smguard.toxicity.paths import model_root, valid_name
@@ -457,9 +456,4 @@ class ToxicityRule(Rule):
 
 def _detoxify_installed() -> bool:
     """Whether ``import detoxify`` can work, without paying for the import (torch) yet."""
-    if "detoxify" in sys.modules:
-        return sys.modules["detoxify"] is not None
-    try:
-        return importlib.util.find_spec("detoxify") is not None
-    except (ImportError, ValueError):
-        return False
+    return installed("detoxify")

@@ -23,7 +23,6 @@ only when a model is loaded, so importing it costs nothing.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from smguard.errors import ModelUnavailable
+from smguard.toxicity.extras import installed
 
 __all__ = [
     "ENV_SPINNING",
@@ -76,17 +76,7 @@ PASS_COST = 24
 
 def available() -> bool:
     """Whether onnxruntime and tokenizers can be imported, without importing them."""
-    for module in ("onnxruntime", "tokenizers", "numpy"):
-        if module in sys.modules:
-            if sys.modules[module] is None:
-                return False
-            continue
-        try:
-            if importlib.util.find_spec(module) is None:
-                return False
-        except (ImportError, ValueError):
-            return False
-    return True
+    return all(map(installed, ("onnxruntime", "tokenizers", "numpy")))
 
 
 def default_threads() -> int:
