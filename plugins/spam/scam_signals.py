@@ -24,29 +24,37 @@ class _Phrases:
     """Words and phrases, looked up through the post's set of words: a one-word entry is a set
     lookup, a longer phrase is searched in the padded text only when its first word is there."""
 
-    __slots__ = ("multi", "single")
+    __slots__ = ("firsts", "multi", "seconds", "single")
 
     def __init__(self, spec: str) -> None:
         self.single: frozenset[str] = frozenset(
             p.strip() for p in spec.split("|") if p.strip() and " " not in p.strip()
         )
         multi: dict[str, list[str]] = {}
+        seconds: dict[str, set[str]] = {}
         for p in spec.split("|"):
             words = p.split()
             if len(words) > 1:
                 multi.setdefault(words[0], []).append(" " + " ".join(words) + " ")
+                seconds.setdefault(words[0], set()).add(words[1])
         self.multi: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in multi.items()}
+        #: The first words of the phrases, and per first word the words that follow it: a
+        #: phrase's words are all words of the post, so a post with "are" but not "selected"
+        #: or "chosen" holds no "are selected" (common first words decide nothing alone).
+        self.firsts = frozenset(multi)
+        self.seconds = {k: frozenset(v) for k, v in seconds.items()}
 
     def maybe(self, words: frozenset[str]) -> bool:
-        """Whether a word or the first word of a phrase is there (cheap)."""
-        return not words.isdisjoint(self.single) or not words.isdisjoint(self.multi)
+        """Whether a word, or the first two words of a phrase, are there (cheap)."""
+        if not words.isdisjoint(self.single):
+            return True
+        seconds = self.seconds
+        return any(not words.isdisjoint(seconds[first]) for first in words & self.firsts)
 
     def found(self, words: frozenset[str], padded: str) -> bool:
         if not words.isdisjoint(self.single):
             return True
-        return any(
-            p in padded for first in words.intersection(self.multi) for p in self.multi[first]
-        )
+        return any(p in padded for first in words & self.firsts for p in self.multi[first])
 
 
 def _phrases(spec: str) -> _Phrases:
@@ -245,13 +253,23 @@ _ANY_GATE = (
 
 def may_be_scam(words: frozenset[str], text: str) -> bool:
     """A quick necessary condition for :func:`.scams.is_scam`: a lure, "customer service",
-    a relative or a code mentioned, or a call to action with urgency or a number."""
+    a relative asking or a code asked for, or a call to action with urgency or a number.
+
+    Each test is a necessary condition of a part :func:`scam_signals` would find: common
+    words ("baru", "are", "sandi") send a post on only when the pattern they gate matches.
+    """
     if words.isdisjoint(_ANY_GATE):
         return _premium_hint(words, text)
     if any(g.maybe(words) for g in (PRIZE, FREE, LOAN, CREDENTIAL, SERVICE, NOTICE, SUPPORT)):
         return True
-    if "free" in words or not words.isdisjoint(_FAMILY_GATE) or not words.isdisjoint(_CODE_GATE):
+    if "free" in words:
         return True
+    family = not words.isdisjoint(_FAMILY_GATE)
+    code = not words.isdisjoint(_CODE_GATE)
+    if family or code:
+        lower = text.lower()
+        if (family and FAMILY.search(lower)) or (code and ASKS_CODE.search(lower)):
+            return True
     if ACTION.maybe(words):
         return URGENCY.maybe(words) or _HAS_DIGIT.search(text) is not None
     return PREMIUM_WORDS.maybe(words) or _premium_hint(words, text)

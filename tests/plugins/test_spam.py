@@ -6,10 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from smguard.plugins import spam
+from smguard.plugins.spam import scam_signals, scams
 
 from smguard.config import Config
 from smguard.errors import ConfigError
+from smguard.guard.normalize import normalize
 from smguard.guard.rule import CheckContext, Rule
 from smguard.guard.ruletest import run_examples
 from smguard.types import Finding, Post, Severity
@@ -273,3 +277,41 @@ def test_own_numbers_and_domains_are_not_a_scam_contact() -> None:
 def test_own_numbers_need_digits() -> None:
     with pytest.raises(ConfigError, match="own_numbers"):
         rules({"plugins": {"spam": {"own_numbers": ["hotline"]}}})
+
+
+def _scam_vocabulary() -> list[str]:
+    """Every word and phrase the scam signals look for, and the other pieces a scam holds."""
+    pieces = (
+        "0812-3456-7890 81234 09061112222 https://win.example.top/claim 150p Rp50rb £500 now "
+        "today mama t&c are go baru 50rb sekarang segera"
+    ).split()
+    pieces += ["ganti nomor baru", "kirim kode OTP", "send your PIN", "are you free"]
+    pieces += ["we never ask", "ini mama", "tolong beliin pulsa", "this is mum", "send me the code"]
+    groups = "PRIZE FREE LOAN CREDENTIAL SERVICE NOTICE SUPPORT ACTION URGENCY MONEY_WORDS"
+    for name in (*groups.split(), "PREMIUM_WORDS", "WARNING"):
+        group = getattr(scam_signals, name)
+        pieces += sorted(group.single)
+        pieces += sorted(p.strip() for phrases in group.multi.values() for p in phrases)
+    return pieces
+
+
+def _quick_test_holds(text: str) -> None:
+    words = normalize(text).words
+    signals = scam_signals.scam_signals(
+        text, words, link=lambda: "http" in text, contact=lambda: "08" in text
+    )
+    if scams.is_scam(signals):
+        assert scam_signals.may_be_scam(frozenset(words), text), text
+
+
+def test_the_quick_scam_test_lets_every_single_piece_through() -> None:
+    for piece in _scam_vocabulary():
+        _quick_test_holds(piece)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_scam_vocabulary()), min_size=1, max_size=8))
+def test_the_quick_scam_test_never_misses_a_scam(pieces: list[str]) -> None:
+    """``may_be_scam`` decides most posts alone: whatever the full signals call a scam, it must
+    let through (its tests are necessary conditions of the parts, not guesses)."""
+    _quick_test_holds(" ".join(pieces))
