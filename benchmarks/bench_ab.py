@@ -1,0 +1,154 @@
+"""Before and after on real tweets, interleaved: this checkout against another, round by round.
+
+On a shared machine the speed of a core drifts by a third within minutes, so two figures taken
+minutes apart (what ``bench_rules.py --compare`` does) can show a change that is not there. Here
+every round measures both checkouts, each in a fresh process, alternating which goes first, and
+the ratio is taken of the medians over the rounds. Nothing is timed in a test; see README.md.
+
+Measured per checkout and round, CPU time of the process (one core):
+
+- ``in process``: ``Guard.check_many`` on the real tweets after a warm-up (language detected;
+  the toxicity engine left out, as in ``bench_rules.py``; the middle of three passes),
+- ``in process, default config``: the same with the configuration a fresh install has (the
+  toxicity engine on; it is skipped for every post when no model is installed),
+- ``check --file``: ``smguard check --file tweets.jsonl --format json`` as a fresh process,
+  start-up included, without the toxicity engine (as ``bench_rules.py``) and with the default
+  configuration,
+- ``cold start``: ``smguard check "terima kasih kak"`` as a fresh process, without the toxicity
+  engine (as ``bench_coldstart.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_rules import real_posts
+
+#: Run inside each checkout's own interpreter: prints posts per second of CPU time.
+_IN_PROCESS = """
+import json, sys, time
+from smguard.config import Config
+from smguard.guard.engine import Guard
+path, warm, default = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "default"
+posts = [json.loads(line) for line in open(path, encoding="utf-8")]
+config = {} if default else {"plugins": {"disable": ["toxicity"]}}
+guard = Guard(Config.from_dict(config))
+guard.check_many(posts[:warm])
+rest = posts[warm:]
+runs = []
+for _ in range(3):
+    t0 = time.process_time()
+    guard.check_many(rest)
+    runs.append(len(rest) / (time.process_time() - t0))
+print(sorted(runs)[1])
+"""
+
+
+def _env(toxicity: bool = True) -> dict[str, str]:
+    """No ``SMGUARD_*`` setting of this shell; bytecode cached as an installed smguard has it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMGUARD_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if not toxicity:
+        env["SMGUARD_DISABLE_PLUGINS"] = "toxicity"
+    return env
+
+
+def _cpu_of(cmd: list[str], cwd: Path, toxicity: bool = True) -> float:
+    """CPU seconds (user + system) of a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, cwd=cwd, env=_env(toxicity), stdout=subprocess.DEVNULL, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def measure(checkout: Path, tweets: Path, warm: int, cold_runs: int) -> dict[str, float]:
+    """One round's figures for one checkout."""
+    python = str(checkout / ".venv" / "bin" / "python")
+    smguard = str(checkout / ".venv" / "bin" / "smguard")
+    out: dict[str, float] = {}
+    for label, mode in (("in process", "bench"), ("in process, default config", "default")):
+        done = subprocess.run(
+            [python, "-c", _IN_PROCESS, str(tweets), str(warm), mode],
+            cwd=checkout,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out[label] = float(done.stdout.strip().splitlines()[-1])
+    n = sum(1 for _ in tweets.open(encoding="utf-8"))
+    check_file = [smguard, "check", "--file", str(tweets), "--format", "json"]
+    out["check --file"] = n / _cpu_of(check_file, checkout, toxicity=False)
+    out["check --file, default config"] = n / _cpu_of(check_file, checkout)
+    one = [smguard, "check", "terima kasih kak"]
+    cold = [_cpu_of(one, checkout, toxicity=False) * 1000 for _ in range(cold_runs)]
+    out["cold start, ms"] = statistics.median(cold)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("other", help="the other checkout (with its own .venv): 'before'")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--posts", type=int, default=10_000, help="real tweets checked")
+    parser.add_argument("--warm", type=int, default=3_000, help="of them, checked first to warm")
+    parser.add_argument("--cold-runs", type=int, default=5, help="cold starts per round")
+    parser.add_argument("--seed", type=int, default=20260601)
+    parser.add_argument(
+        "--real",
+        default=os.environ.get("SMGUARD_EVAL_DATA", "../shared/eval/data"),
+        help="folder of the labelled development sets (real tweets)",
+    )
+    args = parser.parse_args()
+    here = Path(__file__).resolve().parent.parent
+    other = Path(args.other).resolve()
+    for checkout in (here, other):
+        if not (checkout / ".venv" / "bin" / "smguard").exists():
+            sys.exit(f"{checkout} has no .venv with smguard installed")
+    posts = real_posts(Path(args.real), args.posts + args.warm, args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        tweets = Path(tmp) / "tweets.jsonl"
+        with tweets.open("w", encoding="utf-8") as fh:
+            for p in posts:
+                fh.write(json.dumps({"id": p["id"], "text": p["text"]}, ensure_ascii=False) + "\n")
+        rounds: dict[str, list[dict[str, float]]] = {"before": [], "now": []}
+        started = time.monotonic()
+        for r in range(args.rounds):
+            order = [("before", other), ("now", here)]
+            if r % 2:
+                order.reverse()
+            for side, checkout in order:
+                rounds[side].append(measure(checkout, tweets, args.warm, args.cold_runs))
+            print(f"round {r + 1}/{args.rounds} done ({time.monotonic() - started:.0f} s)")
+    report(rounds, other)
+
+
+def report(rounds: dict[str, list[dict[str, float]]], other: Path) -> None:
+    print(f"\nbefore: {other}\nnow:    {Path(__file__).resolve().parent.parent}")
+    print(f"medians of {len(rounds['now'])} interleaved rounds, CPU time")
+    print(f"{'figure':<34}{'before':>10}{'now':>10}{'ratio':>8}   per round (now/before)")
+    for key in rounds["now"][0]:
+        old = [r[key] for r in rounds["before"]]
+        new = [r[key] for r in rounds["now"]]
+        ratio = statistics.median(new) / statistics.median(old)
+        per = " ".join(f"{n / o:.2f}" for o, n in zip(old, new, strict=True))
+        unit = "" if key.endswith("ms") else " posts/s"
+        print(
+            f"{key + unit:<34}{statistics.median(old):>10,.0f}{statistics.median(new):>10,.0f}"
+            f"{ratio:>7.2f}x   {per}"
+        )
+
+
+if __name__ == "__main__":
+    main()
