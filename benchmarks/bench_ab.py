@@ -16,6 +16,11 @@ Measured per checkout and round, CPU time of the process (one core):
   configuration,
 - ``cold start``: ``smguard check "terima kasih kak"`` as a fresh process, without the toxicity
   engine (as ``bench_coldstart.py``).
+
+``--instructions N`` counts instead of timing: the instructions each checkout executes to check N
+posts in process (valgrind's cachegrind, the difference between a run that checks them and one
+that only warms up). A count does not move with the machine's load, so it tells a change of a
+few per cent that times on a shared machine cannot.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -53,6 +60,39 @@ for _ in range(3):
     runs.append(len(rest) / (time.process_time() - t0))
 print(sorted(runs)[1])
 """
+
+
+#: The same work, counted in instructions (``--instructions``): build a guard, warm it, then
+#: check ``n`` more posts (``n`` = 0: none); the difference of two runs is the posts' own count.
+_COUNTED = """
+import json, sys
+from smguard.config import Config
+from smguard.guard.engine import Guard
+path, warm, n, default = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "default"
+posts = [json.loads(line) for line in open(path, encoding="utf-8")]
+guard = Guard(Config.from_dict({} if default else {"plugins": {"disable": ["toxicity"]}}))
+guard.check_many(posts[:warm])
+if n:
+    guard.check_many(posts[warm : warm + n])
+"""
+_REFS_RE = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+def instructions(checkout: Path, tweets: Path, warm: int, n: int, mode: str) -> float:
+    """Instructions per post of ``check_many`` (valgrind's cachegrind, no cache simulation):
+    the same count on a busy machine as on an idle one, unlike any time."""
+    python = str(checkout / ".venv" / "bin" / "python")
+    counts = []
+    for posts in (0, n):
+        cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+        cmd += [python, "-c", _COUNTED, str(tweets), str(warm), str(posts), mode]
+        env = _env() | {"PYTHONHASHSEED": "0"}  # the same set and dict layouts in every run
+        done = subprocess.run(cmd, cwd=checkout, env=env, capture_output=True, text=True)
+        found = _REFS_RE.search(done.stderr)
+        if done.returncode != 0 or found is None:
+            sys.exit(f"valgrind failed in {checkout}:\n{done.stderr[-2000:]}")
+        counts.append(int(found.group(1).replace(",", "")))
+    return (counts[1] - counts[0]) / n
 
 
 def _env(toxicity: bool = True) -> dict[str, str]:
@@ -110,6 +150,12 @@ def main() -> None:
         default=os.environ.get("SMGUARD_EVAL_DATA", "../shared/eval/data"),
         help="folder of the labelled development sets (real tweets)",
     )
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        metavar="N",
+        help="instead of timing, count the instructions of checking N posts (needs valgrind)",
+    )
     args = parser.parse_args()
     here = Path(__file__).resolve().parent.parent
     other = Path(args.other).resolve()
@@ -122,6 +168,9 @@ def main() -> None:
         with tweets.open("w", encoding="utf-8") as fh:
             for p in posts:
                 fh.write(json.dumps({"id": p["id"], "text": p["text"]}, ensure_ascii=False) + "\n")
+        if args.instructions:
+            count_instructions(here, other, tweets, args.warm, args.instructions)
+            return
         rounds: dict[str, list[dict[str, float]]] = {"before": [], "now": []}
         started = time.monotonic()
         for r in range(args.rounds):
@@ -132,6 +181,18 @@ def main() -> None:
                 rounds[side].append(measure(checkout, tweets, args.warm, args.cold_runs))
             print(f"round {r + 1}/{args.rounds} done ({time.monotonic() - started:.0f} s)")
     report(rounds, other)
+
+
+def count_instructions(here: Path, other: Path, tweets: Path, warm: int, n: int) -> None:
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind (apt-get install valgrind)")
+    print(f"before: {other}\nnow:    {here}")
+    print(f"instructions per post, {n:,} real tweets after {warm:,} to warm (valgrind cachegrind)")
+    print(f"{'figure':<34}{'before':>12}{'now':>12}{'ratio':>8}")
+    for label, mode in (("in process", "bench"), ("in process, default config", "default")):
+        old = instructions(other, tweets, warm, n, mode)
+        new = instructions(here, tweets, warm, n, mode)
+        print(f"{label:<34}{old:>12,.0f}{new:>12,.0f}{new / old:>7.3f}x")
 
 
 def report(rounds: dict[str, list[dict[str, float]]], other: Path) -> None:

@@ -47,6 +47,31 @@ def test_in_process_script_checks_the_posts(bench: ModuleType, tmp_path: Path, m
     assert float(done.stdout.strip()) > 0
 
 
+@pytest.mark.parametrize("mode", ["bench", "default"])
+def test_counted_script_checks_the_posts_after_the_warm_up(
+    bench: ModuleType, tmp_path: Path, mode: str
+) -> None:
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text("".join(json.dumps({"text": f"post {i}"}) + "\n" for i in range(6)), "utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMGUARD_")}
+    for n in ("0", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", bench._COUNTED, str(posts), "3", n, mode],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+
+
+def test_valgrind_count_is_read_from_its_summary(bench: ModuleType) -> None:
+    summary = "==1== \n==1== I   refs:      5,303,201,017\n"
+    found = bench._REFS_RE.search(summary)
+    assert found is not None and found.group(1) == "5,303,201,017"
+
+
 def test_report_compares_medians_of_the_rounds(
     bench: ModuleType, capsys: pytest.CaptureFixture[str]
 ) -> None:
