@@ -490,6 +490,19 @@ class ArrayStream:
             yield from held
 
 
+def names(keys: Iterable[object], most: int = 5, limit: int = 30) -> str:
+    """Field names for an error message: sorted, each as written when short and printable (else
+    :func:`short`), at most ``most`` of them and then how many more."""
+    shown = sorted(keys, key=str)
+    out = [
+        k if isinstance(k, str) and len(k) <= limit and k.isprintable() else short(k, limit)
+        for k in shown[:most]
+    ]
+    if len(shown) > most:
+        out.append(f"and {len(shown) - most} more")
+    return ", ".join(out)
+
+
 def short(value: object, limit: int = 40) -> str:
     """A bounded, printable rendering of ``value`` for an error message (never the whole)."""
     if isinstance(value, int) and not isinstance(value, bool):

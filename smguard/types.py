@@ -160,12 +160,7 @@ class Post:
         if not data.keys() <= _POST_FIELDS:
             if not all(isinstance(key, str) for key in data):
                 raise InputError("every field name must be a string")
-            unknown = sorted(set(data) - _POST_FIELDS)
-            shown = ", ".join(
-                key if len(key) <= 30 and key.isprintable() else safejson.short(key, 30)
-                for key in unknown[:5]
-            )
-            raise InputError(f"unknown field(s): {shown}")
+            raise InputError(f"unknown field(s): {safejson.names(set(data) - _POST_FIELDS)}")
         if "text" not in data:
             raise InputError("missing required field 'text'")
         text = data["text"]

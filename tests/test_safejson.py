@@ -359,3 +359,12 @@ def test_stream_equals_whole_document_parse_on_long_arrays_of_small_elements(
     if keyed:
         text = '{"z": [' + ", ".join(reversed(pieces)) + '], "k": ' + text + "}"
     assert _verdict(lambda: _streamed(text, size, **mode)) == _verdict(lambda: _whole(text, **mode))
+
+
+def test_names_are_bounded_for_a_message() -> None:
+    assert safejson.names({"txt", "acount"}) == "acount, txt"
+    long = safejson.names({"x" * 5000, "ok"})
+    assert long.startswith("ok, 'xxxx") and len(long) < 60
+    many = safejson.names({f"f{i:02d}" for i in range(12)})
+    assert many == "f00, f01, f02, f03, f04, and 7 more"
+    assert safejson.names({"a\nb"}) == "'a\\nb'"  # not printable: quoted, escaped

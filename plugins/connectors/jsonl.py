@@ -68,10 +68,10 @@ def parse_line(
         raise InputError(f"not valid JSON at column {exc.colno}: {exc.msg.lower()}") from None
     if not isinstance(data, Mapping):
         raise InputError("must be a JSON object")
-    unknown = sorted(set(data) - FIELDS)
+    unknown = set(data) - FIELDS
     if unknown:
         raise InputError(
-            f"unknown field(s) {', '.join(unknown)} (known: {', '.join(sorted(FIELDS))})"
+            f"unknown field(s) {safejson.names(unknown)} (known: {', '.join(sorted(FIELDS))})"
         )
     kind = data.get("kind")
     if kind not in EVENT_KINDS:
@@ -86,7 +86,8 @@ def parse_line(
     except ValueError:
         raise InputError(f"'at' is not an ISO 8601 time: {safejson.short(raw_at)}") from None
     if at.tzinfo is None:
-        raise InputError(f"'at' needs a time zone, e.g. {raw_at}+07:00 or {raw_at}Z")
+        stamp = raw_at.strip()  # it parsed, so it is short once its padding is gone
+        raise InputError(f"'at' needs a time zone, e.g. {stamp}+07:00 or {stamp}Z")
     line_account = _string(data, "account")
     if line_account is not None and account is not None and line_account != account:
         raise InputError(

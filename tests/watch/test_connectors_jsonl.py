@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -80,3 +81,22 @@ def test_line_problems_are_explained(line: str, problem: str) -> None:
     with pytest.raises(InputError) as info:
         parse_line(line, account="kem_x", platform=None, source="jsonl:test")
     assert problem in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        # a field name of thousands of characters (found by the Hypothesis test of this reader)
+        (json.dumps({"kind": "login", "9" * 5000: 1}), "unknown field(s) '99999"),
+        # many unknown fields: five are named, the rest counted
+        (json.dumps({f"extra{i}": 1 for i in range(40)}), "extra12, and 35 more"),
+        # a time without a zone, padded with spaces: it parses, but the padding is not echoed
+        (json.dumps({"kind": "login", "at": " " * 5000 + "2026-06-01T07:05:00"}),
+         "'at' needs a time zone, e.g. 2026-06-01T07:05:00+07:00"),
+    ],
+)  # fmt: skip
+def test_a_long_line_gets_a_short_message(line: str, problem: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_line(line, account="kem_x", platform=None, source="jsonl:test")
+    assert problem in str(info.value)
+    assert len(str(info.value)) < 500
