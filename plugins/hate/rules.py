@@ -54,35 +54,43 @@ class _Lookup:
     Memoised per vocabulary: posts repeat words, and most words are in no list at all.
     """
 
-    def __init__(self, known: frozenset[str], groups: frozenset[str]) -> None:
+    def __init__(self, known: frozenset[str], vocab: Vocabulary) -> None:
         self.known = known
-        #: Every word that can start a group: target terms, first words of target phrases,
-        #: places. A post none of whose words reaches one of them has no group, so no finding.
-        self.groups = groups
+        targets = vocab.targets.values()
+        #: What makes a group in :func:`analyse`: a target term; a place after a person word
+        #: ("orang Jawa"); every word of a target phrase ("kaum adam"). A post whose words reach
+        #: none of these has no group, so no finding.
+        self.terms = frozenset().union(*(t.terms for t in targets))
+        self.places = frozenset().union(*(t.places for t in targets))
+        self.persons = frozenset(vocab.persons)
+        self.phrases = tuple({frozenset(p) for t in targets for p in t.phrases})
+        #: Every word of those: what a post's word is looked up against.
+        self.groups = self.terms | self.places | self.persons | frozenset().union(*self.phrases)
         #: Cheap test before the roots: can any reading of a form be one of :attr:`groups`?
-        self.may_be_group = Prefixed(groups)
+        self.may_be_group = Prefixed(self.groups)
         #: The same test for every vocabulary word: most forms of a post reach none, and are
         #: then told so without computing their roots.
         self.may_be_known = Prefixed(known)
         self.memo: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        #: Post words (as tokenised, before leetspeak and slang) looked up so far, and those of
-        #: them that can be a group word through one of their forms; for :attr:`slang`.
+        #: Post words (as tokenised, before leetspeak and slang) looked up so far, and for
+        #: those that reach one of :attr:`groups` through their forms, which; for :attr:`slang`.
         self.seen: set[str] = set()
-        self.hot: set[str] = set()
+        self.hot: dict[str, frozenset[str]] = {}
         self.slang: Mapping[str, str] | None = None
 
     def may_have_group(self, ctx: CheckContext) -> bool:
-        """False when no word of the post can be a group word: the analysis finds nothing.
+        """False when the post's words cannot make a group: the analysis finds nothing.
 
         Set operations over the post's distinct words, as the lexicon does; only words never
-        seen before are looked up one by one (their forms, then their roots).
+        seen before are looked up one by one (their forms, then their roots). A person word
+        alone ("orang") or a phrase's first word alone ("kaum") is no group.
         """
         norm = ctx.norm
         seen, hot = self.seen, self.hot
         if norm.slang is not self.slang or len(seen) > _MAX_MEMO:
-            # New sets rather than clear(): a post being checked in another thread keeps the
+            # New ones rather than clear(): a post being checked in another thread keeps the
             # two it read, which agree with each other.
-            seen, hot = set(), set()
+            seen, hot = set(), {}
             self.seen, self.hot, self.slang = seen, hot, norm.slang
         distinct = set(norm.words)
         new = distinct.difference(seen)
@@ -92,18 +100,24 @@ class _Lookup:
             slang, groups, maybe = norm.slang, self.groups, self.may_be_group
             longest = maybe.longest
             for word in new:
-                forms = word_forms(word, slang, cache)
-                # A form longer than any group word with its affixes is none (most words of a
-                # long random token): its squeezed reading is no longer than it.
-                if any(
-                    len(sf := squeeze(f)) <= longest
-                    and (maybe(f) or maybe(sf))
-                    and not groups.isdisjoint(self(f)[1])
-                    for f in forms
-                ):
-                    hot.add(word)
+                reach: frozenset[str] = _NONE
+                for f in word_forms(word, slang, cache):
+                    # A form longer than any group word with its affixes is none (most words of
+                    # a long random token): its squeezed reading is no longer than it.
+                    if len(sf := squeeze(f)) <= longest and (maybe(f) or maybe(sf)):
+                        reach = reach | groups.intersection(self(f)[1])
+                if reach:
+                    hot[word] = reach
                 seen.add(word)
-        return not distinct.isdisjoint(hot)
+        found = hot.keys() & distinct  # a set operation over the smaller of the two
+        if not found:
+            return False
+        reach = frozenset().union(*map(hot.__getitem__, found))
+        if not reach.isdisjoint(self.terms):
+            return True
+        if not reach.isdisjoint(self.places) and not reach.isdisjoint(self.persons):
+            return True
+        return any(phrase <= reach for phrase in self.phrases)
 
     def __call__(self, form: str) -> tuple[frozenset[str], frozenset[str]]:
         found = self.memo.get(form)
@@ -128,15 +142,6 @@ class _Lookup:
                 self.memo.clear()
             self.memo[form] = found
         return found
-
-
-def _group_words(vocab: Vocabulary) -> frozenset[str]:
-    """The words that can start a group span in :func:`analyse`."""
-    words: set[str] = set()
-    for target in vocab.targets.values():
-        words |= target.terms | target.places
-        words.update(p[0] for p in target.phrases)
-    return frozenset(words)
 
 
 def _words(lookup: _Lookup, ctx: CheckContext) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
@@ -203,7 +208,7 @@ def analyse(vocab: Vocabulary, ctx: CheckContext) -> _Analysis:
     ctx.cache[_CACHE] = result
     lookup = _LOOKUPS.get(id(vocab))
     if lookup is None or lookup.known is not vocab.known:
-        lookup = _LOOKUPS[id(vocab)] = _Lookup(vocab.known, _group_words(vocab))
+        lookup = _LOOKUPS[id(vocab)] = _Lookup(vocab.known, vocab)
     if not lookup.may_have_group(ctx):
         return result  # most posts: no group word, so no (group, cue) pair
     plain, rooted = _words(lookup, ctx)

@@ -157,6 +157,14 @@ def test_evasive_spellings_still_match(guard: Guard) -> None:
         "all the j e w s must go back",
         "Selamat pagi, terima kasih kak",
         "Umat beragama jangan diusir",
+        # a person word or a phrase's first word is no group alone; with the rest it is
+        "orang itu hama, basmi saja",
+        "orang asing itu hama, usir",
+        "seorang asing harus diusir",
+        "kaum itu sampah",
+        "kaum adam itu sampah semua",
+        "kaum pelangi harus dibasmi",
+        "org jawa itu hama",
     ],
 )
 def test_the_pre_check_for_a_group_word_changes_no_finding(
@@ -165,6 +173,30 @@ def test_the_pre_check_for_a_group_word_changes_no_finding(
     fast = structure(make(), text)
     monkeypatch.setattr(hate_rules._Lookup, "may_have_group", lambda self, ctx: True)
     assert structure(make(), text) == fast
+
+
+def _vocabulary_words() -> list[str]:
+    vocab = next(r for r in make().rules if isinstance(r, hate_rules.StructureRule)).vocab
+    words: set[str] = set(vocab.persons) | vocab.negations | vocab.counter_words
+    for target in vocab.targets.values():
+        words |= target.terms | target.places
+        words.update(" ".join(p) for p in target.phrases)
+    for cue in vocab.cues.values():
+        words |= cue.words
+        words.update(" ".join(p) for p in cue.phrases)
+    affixed = [f"{w}nya" for w in sorted(words)[::7]] + [f"di{w}" for w in sorted(words)[::11]]
+    return sorted(words) + affixed + ["itu", "semua", "harus", "the", "are"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_vocabulary_words()), min_size=1, max_size=6))
+def test_the_pre_check_never_hides_a_group(guard: Guard, words: list[str]) -> None:
+    """Whatever the analysis finds with the pre-check forced to yes, it finds without it."""
+    text = " ".join(words)
+    fast = structure(guard, text)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(hate_rules._Lookup, "may_have_group", lambda self, ctx: True)
+        assert structure(guard, text) == fast, text
 
 
 def test_window_decides_how_far_the_attack_word_may_stand() -> None:
