@@ -29,22 +29,27 @@ def bench() -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("mode", ["bench", "default"])
-def test_in_process_script_checks_the_posts(bench: ModuleType, tmp_path: Path, mode: str) -> None:
-    posts = tmp_path / "posts.jsonl"
-    texts = ["Terima kasih kak, pesanan sudah kami proses ya", "You idiot, get lost", "Halo!"]
-    posts.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts * 4), "utf-8")
+def _script(code: str, posts: Path, *args: str) -> str:
+    """Run one of the script's child programs on ``posts``, as the script does; its output."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMGUARD_")}
     done = subprocess.run(
-        [sys.executable, "-c", bench._IN_PROCESS, str(posts), "3", mode],
+        [sys.executable, "-c", code, str(posts), *args],
         env=env,
-        cwd=tmp_path,
+        cwd=posts.parent,
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert float(done.stdout.strip()) > 0
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("mode", ["bench", "default"])
+def test_in_process_script_checks_the_posts(bench: ModuleType, tmp_path: Path, mode: str) -> None:
+    posts = tmp_path / "posts.jsonl"
+    texts = ["Terima kasih kak, pesanan sudah kami proses ya", "You idiot, get lost", "Halo!"]
+    posts.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts * 4), "utf-8")
+    assert float(_script(bench._IN_PROCESS, posts, "3", mode)) > 0
 
 
 @pytest.mark.parametrize("mode", ["bench", "default"])
@@ -53,17 +58,8 @@ def test_counted_script_checks_the_posts_after_the_warm_up(
 ) -> None:
     posts = tmp_path / "posts.jsonl"
     posts.write_text("".join(json.dumps({"text": f"post {i}"}) + "\n" for i in range(6)), "utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SMGUARD_")}
     for n in ("0", "3"):
-        done = subprocess.run(
-            [sys.executable, "-c", bench._COUNTED, str(posts), "3", n, mode],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
+        _script(bench._COUNTED, posts, "3", n, mode)
 
 
 def test_valgrind_count_is_read_from_its_summary(bench: ModuleType) -> None:
