@@ -54,8 +54,8 @@ class _Lookup:
     Memoised per vocabulary: posts repeat words, and most words are in no list at all.
     """
 
-    def __init__(self, known: frozenset[str], vocab: Vocabulary) -> None:
-        self.known = known
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.known = known = vocab.known
         targets = vocab.targets.values()
         #: What makes a group in :func:`analyse`: a target term; a place after a person word
         #: ("orang Jawa"); every word of a target phrase ("kaum adam"). A post whose words reach
@@ -208,7 +208,7 @@ def analyse(vocab: Vocabulary, ctx: CheckContext) -> _Analysis:
     ctx.cache[_CACHE] = result
     lookup = _LOOKUPS.get(id(vocab))
     if lookup is None or lookup.known is not vocab.known:
-        lookup = _LOOKUPS[id(vocab)] = _Lookup(vocab.known, vocab)
+        lookup = _LOOKUPS[id(vocab)] = _Lookup(vocab)
     if not lookup.may_have_group(ctx):
         return result  # most posts: no group word, so no (group, cue) pair
     plain, rooted = _words(lookup, ctx)
