@@ -42,38 +42,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_rules import real_posts
 
-#: Run inside each checkout's own interpreter: prints posts per second of CPU time.
-_IN_PROCESS = """
+#: Run inside each checkout's own interpreter: build a guard, warm it on the first ``warm``
+#: posts, then check the next ``n`` (all the rest when ``n`` is -1) ``passes`` times, and print
+#: the middle figure of posts per second of CPU time. ``--instructions`` runs it once with
+#: ``n`` = 0 and once with ``n`` posts: the difference of the two counts is the posts' own.
+_CHILD = """
 import json, sys, time
 from smguard.config import Config
 from smguard.guard.engine import Guard
-path, warm, default = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "default"
-posts = [json.loads(line) for line in open(path, encoding="utf-8")]
-config = {} if default else {"plugins": {"disable": ["toxicity"]}}
-guard = Guard(Config.from_dict(config))
-guard.check_many(posts[:warm])
-rest = posts[warm:]
-runs = []
-for _ in range(3):
-    t0 = time.process_time()
-    guard.check_many(rest)
-    runs.append(len(rest) / (time.process_time() - t0))
-print(sorted(runs)[1])
-"""
-
-
-#: The same work, counted in instructions (``--instructions``): build a guard, warm it, then
-#: check ``n`` more posts (``n`` = 0: none); the difference of two runs is the posts' own count.
-_COUNTED = """
-import json, sys
-from smguard.config import Config
-from smguard.guard.engine import Guard
-path, warm, n, default = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "default"
+path, warm, n, passes, default = sys.argv[1], *map(int, sys.argv[2:5]), sys.argv[5] == "default"
 posts = [json.loads(line) for line in open(path, encoding="utf-8")]
 guard = Guard(Config.from_dict({} if default else {"plugins": {"disable": ["toxicity"]}}))
 guard.check_many(posts[:warm])
-if n:
-    guard.check_many(posts[warm : warm + n])
+rest = posts[warm:] if n < 0 else posts[warm : warm + n]
+runs = []
+for _ in range(passes if rest else 0):
+    t0 = time.process_time()
+    guard.check_many(rest)
+    runs.append(len(rest) / (time.process_time() - t0))
+if runs:
+    print(sorted(runs)[len(runs) // 2])
 """
 _REFS_RE = re.compile(r"I\s+refs:\s+([\d,]+)")
 
@@ -82,11 +70,20 @@ def instructions(checkout: Path, tweets: Path, warm: int, n: int, mode: str) -> 
     """Instructions per post of ``check_many`` (valgrind's cachegrind, no cache simulation):
     the same count on a busy machine as on an idle one, unlike any time."""
     python = str(checkout / ".venv" / "bin" / "python")
+    env = _env() | {"PYTHONHASHSEED": "0"}  # the same set and dict layouts in every run
+    # Once without counting, so that what a first run writes (bytecode of the modules the posts
+    # reach, the rule packs' parse cache) is not counted in one run and not the other.
+    subprocess.run(
+        [python, "-c", _CHILD, str(tweets), str(warm), str(n), "1", mode],
+        cwd=checkout,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
     counts = []
     for posts in (0, n):
         cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
-        cmd += [python, "-c", _COUNTED, str(tweets), str(warm), str(posts), mode]
-        env = _env() | {"PYTHONHASHSEED": "0"}  # the same set and dict layouts in every run
+        cmd += [python, "-c", _CHILD, str(tweets), str(warm), str(posts), "1", mode]
         done = subprocess.run(cmd, cwd=checkout, env=env, capture_output=True, text=True)
         found = _REFS_RE.search(done.stderr)
         if done.returncode != 0 or found is None:
@@ -119,7 +116,7 @@ def measure(checkout: Path, tweets: Path, warm: int, cold_runs: int) -> dict[str
     out: dict[str, float] = {}
     for label, mode in (("in process", "bench"), ("in process, default config", "default")):
         done = subprocess.run(
-            [python, "-c", _IN_PROCESS, str(tweets), str(warm), mode],
+            [python, "-c", _CHILD, str(tweets), str(warm), "-1", "3", mode],
             cwd=checkout,
             env=_env(),
             capture_output=True,

@@ -49,7 +49,7 @@ def test_in_process_script_checks_the_posts(bench: ModuleType, tmp_path: Path, m
     posts = tmp_path / "posts.jsonl"
     texts = ["Terima kasih kak, pesanan sudah kami proses ya", "You idiot, get lost", "Halo!"]
     posts.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts * 4), "utf-8")
-    assert float(_script(bench._IN_PROCESS, posts, "3", mode)) > 0
+    assert float(_script(bench._CHILD, posts, "3", "-1", "3", mode)) > 0
 
 
 @pytest.mark.parametrize("mode", ["bench", "default"])
@@ -59,7 +59,7 @@ def test_counted_script_checks_the_posts_after_the_warm_up(
     posts = tmp_path / "posts.jsonl"
     posts.write_text("".join(json.dumps({"text": f"post {i}"}) + "\n" for i in range(6)), "utf-8")
     for n in ("0", "3"):
-        _script(bench._COUNTED, posts, "3", n, mode)
+        _script(bench._CHILD, posts, "3", n, "1", mode)
 
 
 def test_valgrind_count_is_read_from_its_summary(bench: ModuleType) -> None:
